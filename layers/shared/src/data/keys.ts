@@ -1,0 +1,39 @@
+import type { OrderStatus } from '../domain/order.ts';
+
+// Every key format of the single table lives here; docs/data-model.md describes the same shapes.
+
+export const ENTITY = { product: 'Product', order: 'Order', orderLine: 'OrderLine' } as const;
+
+export const INDEX = {
+  /** Overloaded: the catalog (`CATALOG`) and each customer's orders (`CUSTOMER#<id>`). */
+  gsi1: { name: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
+  /** Orders by status, for the admin view. */
+  gsi2: { name: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
+} as const;
+
+export const TABLE_KEYS = { partitionKey: 'PK', sortKey: 'SK' } as const;
+
+export const productKey = (productId: string) => ({ PK: `PRODUCT#${productId}`, SK: 'PRODUCT' });
+export const CATALOG_PARTITION = 'CATALOG';
+/** Catalog order: by name, case-insensitively, the id breaking ties. */
+export const catalogSortKey = (name: string, productId: string) => `PRODUCT#${name.toLowerCase()}#${productId}`;
+
+export const orderPartition = (orderId: string) => `ORDER#${orderId}`;
+export const ORDER_HEADER_SK = 'ORDER';
+export const ORDER_LINE_SK_PREFIX = 'LINE#';
+export const orderKey = (orderId: string) => ({ PK: orderPartition(orderId), SK: ORDER_HEADER_SK });
+/** Zero-padded so lines sort in the order they were placed. */
+export const orderLineKey = (orderId: string, index: number) => ({
+  PK: orderPartition(orderId),
+  SK: `${ORDER_LINE_SK_PREFIX}${String(index).padStart(3, '0')}`,
+});
+
+export const customerOrdersPartition = (customerId: string) => `CUSTOMER#${customerId}`;
+/** ISO timestamps sort chronologically; the id keeps orders placed in the same millisecond apart. */
+export const customerOrdersSortKey = (createdAt: string, orderId: string) => `ORDER#${createdAt}#${orderId}`;
+
+export const statusPartition = (status: OrderStatus) => `STATUS#${status}`;
+export const statusSortKey = (createdAt: string, orderId: string) => `${createdAt}#${orderId}`;
+
+/** Powertools idempotency records share the table under one partition of their own. */
+export const IDEMPOTENCY_PARTITION = 'IDEMPOTENCY#orders';

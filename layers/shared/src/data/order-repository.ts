@@ -1,0 +1,202 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { ConflictError, NotFoundError } from '../errors.ts';
+import {
+  statusesThatCanBecome,
+  type Order,
+  type OrderLine,
+  type OrderStatus,
+  type OrderSummary,
+} from '../domain/order.ts';
+import {
+  customerOrdersPartition,
+  customerOrdersSortKey,
+  ENTITY,
+  INDEX,
+  ORDER_HEADER_SK,
+  ORDER_LINE_SK_PREFIX,
+  orderKey,
+  orderLineKey,
+  orderPartition,
+  statusPartition,
+  statusSortKey,
+  TABLE_KEYS,
+} from './keys.ts';
+import { decodeCursor, encodeCursor, type Page, type PageRequest } from './pagination.ts';
+
+/** What caused a write: stored on the order so the change's domain event can carry it. */
+export interface WriteContext {
+  correlationId: string;
+  now: string;
+}
+
+function toSummary(item: Record<string, unknown>): OrderSummary {
+  return {
+    orderId: item.orderId as string,
+    customerId: item.customerId as string,
+    status: item.status as OrderStatus,
+    currency: item.currency as string,
+    total: item.total as number,
+    lineCount: item.lineCount as number,
+    shippingAddress: item.shippingAddress as Order['shippingAddress'],
+    createdAt: item.createdAt as string,
+    updatedAt: item.updatedAt as string,
+  };
+}
+
+function toLine(item: Record<string, unknown>): OrderLine {
+  return {
+    productId: item.productId as string,
+    productName: item.productName as string,
+    unitPrice: item.unitPrice as number,
+    quantity: item.quantity as number,
+    lineTotal: item.lineTotal as number,
+  };
+}
+
+/**
+ * The order aggregate's data access: an order is one header item plus one item per line,
+ * all in the order's partition, so it is written in one transaction and read in one query.
+ */
+export class OrderRepository {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async create(order: Order, context: WriteContext): Promise<void> {
+    const { lines, ...header } = order;
+    await this.client.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: {
+                ...orderKey(order.orderId),
+                type: ENTITY.order,
+                ...header,
+                lineCount: lines.length,
+                correlationId: context.correlationId,
+                GSI1PK: customerOrdersPartition(order.customerId),
+                GSI1SK: customerOrdersSortKey(order.createdAt, order.orderId),
+                GSI2PK: statusPartition(order.status),
+                GSI2SK: statusSortKey(order.createdAt, order.orderId),
+              },
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+          ...lines.map((line, index) => ({
+            Put: {
+              TableName: this.tableName,
+              Item: { ...orderLineKey(order.orderId, index), type: ENTITY.orderLine, orderId: order.orderId, ...line },
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          })),
+        ],
+      }),
+    );
+  }
+
+  async get(orderId: string): Promise<Order | undefined> {
+    const response = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': orderPartition(orderId) },
+      }),
+    );
+    const items = response.Items ?? [];
+    const header = items.find((item) => item.SK === ORDER_HEADER_SK);
+    if (!header) return undefined;
+    const { lineCount: _lineCount, ...summary } = toSummary(header);
+    const lines = items
+      .filter((item) => typeof item.SK === 'string' && item.SK.startsWith(ORDER_LINE_SK_PREFIX))
+      .map(toLine);
+    return { ...summary, lines };
+  }
+
+  /** A customer's orders, newest first. */
+  listByCustomer(customerId: string, page: PageRequest): Promise<Page<OrderSummary>> {
+    return this.queryIndex(INDEX.gsi1, customerOrdersPartition(customerId), page);
+  }
+
+  /** Orders in one status, newest first (admin view). */
+  listByStatus(status: OrderStatus, page: PageRequest): Promise<Page<OrderSummary>> {
+    return this.queryIndex(INDEX.gsi2, statusPartition(status), page);
+  }
+
+  /**
+   * Moves an order to `to` if, at the moment of writing, its status still allows it (and, when
+   * given, it still belongs to `customerId`). This conditional update is the only way a status
+   * changes, so concurrent writers cannot skip a rule of the lifecycle.
+   */
+  async transition(
+    orderId: string,
+    to: OrderStatus,
+    context: WriteContext & { customerId?: string },
+  ): Promise<OrderSummary> {
+    const allowedFrom = statusesThatCanBecome(to);
+    const fromPlaceholders = allowedFrom.map((_, index) => `:from${index}`);
+    const ownerCondition = context.customerId === undefined ? '' : ' AND customerId = :customerId';
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: orderKey(orderId),
+          UpdateExpression: 'SET #status = :to, GSI2PK = :statusPartition, updatedAt = :now, correlationId = :correlationId',
+          ConditionExpression: `attribute_exists(PK) AND #status IN (${fromPlaceholders.join(', ')})${ownerCondition}`,
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':to': to,
+            ':statusPartition': statusPartition(to),
+            ':now': context.now,
+            ':correlationId': context.correlationId,
+            ...Object.fromEntries(allowedFrom.map((status, index) => [`:from${index}`, status])),
+            ...(context.customerId === undefined ? {} : { ':customerId': context.customerId }),
+          },
+          ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return toSummary(Attributes ?? {});
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        const current = error.Item?.status?.S;
+        if (current === undefined) throw new NotFoundError(`Order ${orderId} was not found`);
+        throw new ConflictError(`Order ${orderId} is ${current} and cannot become ${to}`);
+      }
+      throw error;
+    }
+  }
+
+  private async queryIndex(
+    index: (typeof INDEX)[keyof typeof INDEX],
+    partitionValue: string,
+    page: PageRequest,
+  ): Promise<Page<OrderSummary>> {
+    const exclusiveStartKey = decodeCursor(page.cursor, {
+      attributes: [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, index.partitionKey, index.sortKey],
+      partitionAttribute: index.partitionKey,
+      partitionValue,
+    });
+    const response = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: index.name,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': index.partitionKey },
+        ExpressionAttributeValues: { ':pk': partitionValue },
+        ScanIndexForward: false,
+        Limit: page.limit,
+        ExclusiveStartKey: exclusiveStartKey,
+      }),
+    );
+    return { items: (response.Items ?? []).map(toSummary), nextCursor: encodeCursor(response.LastEvaluatedKey) };
+  }
+}

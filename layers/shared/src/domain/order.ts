@@ -1,0 +1,135 @@
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
+import { isAdmin, type Principal } from '../auth/principal.ts';
+import type { Product } from './product.ts';
+
+/**
+ * The order lifecycle. PENDING is where every order starts; the fulfilment saga moves it on.
+ * Terminal statuses have no way out.
+ */
+export const ORDER_STATUSES = ['PENDING', 'CONFIRMED', 'SHIPPED', 'REJECTED', 'PAYMENT_FAILED', 'CANCELLED'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+const ALLOWED_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
+  PENDING: ['CONFIRMED', 'REJECTED', 'PAYMENT_FAILED', 'CANCELLED'],
+  CONFIRMED: ['SHIPPED', 'CANCELLED'],
+  SHIPPED: [],
+  REJECTED: [],
+  PAYMENT_FAILED: [],
+  CANCELLED: [],
+};
+
+export const canTransition = (from: OrderStatus, to: OrderStatus): boolean => ALLOWED_TRANSITIONS[from].includes(to);
+
+/** The statuses from which an order may move to `to`: the condition of the conditional update. */
+export const statusesThatCanBecome = (to: OrderStatus): OrderStatus[] =>
+  ORDER_STATUSES.filter((from) => canTransition(from, to));
+
+export interface ShippingAddress {
+  name: string;
+  line1: string;
+  line2?: string | undefined;
+  city: string;
+  region?: string | undefined;
+  postalCode: string;
+  country: string;
+}
+
+export interface OrderLine {
+  productId: string;
+  productName: string;
+  /** Minor units (cents) of `Order.currency`, copied from the catalog when the order was placed. */
+  unitPrice: number;
+  quantity: number;
+  lineTotal: number;
+}
+
+export interface Order {
+  orderId: string;
+  customerId: string;
+  status: OrderStatus;
+  currency: string;
+  lines: OrderLine[];
+  total: number;
+  shippingAddress: ShippingAddress;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** An order without its lines, as listed. */
+export type OrderSummary = Omit<Order, 'lines'> & { lineCount: number };
+
+export interface RequestedItem {
+  productId: string;
+  quantity: number;
+}
+
+/**
+ * Prices the requested items from the catalog. The client never supplies prices: every
+ * amount here comes from `products`. Unknown products and mixed currencies are the caller's
+ * mistake, reported against the item that caused them.
+ */
+export function priceOrder(
+  items: readonly RequestedItem[],
+  products: ReadonlyMap<string, Product>,
+): { lines: OrderLine[]; total: number; currency: string } {
+  const problems: { field: string; message: string }[] = [];
+  const seen = new Set<string>();
+  const lines: OrderLine[] = [];
+  let currency: string | undefined;
+
+  items.forEach((item, index) => {
+    const field = `items[${index}].productId`;
+    if (seen.has(item.productId)) {
+      problems.push({ field, message: 'appears more than once; put the total quantity on one line' });
+      return;
+    }
+    seen.add(item.productId);
+    const product = products.get(item.productId);
+    if (!product) {
+      problems.push({ field, message: 'no such product in the catalog' });
+      return;
+    }
+    currency ??= product.currency;
+    if (product.currency !== currency) {
+      problems.push({ field, message: `is priced in ${product.currency}; an order has one currency (${currency})` });
+      return;
+    }
+    lines.push({
+      productId: product.productId,
+      productName: product.name,
+      unitPrice: product.price,
+      quantity: item.quantity,
+      lineTotal: product.price * item.quantity,
+    });
+  });
+
+  if (problems.length > 0 || currency === undefined) {
+    throw new ValidationError(problems.length > 0 ? problems : [{ field: 'items', message: 'must not be empty' }]);
+  }
+  const total = lines.reduce((sum, line) => sum + line.lineTotal, 0);
+  return { lines, total, currency };
+}
+
+export const isOwner = (principal: Principal, order: Pick<Order, 'customerId'>): boolean =>
+  order.customerId === principal.userId;
+
+/**
+ * Owners and admins may read an order. Anyone else is told it does not exist, so order ids
+ * cannot be probed (the answer for "not yours" and "no such order" is the same 404).
+ */
+export function assertCanView(principal: Principal, order: Pick<Order, 'orderId' | 'customerId'>): void {
+  if (!isOwner(principal, order) && !isAdmin(principal)) {
+    throw new NotFoundError(`Order ${order.orderId} was not found`);
+  }
+}
+
+/** Only the customer who placed an order may cancel it, and only while it has not shipped or ended. */
+export function assertCanCancel(principal: Principal, order: Pick<Order, 'orderId' | 'customerId' | 'status'>): void {
+  assertCanView(principal, order);
+  if (!isOwner(principal, order)) {
+    throw new ForbiddenError('Only the customer who placed an order can cancel it');
+  }
+  if (!canTransition(order.status, 'CANCELLED')) {
+    throw new ConflictError(`Order ${order.orderId} is ${order.status} and can no longer be cancelled`);
+  }
+}

@@ -1,0 +1,81 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { corsAllowOrigin } from '../config.ts';
+import { logger, metrics, tracer } from '../observability.ts';
+import { toProblem } from './problem.ts';
+import { correlationIdOf } from './request.ts';
+
+export interface HttpRequest {
+  event: APIGatewayProxyEvent;
+  context: Context;
+  /** Joins this request's logs, traces and the domain events it causes. */
+  correlationId: string;
+}
+
+export interface HttpResult {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export type HttpRoute = (request: HttpRequest) => Promise<HttpResult>;
+
+function baseHeaders(correlationId: string, contentType: string): Record<string, string> {
+  const origin = corsAllowOrigin();
+  return {
+    'content-type': contentType,
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    'x-correlation-id': correlationId,
+    ...(origin === undefined ? {} : { 'access-control-allow-origin': origin, vary: 'Origin' }),
+  };
+}
+
+function toProxyResult(result: HttpResult, correlationId: string): APIGatewayProxyResult {
+  return {
+    statusCode: result.status,
+    headers: { ...baseHeaders(correlationId, 'application/json'), ...result.headers },
+    body: result.body === undefined ? '' : JSON.stringify(result.body),
+  };
+}
+
+function errorResult(error: unknown, event: APIGatewayProxyEvent, correlationId: string): APIGatewayProxyResult {
+  const { problem, expected } = toProblem(error, event.path);
+  if (expected) {
+    logger.info('Request refused', { status: problem.status, detail: problem.detail, errors: problem.errors });
+  } else {
+    logger.error('Request failed', error as Error);
+    tracer.addErrorAsMetadata(error as Error);
+  }
+  return {
+    statusCode: problem.status,
+    headers: baseHeaders(correlationId, 'application/problem+json'),
+    body: JSON.stringify(problem),
+  };
+}
+
+/**
+ * Wraps a route as a Lambda handler with the project's HTTP conventions: Powertools logger
+ * (Lambda context, correlation id), tracer and metrics; JSON responses with the CORS origin and
+ * correlation id headers; and every error, expected or not, turned into problem+json here and
+ * nowhere else.
+ */
+export function httpHandler(route: HttpRoute) {
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+    .use(captureLambdaHandler(tracer))
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }))
+    .handler(async (event, context) => {
+      const correlationId = correlationIdOf(event);
+      logger.setCorrelationId(correlationId);
+      tracer.putAnnotation('correlationId', correlationId);
+      try {
+        return toProxyResult(await route({ event, context, correlationId }), correlationId);
+      } catch (error) {
+        return errorResult(error, event, correlationId);
+      }
+    });
+}

@@ -1,0 +1,52 @@
+import {
+  IdempotencyAlreadyInProgressError,
+  IdempotencyValidationError,
+} from '@aws-lambda-powertools/idempotency';
+import { AppError, ConflictError, IdempotencyKeyReusedError, type FieldProblem } from '../errors.ts';
+
+/** An RFC 9457 problem document. Never carries stack traces or internal messages. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  errors?: FieldProblem[];
+}
+
+/** Errors raised by libraries that are really the client's doing, translated to ours. */
+function translate(error: unknown): unknown {
+  if (error instanceof IdempotencyValidationError) {
+    return new IdempotencyKeyReusedError('This Idempotency-Key was already used with a different request body');
+  }
+  if (error instanceof IdempotencyAlreadyInProgressError) {
+    return new ConflictError('A request with this Idempotency-Key is still being processed; retry shortly');
+  }
+  return error;
+}
+
+/** The single error-to-HTTP mapping. Anything that is not an AppError is a 500 with no details. */
+export function toProblem(error: unknown, instance?: string): { problem: Problem; expected: boolean } {
+  const translated = translate(error);
+  if (translated instanceof AppError) {
+    const problem: Problem = {
+      type: translated.type,
+      title: translated.title,
+      status: translated.status,
+      detail: translated.message,
+      ...(instance === undefined ? {} : { instance }),
+      ...('errors' in translated ? { errors: translated.errors as FieldProblem[] } : {}),
+    };
+    return { problem, expected: true };
+  }
+  return {
+    problem: {
+      type: 'urn:orders:problem:internal',
+      title: 'Internal server error',
+      status: 500,
+      detail: 'The request could not be completed. It is safe to retry; quote the correlation id if it persists.',
+      ...(instance === undefined ? {} : { instance }),
+    },
+    expected: false,
+  };
+}

@@ -1,0 +1,25 @@
+import { NotFoundError } from '../errors.ts';
+import { productRepository } from '../data/repositories.ts';
+import type { Page, PageRequest } from '../data/pagination.ts';
+import type { NewProduct, Product, ProductChanges } from '../domain/product.ts';
+
+// The catalog's use cases. Authorization (admin only for writes) is checked by the caller
+// before these run, with auth/policy.ts.
+
+export const listProducts = (page: PageRequest): Promise<Page<Product>> =>
+  productRepository().list(page);
+
+export async function getProduct(productId: string): Promise<Product> {
+  const product = await productRepository().get(productId);
+  if (!product) throw new NotFoundError(`Product ${productId} was not found`);
+  return product;
+}
+
+export const createProduct = (input: NewProduct): Promise<Product> =>
+  productRepository().create(input, new Date().toISOString());
+
+export const updateProduct = (productId: string, changes: ProductChanges): Promise<Product> =>
+  productRepository().update(productId, changes, new Date().toISOString());
+
+export const setProductStock = (productId: string, stock: number): Promise<Product> =>
+  productRepository().setStock(productId, stock, new Date().toISOString());

@@ -1,0 +1,44 @@
+import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import type { Context } from 'aws-lambda';
+import { dynamoDbClient } from '../clients.ts';
+import { tableName } from '../config.ts';
+import { IDEMPOTENCY_PARTITION } from '../data/keys.ts';
+
+const ONE_DAY_SECONDS = 24 * 60 * 60;
+
+/**
+ * Makes `operation` idempotent with Powertools, storing records in the single table under their
+ * own partition (expired by the table's TTL attribute). The key is chosen by `keyPath`; the
+ * part of the input selected by `payloadPath` must match on a replay, or the call is rejected.
+ */
+export function idempotentOperation<Input extends object, Output>(
+  name: string,
+  operation: (input: Input) => Promise<Output>,
+  paths: { keyPath: string; payloadPath: string },
+): (input: Input, context: Context) => Promise<Output> {
+  let wrapped: ((input: Input) => Promise<Output>) | undefined;
+  const config = new IdempotencyConfig({
+    eventKeyJmesPath: paths.keyPath,
+    payloadValidationJmesPath: paths.payloadPath,
+    throwOnNoIdempotencyKey: true,
+    expiresAfterSeconds: ONE_DAY_SECONDS,
+  });
+  return (input, context) => {
+    wrapped ??= makeIdempotent(operation, {
+      persistenceStore: new DynamoDBPersistenceLayer({
+        tableName: tableName(),
+        keyAttr: 'PK',
+        sortKeyAttr: 'SK',
+        staticPkValue: IDEMPOTENCY_PARTITION,
+        expiryAttr: 'ttl',
+        awsSdkV3Client: dynamoDbClient,
+      }),
+      config,
+      keyPrefix: name,
+    });
+    // Lets Powertools expire an in-progress record if this invocation times out.
+    config.registerLambdaContext(context);
+    return wrapped(input);
+  };
+}

@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { NotFoundError } from '../errors.ts';
+import type { Principal } from '../auth/principal.ts';
+import { orderRepository, productRepository } from '../data/repositories.ts';
+import type { Page, PageRequest } from '../data/pagination.ts';
+import { assertCanCancel, assertCanView, priceOrder, type Order, type OrderStatus, type OrderSummary } from '../domain/order.ts';
+import { metrics } from '../observability.ts';
+import type { PlaceOrderBody } from '../schemas/api.ts';
+import { idempotentOperation } from './idempotency.ts';
+
+export interface PlaceOrderCommand {
+  customerId: string;
+  idempotencyKey: string;
+  request: PlaceOrderBody;
+  correlationId: string;
+}
+
+async function placeOrderOnce(command: PlaceOrderCommand): Promise<Order> {
+  const catalog = await productRepository().getMany(command.request.items.map((item) => item.productId));
+  const { lines, total, currency } = priceOrder(command.request.items, catalog);
+  const now = new Date().toISOString();
+  const order: Order = {
+    orderId: randomUUID(),
+    customerId: command.customerId,
+    status: 'PENDING',
+    currency,
+    lines,
+    total,
+    shippingAddress: command.request.shippingAddress,
+    createdAt: now,
+    updatedAt: now,
+  };
+  await orderRepository().create(order, { correlationId: command.correlationId, now });
+  metrics.addMetric('OrdersPlaced', MetricUnit.Count, 1);
+  metrics.addMetric('OrderLines', MetricUnit.Count, lines.length);
+  return order;
+}
+
+/**
+ * Places an order once per (customer, Idempotency-Key): a retry with the same body gets the
+ * same order back, a different body under the same key is refused. Keys are scoped to the
+ * customer so two customers can never collide.
+ */
+export const placeOrder = idempotentOperation('place-order', placeOrderOnce, {
+  keyPath: '[customerId, idempotencyKey]',
+  payloadPath: 'request',
+});
+
+export async function getOrderFor(principal: Principal, orderId: string): Promise<Order> {
+  const order = await orderRepository().get(orderId);
+  if (!order) throw new NotFoundError(`Order ${orderId} was not found`);
+  assertCanView(principal, order);
+  return order;
+}
+
+export const listOrdersOf = (
+  principal: Principal,
+  page: PageRequest,
+): Promise<Page<OrderSummary>> => orderRepository().listByCustomer(principal.userId, page);
+
+/** The admin view; the caller has checked the principal is an admin. */
+export const listOrdersByStatus = (
+  status: OrderStatus,
+  page: PageRequest,
+): Promise<Page<OrderSummary>> => orderRepository().listByStatus(status, page);
+
+export async function cancelOrder(principal: Principal, orderId: string, correlationId: string): Promise<Order> {
+  const order = await getOrderFor(principal, orderId);
+  assertCanCancel(principal, order);
+  const updated = await orderRepository().transition(orderId, 'CANCELLED', {
+    customerId: principal.userId,
+    correlationId,
+    now: new Date().toISOString(),
+  });
+  metrics.addMetric('OrdersCancelled', MetricUnit.Count, 1);
+  return { ...order, status: updated.status, updatedAt: updated.updatedAt };
+}
