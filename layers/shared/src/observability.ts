@@ -6,4 +6,6 @@ import { Tracer } from '@aws-lambda-powertools/tracer';
 // POWERTOOLS_* environment variables in template.yaml.
 export const logger = new Logger();
 export const tracer = new Tracer();
-export const metrics = new Metrics();
+// Metrics' own warnings (e.g. an invocation that recorded no business metric) go through the
+// structured logger, so they obey the log level instead of writing to the console.
+export const metrics = new Metrics({ logger });

@@ -1,0 +1,123 @@
+import { DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { ALICE, apiEvent, call } from '../../../tests/fixtures/api-gateway.ts';
+
+vi.stubEnv('TABLE_NAME', 'orders-test');
+const dynamoDb = mockClient(DynamoDBClient);
+const documents = mockClient(DynamoDBDocumentClient);
+const { handler } = await import('./index.ts');
+
+const COFFEE = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
+const MUG = 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb';
+const address = { name: 'Alice', line1: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' };
+const catalogItem = (productId: string, name: string, price: number) => ({
+  PK: `PRODUCT#${productId}`,
+  SK: 'PRODUCT',
+  productId,
+  name,
+  description: '',
+  price,
+  currency: 'USD',
+  stock: 5,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+});
+
+const placeOrder = (body: unknown, headers: Record<string, string> = { 'Idempotency-Key': 'key-1' }) =>
+  call(handler, apiEvent({ method: 'POST', path: '/orders', claims: ALICE, body, headers }));
+
+describe('POST /orders', () => {
+  beforeEach(() => {
+    dynamoDb.reset();
+    documents.reset();
+    dynamoDb.on(PutItemCommand).resolves({});
+    dynamoDb.on(UpdateItemCommand).resolves({});
+    documents.on(BatchGetCommand).resolves({
+      Responses: { 'orders-test': [catalogItem(COFFEE, 'Coffee beans', 1450), catalogItem(MUG, 'Mug', 900)] },
+    });
+    documents.on(TransactWriteCommand).resolves({});
+  });
+
+  it('places a PENDING order priced from the catalog', async () => {
+    const response = await placeOrder({
+      items: [
+        { productId: COFFEE, quantity: 2 },
+        { productId: MUG, quantity: 1 },
+      ],
+      shippingAddress: address,
+    });
+
+    expect(response.status).toBe(201);
+    expect(response.body).toMatchObject({ status: 'PENDING', customerId: ALICE.sub, total: 3800, currency: 'USD' });
+    expect(response.headers.location).toBe(`/orders/${response.body.orderId}`);
+    const [write] = documents.commandCalls(TransactWriteCommand);
+    const items = write?.args[0].input.TransactItems ?? [];
+    expect(items).toHaveLength(3);
+    expect(items[0]?.Put?.Item).toMatchObject({ type: 'Order', status: 'PENDING', total: 3800, correlationId: 'req-1' });
+  });
+
+  it('records the request as in progress, then completed, under the customer-scoped idempotency key', async () => {
+    await placeOrder({ items: [{ productId: COFFEE, quantity: 1 }], shippingAddress: address });
+    const [record] = dynamoDb.commandCalls(PutItemCommand);
+    expect(record?.args[0].input.Item?.PK).toEqual({ S: 'IDEMPOTENCY#orders' });
+    expect(record?.args[0].input.Item?.status).toEqual({ S: 'INPROGRESS' });
+    expect(dynamoDb.commandCalls(UpdateItemCommand)).toHaveLength(1);
+  });
+
+  it.each([
+    ['a missing Idempotency-Key', {}, { items: [{ productId: COFFEE, quantity: 1 }], shippingAddress: address }, 'header:Idempotency-Key'],
+    ['a client-supplied price', undefined, { items: [{ productId: COFFEE, quantity: 1, price: 1 }], shippingAddress: address }, 'items[0].price'],
+    ['a client-supplied status', undefined, { items: [{ productId: COFFEE, quantity: 1 }], shippingAddress: address, status: 'SHIPPED' }, 'status'],
+    ['a zero quantity', undefined, { items: [{ productId: COFFEE, quantity: 0 }], shippingAddress: address }, 'items[0].quantity'],
+    ['an absurd quantity', undefined, { items: [{ productId: COFFEE, quantity: 1e9 }], shippingAddress: address }, 'items[0].quantity'],
+    ['a fractional quantity', undefined, { items: [{ productId: COFFEE, quantity: 1.5 }], shippingAddress: address }, 'items[0].quantity'],
+    ['a quantity given as a string', undefined, { items: [{ productId: COFFEE, quantity: '2' }], shippingAddress: address }, 'items[0].quantity'],
+    ['no items', undefined, { items: [], shippingAddress: address }, 'items'],
+    ['too many lines', undefined, { items: Array.from({ length: 26 }, () => ({ productId: COFFEE, quantity: 1 })), shippingAddress: address }, 'items'],
+    ['a product id that is not a UUID', undefined, { items: [{ productId: 'coffee', quantity: 1 }], shippingAddress: address }, 'items[0].productId'],
+    ['a missing address', undefined, { items: [{ productId: COFFEE, quantity: 1 }] }, 'shippingAddress'],
+  ])('refuses %s with a 400 naming the field, writing nothing', async (_, headers, body, field) => {
+    const response = await placeOrder(body, headers);
+    expect(response.status).toBe(400);
+    expect(response.headers['content-type']).toBe('application/problem+json');
+    expect(response.body.errors.map((problem: { field: string }) => problem.field)).toContain(field);
+    expect(documents.commandCalls(TransactWriteCommand)).toHaveLength(0);
+    expect(dynamoDb.commandCalls(PutItemCommand)).toHaveLength(0);
+  });
+
+  it('refuses malformed JSON with a 400 on the body', async () => {
+    const response = await call(
+      handler,
+      apiEvent({ method: 'POST', path: '/orders', claims: ALICE, rawBody: '{"items": [', headers: { 'Idempotency-Key': 'k' } }),
+    );
+    expect(response.status).toBe(400);
+    expect(response.body.errors).toEqual([{ field: 'body', message: 'is not valid JSON' }]);
+  });
+
+  it('refuses an oversized body with a 413', async () => {
+    const response = await call(
+      handler,
+      apiEvent({ method: 'POST', path: '/orders', claims: ALICE, rawBody: `{"pad":"${'x'.repeat(20_000)}"}`, headers: { 'Idempotency-Key': 'k' } }),
+    );
+    expect(response.status).toBe(413);
+  });
+
+  it('refuses an unknown product with a 400, leaving no idempotency record behind', async () => {
+    const unknown = 'cccccccc-cccc-4ccc-8ccc-cccccccccccc';
+    dynamoDb.on(PutItemCommand).resolves({});
+    const response = await placeOrder({ items: [{ productId: unknown, quantity: 1 }], shippingAddress: address });
+    expect(response.status).toBe(400);
+    expect(response.body.errors).toEqual([{ field: 'items[0].productId', message: 'no such product in the catalog' }]);
+    expect(documents.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+
+  it('answers an unexpected failure with a bare 500 that leaks nothing', async () => {
+    documents.on(TransactWriteCommand).rejects(new Error('socket hang up at 10.0.0.1:443'));
+    const response = await placeOrder({ items: [{ productId: COFFEE, quantity: 1 }], shippingAddress: address });
+    expect(response.status).toBe(500);
+    expect(JSON.stringify(response.body)).not.toMatch(/socket|10\.0\.0\.1|at /);
+    expect(response.headers['x-correlation-id']).toBe('req-1');
+  });
+});

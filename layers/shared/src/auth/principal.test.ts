@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { UnauthorizedError } from '../errors.ts';
+import { isAdmin, parseGroupsClaim, principalFromClaims } from './principal.ts';
+
+describe('parseGroupsClaim', () => {
+  it.each([
+    ['admin', ['admin']],
+    ['admin,support', ['admin', 'support']],
+    ['[admin support]', ['admin', 'support']],
+    [['admin', 'support'], ['admin', 'support']],
+    ['', []],
+    [undefined, []],
+    [42, []],
+  ])('reads %j as %j', (claim, groups) => {
+    expect(parseGroupsClaim(claim)).toEqual(groups);
+  });
+
+  it('does not mistake a group whose name contains "admin" for the admin group', () => {
+    expect(isAdmin({ userId: 'u', email: undefined, groups: parseGroupsClaim('not-admin,administrators') })).toBe(false);
+  });
+});
+
+describe('principalFromClaims', () => {
+  it('takes the subject, email and groups from the authorizer claims', () => {
+    const principal = principalFromClaims({ sub: 'u-1', email: 'a@example.com', 'cognito:groups': 'admin' });
+    expect(principal).toEqual({ userId: 'u-1', email: 'a@example.com', groups: ['admin'] });
+    expect(isAdmin(principal)).toBe(true);
+  });
+
+  it('refuses a request without an authenticated subject', () => {
+    expect(() => principalFromClaims(undefined)).toThrow(UnauthorizedError);
+    expect(() => principalFromClaims({ email: 'a@example.com' })).toThrow(UnauthorizedError);
+  });
+});

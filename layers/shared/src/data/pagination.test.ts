@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../errors.ts';
+import { decodeCursor, encodeCursor } from './pagination.ts';
+
+const expected = {
+  attributes: ['PK', 'SK', 'GSI1PK', 'GSI1SK'],
+  partitionAttribute: 'GSI1PK',
+  partitionValue: 'CUSTOMER#alice',
+};
+const key = { PK: 'ORDER#1', SK: 'ORDER', GSI1PK: 'CUSTOMER#alice', GSI1SK: 'ORDER#2026#1' };
+
+describe('cursors', () => {
+  it('round-trips the last evaluated key', () => {
+    const cursor = encodeCursor(key);
+    expect(cursor).toMatch(/^[\w-]+$/);
+    expect(decodeCursor(cursor, expected)).toEqual(key);
+  });
+
+  it('has no cursor when there is no next page', () => {
+    expect(encodeCursor(undefined)).toBeUndefined();
+    expect(decodeCursor(undefined, expected)).toBeUndefined();
+  });
+
+  it.each([
+    ['not base64 json', 'not-a-cursor'],
+    ['an array', Buffer.from('[1]').toString('base64url')],
+    ['a key of another customer', encodeCursor({ ...key, GSI1PK: 'CUSTOMER#bob' })],
+    ['a key with an extra attribute', encodeCursor({ ...key, extra: 'x' })],
+    ['a key missing an attribute', encodeCursor({ PK: 'ORDER#1', SK: 'ORDER', GSI1PK: 'CUSTOMER#alice' })],
+    ['a key with a non-string value', encodeCursor({ ...key, SK: 5 })],
+  ])('refuses %s with a 400 naming the cursor', (_, cursor) => {
+    try {
+      decodeCursor(cursor, expected);
+      expect.unreachable('the cursor should have been refused');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).errors[0]?.field).toBe('cursor');
+    }
+  });
+});
