@@ -16,6 +16,7 @@ export { parseWith } from './schemas/validation.ts';
 
 export * from './domain/order.ts';
 export type * from './domain/product.ts';
+export type { Notification } from './domain/notification.ts';
 
 export * as catalog from './services/catalog.ts';
 export * as orders from './services/orders.ts';

@@ -2,7 +2,13 @@ import type { OrderStatus } from '../domain/order.ts';
 
 // Every key format of the single table lives here; docs/data-model.md describes the same shapes.
 
-export const ENTITY = { product: 'Product', order: 'Order', orderLine: 'OrderLine' } as const;
+export const ENTITY = {
+  product: 'Product',
+  order: 'Order',
+  orderLine: 'OrderLine',
+  notification: 'Notification',
+  fulfilmentRequest: 'FulfilmentRequest',
+} as const;
 
 export const INDEX = {
   /** Overloaded: the catalog (`CATALOG`) and each customer's orders (`CUSTOMER#<id>`). */
@@ -20,7 +26,8 @@ export const catalogSortKey = (name: string, productId: string) => `PRODUCT#${na
 
 export const orderPartition = (orderId: string) => `ORDER#${orderId}`;
 export const ORDER_HEADER_SK = 'ORDER';
-export const ORDER_LINE_SK_PREFIX = 'LINE#';
+/** Lines sort right after the header (`ORDER`), so one `begins_with(SK, 'ORDER')` reads the whole order. */
+export const ORDER_LINE_SK_PREFIX = 'ORDER#LINE#';
 export const orderKey = (orderId: string) => ({ PK: orderPartition(orderId), SK: ORDER_HEADER_SK });
 /** Zero-padded so lines sort in the order they were placed. */
 export const orderLineKey = (orderId: string, index: number) => ({
@@ -37,3 +44,13 @@ export const statusSortKey = (createdAt: string, orderId: string) => `${createdA
 
 /** Powertools idempotency records share the table under one partition of their own. */
 export const IDEMPOTENCY_PARTITION = 'IDEMPOTENCY#orders';
+
+/** Customer notifications sort by time under the order; the event id makes each one unique. */
+export const NOTIFICATION_SK_PREFIX = 'NOTIFICATION#';
+export const notificationKey = (orderId: string, occurredAt: string, eventId: string) => ({
+  PK: orderPartition(orderId),
+  SK: `${NOTIFICATION_SK_PREFIX}${occurredAt}#${eventId}`,
+});
+
+/** Marks that fulfilment of an order was requested (one per order). */
+export const fulfilmentRequestKey = (orderId: string) => ({ PK: orderPartition(orderId), SK: 'FULFILMENT' });

@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
+  PutCommand,
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
@@ -15,6 +16,7 @@ import {
 } from '../domain/order.ts';
 import {
   customerOrdersPartition,
+  fulfilmentRequestKey,
   customerOrdersSortKey,
   ENTITY,
   INDEX,
@@ -107,8 +109,8 @@ export class OrderRepository {
     const response = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': orderPartition(orderId) },
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :order)',
+        ExpressionAttributeValues: { ':pk': orderPartition(orderId), ':order': ORDER_HEADER_SK },
       }),
     );
     const items = response.Items ?? [];
@@ -119,6 +121,39 @@ export class OrderRepository {
       .filter((item) => typeof item.SK === 'string' && item.SK.startsWith(ORDER_LINE_SK_PREFIX))
       .map(toLine);
     return { ...summary, lines };
+  }
+
+  /** An order's lines alone (for an OrderPlaced event, whose stream record has only the header). */
+  async getLines(orderId: string): Promise<OrderLine[]> {
+    const response = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :lines)',
+        ExpressionAttributeValues: { ':pk': orderPartition(orderId), ':lines': ORDER_LINE_SK_PREFIX },
+        ConsistentRead: true,
+      }),
+    );
+    return (response.Items ?? []).map(toLine);
+  }
+
+  /**
+   * Records that fulfilment of an order was requested, once per order: a redelivered request
+   * finds the record and changes nothing. Returns false for a duplicate.
+   */
+  async recordFulfilmentRequest(orderId: string, eventId: string, requestedAt: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...fulfilmentRequestKey(orderId), type: ENTITY.fulfilmentRequest, orderId, eventId, requestedAt },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 
   /** A customer's orders, newest first. */

@@ -123,6 +123,11 @@ export function assertCanView(principal: Principal, order: Pick<Order, 'orderId'
   }
 }
 
+/** Notifications are the customer's own: not even admins read them. Others get the same 404. */
+export function assertIsOwner(principal: Principal, order: Pick<Order, 'orderId' | 'customerId'>): void {
+  if (!isOwner(principal, order)) throw new NotFoundError(`Order ${order.orderId} was not found`);
+}
+
 /** Only the customer who placed an order may cancel it, and only while it has not shipped or ended. */
 export function assertCanCancel(principal: Principal, order: Pick<Order, 'orderId' | 'customerId' | 'status'>): void {
   assertCanView(principal, order);

@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { NotFoundError } from '../errors.ts';
 import type { Principal } from '../auth/principal.ts';
-import { orderRepository, productRepository } from '../data/repositories.ts';
+import { notificationRepository, orderRepository, productRepository } from '../data/repositories.ts';
+import type { Notification } from '../domain/notification.ts';
 import type { Page, PageRequest } from '../data/pagination.ts';
-import { assertCanCancel, assertCanView, priceOrder, type Order, type OrderStatus, type OrderSummary } from '../domain/order.ts';
+import { assertCanCancel, assertCanView, assertIsOwner, priceOrder, type Order, type OrderStatus, type OrderSummary } from '../domain/order.ts';
 import { metrics } from '../observability.ts';
 import type { PlaceOrderBody } from '../schemas/api.ts';
 import { idempotentOperation } from './idempotency.ts';
@@ -75,4 +76,12 @@ export async function cancelOrder(principal: Principal, orderId: string, correla
   });
   metrics.addMetric('OrdersCancelled', MetricUnit.Count, 1);
   return { ...order, status: updated.status, updatedAt: updated.updatedAt };
+}
+
+/** What the customer was told about their order, oldest first (owner only). */
+export async function listNotificationsFor(principal: Principal, orderId: string): Promise<Notification[]> {
+  const order = await orderRepository().get(orderId);
+  if (!order) throw new NotFoundError(`Order ${orderId} was not found`);
+  assertIsOwner(principal, order);
+  return notificationRepository().listFor(orderId);
 }

@@ -1,0 +1,49 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import type { DynamoDBRecord, DynamoDBStreamEvent, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { logger, metrics, tracer } from '../observability.ts';
+import type { OrderEvent } from './schemas.ts';
+import { orderEventFromSqsRecord } from './sqs-message.ts';
+
+// Records are processed one at a time, in order: each record's logs carry its own correlation
+// id, and a stream's changes to one order are published in the order they happened.
+const SEQUENTIAL = { processInParallel: false } as const;
+
+const withObservability = <Event, Result>(handler: (event: Event, context: import('aws-lambda').Context) => Promise<Result>) =>
+  middy<Event, Result>()
+    .use(captureLambdaHandler(tracer))
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics))
+    .handler(handler);
+
+/**
+ * A DynamoDB stream handler with partial batch responses: a failed record is reported by its
+ * sequence number, so Lambda retries from there without losing or skipping changes.
+ */
+export function streamBatchHandler(handleRecord: (record: DynamoDBRecord) => Promise<void>) {
+  const processor = new BatchProcessor(EventType.DynamoDBStreams);
+  return withObservability<DynamoDBStreamEvent, SQSBatchResponse>((event, context) =>
+    processPartialResponse(event, handleRecord, processor, { context, ...SEQUENTIAL }),
+  );
+}
+
+/**
+ * An SQS consumer of order events with partial batch responses: only the messages that failed
+ * return to the queue (and reach its DLQ after maxReceiveCount). Every log line of a message
+ * carries the correlation id of the request that caused the event.
+ */
+export function orderEventConsumer(handleEvent: (event: OrderEvent, record: SQSRecord) => Promise<void>) {
+  const processor = new BatchProcessor(EventType.SQS);
+  const handleRecord = async (record: SQSRecord): Promise<void> => {
+    const event = orderEventFromSqsRecord(record);
+    logger.setCorrelationId(event.correlationId);
+    logger.appendKeys({ eventId: event.eventId, eventType: event.type, orderId: event.data.orderId });
+    await handleEvent(event, record);
+  };
+  return withObservability<SQSEvent, SQSBatchResponse>((event, context) =>
+    processPartialResponse(event, handleRecord, processor, { context, ...SEQUENTIAL }),
+  );
+}
