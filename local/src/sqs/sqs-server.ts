@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SqsError } from './errors.ts';
+import type { QueueRegistry } from './registry.ts';
+import { createSqsOperations, type SqsOperation } from './sqs-operations.ts';
+
+/**
+ * The SQS endpoint for SDK v3 clients (`AWS_ENDPOINT_URL_SQS`): AWS JSON 1.0 over HTTP,
+ * `X-Amz-Target: AmazonSQS.<Action>`. Signatures are not checked; any credentials do.
+ */
+
+export interface SqsServerOptions {
+  registry: QueueRegistry;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+}
+
+const TARGET_PREFIX = 'AmazonSQS.';
+const CONTENT_TYPE = 'application/x-amz-json-1.0';
+const SHAPE_NAMESPACE = 'com.amazonaws.sqs#';
+
+export class SqsServer {
+  private readonly operations: Record<string, SqsOperation>;
+  private readonly port: number;
+  private server: Server | undefined;
+  // Aborting it ends every long poll this server is holding open.
+  private lifetime = new AbortController();
+  private url: string | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(options: SqsServerOptions) {
+    this.port = options.port ?? 0;
+    this.operations = createSqsOperations(options.registry);
+  }
+
+  /** The base URL to give clients, e.g. `http://127.0.0.1:4576`; set once started. */
+  get endpoint(): string {
+    if (!this.url) throw new Error('SQS server is not started');
+    return this.url;
+  }
+
+  async start(): Promise<string> {
+    if (this.server) return this.endpoint;
+    this.lifetime = new AbortController();
+    const server = createServer((req, res) => {
+      const handling = this.handle(req, res).finally(() => this.inFlight.delete(handling));
+      this.inFlight.add(handling);
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.server = server;
+    this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    this.url = undefined;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Aborting answers the held long polls at once; once every answer is written, keep-alive
+    // sockets are all that is left, and they can go.
+    this.lifetime.abort();
+    await Promise.allSettled([...this.inFlight]);
+    server.closeAllConnections();
+    await closed;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const requestId = randomUUID();
+    // A client that goes away mid long poll must not take messages with it.
+    const request = new AbortController();
+    res.once('close', () => request.abort());
+    try {
+      const body = await readBody(req);
+      const target = String(req.headers['x-amz-target'] ?? '');
+      const operation = target.startsWith(TARGET_PREFIX)
+        ? this.operations[target.slice(TARGET_PREFIX.length)]
+        : undefined;
+      if (req.method !== 'POST' || !operation) {
+        return reply(res, requestId, 400, errorBody('com.amazon.coral.service#UnknownOperationException', `Unknown operation ${target}`), 'UnknownOperation;Sender');
+      }
+      let input: unknown;
+      try {
+        input = body.length === 0 ? {} : JSON.parse(body);
+      } catch {
+        return reply(res, requestId, 400, errorBody('com.amazon.coral.service#SerializationException', 'Invalid JSON body'), 'SerializationException;Sender');
+      }
+      if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+        return reply(res, requestId, 400, errorBody('com.amazon.coral.service#SerializationException', 'Expected a JSON object'), 'SerializationException;Sender');
+      }
+      const output = await operation(input as Record<string, unknown>, {
+        endpoint: `http://${req.headers.host ?? '127.0.0.1'}`,
+        signal: AbortSignal.any([this.lifetime.signal, request.signal]),
+      });
+      reply(res, requestId, 200, output);
+    } catch (error) {
+      if (error instanceof SqsError) {
+        const fault = error.senderFault ? 'Sender' : 'Receiver';
+        return reply(res, requestId, error.statusCode, errorBody(SHAPE_NAMESPACE + error.type, error.message), `${error.queryCode};${fault}`);
+      }
+      const message = error instanceof Error ? error.message : String(error);
+      reply(res, requestId, 500, errorBody(SHAPE_NAMESPACE + 'InternalError', message), 'InternalError;Receiver');
+    }
+  }
+}
+
+function errorBody(type: string, message: string) {
+  return { __type: type, message };
+}
+
+function reply(
+  res: ServerResponse,
+  requestId: string,
+  status: number,
+  body: unknown,
+  queryError?: string,
+): void {
+  if (res.destroyed) return;
+  const payload = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': CONTENT_TYPE,
+    'content-length': Buffer.byteLength(payload),
+    'x-amzn-requestid': requestId,
+    ...(queryError && { 'x-amzn-query-error': queryError }),
+  });
+  res.end(payload);
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
