@@ -1,0 +1,27 @@
+import type { LocalCloud } from '../cloud/local-cloud.ts';
+import { bold, dim } from '../cloud/local-cloud-log.ts';
+
+/** The short summary `npm start` prints once everything is up. */
+export function banner(cloud: LocalCloud): string {
+  const people = cloud.users
+    .map((user) => `${user.email}${user.groups.length > 0 ? ` (${user.groups.join(', ')})` : ' (customer)'}`)
+    .join(', ');
+  const firstCustomer = cloud.users.find((user) => user.groups.length === 0)?.email ?? cloud.users[0]?.email ?? 'alice@example.com';
+  const tables = cloud.tables.map((table) => table.tableName).join(', ');
+  return [
+    '',
+    bold('Local cloud is running'),
+    `  API        ${bold(cloud.apiUrl)}`,
+    `  DynamoDB   ${cloud.dynamoDbEndpoint} ${dim(`(tables: ${tables}; in memory, fresh on every start)`)}`,
+    `  Cognito    ${cloud.cognitoEndpoint} ${dim(`(pool ${cloud.userPoolId}, client ${cloud.clientId})`)}`,
+    `  Users      ${people}`,
+    `  Password   ${cloud.password}`,
+    `  Catalog    ${cloud.products.length} products`,
+    '',
+    `  ID token:  npm run token -- ${firstCustomer}`,
+    `  Try:       curl -H "Authorization: $(npm run -s token -- ${firstCustomer})" ${cloud.apiUrl}/orders`,
+    '',
+    dim('  Ctrl-C stops everything.'),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,222 @@
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Jwks } from 'aws-jwt-verify/jwk';
+import { type ApiDefinition, readApiDefinitions } from '../api/api-definition.ts';
+import { type RunningApiServer, startApiServer } from '../api/api-server.ts';
+import { createCognitoAuthorizer, type TokenAuthorizer } from '../api/cognito-authorizer.ts';
+import { readFunctionDefinitions } from '../lambda/function-definitions.ts';
+import { LocalLambdaService } from '../lambda/lambda-service.ts';
+import { type ProvisionedTable, provisionTables } from '../provision/dynamodb-tables.ts';
+import { type ProvisionedUserPool, provisionUserPools } from '../provision/cognito-user-pools.ts';
+import { RouteTable } from '../api/route-table.ts';
+import { CATALOG_SEEDING_ROUTES, type SeededProduct, seedCatalog } from '../seed/seed-catalog.ts';
+import { readSeedCatalog, readSeedUsers, type SeedUser } from '../seed/seed-files.ts';
+import { seedUsers } from '../seed/seed-users.ts';
+import { idTokenFor } from '../seed/sign-in.ts';
+import { startCognitoLocal } from '../services/cognito-local.ts';
+import { startDynamoDbLocal } from '../services/dynamodb-local.ts';
+import { assertPortsFree } from '../services/ports.ts';
+import { createIntrinsicResolver, DEFAULT_PSEUDO, type IntrinsicResolver, type PseudoParameters } from '../template/intrinsics.ts';
+import { type LoadedTemplate, loadTemplate } from '../template/load-template.ts';
+import { ResourceRegistry } from '../template/resource-registry.ts';
+import type { LocalCloudLog } from './local-cloud-log.ts';
+
+export interface LocalCloudOptions {
+  templatePath: string;
+  ports: { api: number; dynamoDb: number; cognito: number };
+  /** cognito-local keeps its files here; emptied at start. */
+  cognitoDataDirectory: string;
+  log: LocalCloudLog;
+  /** Like `sam deploy --parameter-overrides`. */
+  parameterOverrides?: Record<string, string>;
+  /** Create the demo users and catalog (default true). */
+  seed?: boolean;
+  /** Extra environment for every function, applied last (e.g. a quieter log level). */
+  functionEnvironment?: Record<string, string>;
+  pseudo?: Partial<PseudoParameters>;
+}
+
+/** A running local cloud: endpoints, what was provisioned and seeded, and how to stop it. */
+export interface LocalCloud {
+  apiUrl: string;
+  dynamoDbEndpoint: string;
+  cognitoEndpoint: string;
+  region: string;
+  tables: ProvisionedTable[];
+  userPools: ProvisionedUserPool[];
+  /** The first user pool and its first app client: the ones the API's authorizer trusts. */
+  userPoolId: string;
+  clientId: string;
+  users: SeedUser[];
+  password: string;
+  products: SeededProduct[];
+  lambda: LocalLambdaService;
+  template: LoadedTemplate;
+  resolver: IntrinsicResolver;
+  registry: ResourceRegistry;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the whole system from template.yaml: DynamoDB Local and cognito-local (in parallel),
+ * the template's tables and user pools, the functions behind the local API Gateway, and the
+ * demo data. State lives only as long as the process (in-memory DynamoDB, a fresh user pool),
+ * so every start is identical. If any step fails, whatever was started is stopped again.
+ */
+export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
+  const { log, ports } = options;
+  const started = performance.now();
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    const pending = stops.splice(0).reverse();
+    for (const stop of pending) await stop().catch((error: unknown) => log.error(`While stopping: ${String(error)}`));
+  };
+
+  try {
+    const loaded = await loadTemplate(options.templatePath);
+    const { template } = loaded;
+    await assertPortsFree([
+      { port: ports.api, purpose: 'local API', envVariable: 'PORT' },
+      { port: ports.dynamoDb, purpose: 'DynamoDB Local', envVariable: 'LOCAL_DYNAMODB_PORT' },
+      { port: ports.cognito, purpose: 'cognito-local', envVariable: 'LOCAL_COGNITO_PORT' },
+    ]);
+
+    const [dynamo, cognito] = await Promise.all([
+      startDynamoDbLocal(ports.dynamoDb).then((service) => (stops.push(service.stop), service)),
+      startCognitoLocal(ports.cognito, options.cognitoDataDirectory).then((service) => (stops.push(service.stop), service)),
+    ]);
+    log.info(`DynamoDB Local and cognito-local ready in ${Math.round(performance.now() - started)} ms`);
+
+    const pseudo: PseudoParameters = { ...DEFAULT_PSEUDO, ...options.pseudo };
+    const registry = new ResourceRegistry(template, pseudo);
+    const resolver = createIntrinsicResolver({ template, resources: registry, parameterOverrides: options.parameterOverrides, pseudo });
+    const sdkConfig = { region: pseudo.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+    const dynamoClient = new DynamoDBClient({ ...sdkConfig, endpoint: dynamo.endpoint });
+    const cognitoClient = new CognitoIdentityProviderClient({ ...sdkConfig, endpoint: cognito.endpoint });
+    stops.push(async () => {
+      dynamoClient.destroy();
+      cognitoClient.destroy();
+    });
+
+    const [tables, userPools, seedUsersFile] = await Promise.all([
+      provisionTables(template, resolver, registry, dynamoClient),
+      provisionUserPools(template, resolver, registry, cognitoClient, cognito.endpoint),
+      readSeedUsers(),
+    ]);
+    const primaryPool = userPools[0];
+    const clientId = primaryPool?.clients[0]?.clientId;
+    if (primaryPool === undefined || clientId === undefined) {
+      throw new Error('The template declares no AWS::Cognito::UserPool with an AWS::Cognito::UserPoolClient');
+    }
+    const seeding = options.seed === false ? Promise.resolve() : seedUsers(cognitoClient, primaryPool, seedUsersFile);
+
+    const functions = readFunctionDefinitions(template, resolver, loaded.directory);
+    const lambda = new LocalLambdaService({
+      functions,
+      region: pseudo.region,
+      accountId: pseudo.accountId,
+      serviceEndpoints: {
+        DYNAMODB: dynamo.endpoint,
+        DYNAMODB_STREAMS: dynamo.endpoint,
+        COGNITO_IDENTITY_PROVIDER: cognito.endpoint,
+      },
+      overrides: options.functionEnvironment,
+      onLog: (line) => log.functionLine(line),
+    });
+    stops.push(() => lambda.stop());
+
+    const api = chooseApi(readApiDefinitions(template, resolver, functions), log);
+    if (options.seed !== false) lambda.prewarm(functionsBehind(api, CATALOG_SEEDING_ROUTES));
+    const server = await startApiServer({
+      api,
+      lambda,
+      authorizers: await authorizersFor(api, userPools),
+      host: '127.0.0.1',
+      port: ports.api,
+      accountId: pseudo.accountId,
+      onRequest: (entry) => log.request(entry),
+      onIntegrationError: (message) => log.error(message),
+    });
+    stops.push(() => server.close());
+    await seeding;
+
+    const products = options.seed === false ? [] : await seedDemoCatalog(server, primaryPool, clientId, seedUsersFile, cognito.endpoint);
+    log.info(`Local cloud ready in ${Math.round(performance.now() - started)} ms`);
+
+    return {
+      apiUrl: server.url,
+      dynamoDbEndpoint: dynamo.endpoint,
+      cognitoEndpoint: cognito.endpoint,
+      region: pseudo.region,
+      tables,
+      userPools,
+      userPoolId: primaryPool.userPoolId,
+      clientId,
+      users: options.seed === false ? [] : seedUsersFile.users,
+      password: seedUsersFile.password,
+      products,
+      lambda,
+      template: loaded,
+      resolver,
+      registry,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+function functionsBehind(api: ApiDefinition, requests: ReadonlyArray<{ method: string; path: string }>): string[] {
+  const routes = new RouteTable(api.routes);
+  return requests.flatMap(({ method, path }) => {
+    const match = routes.match(method, path);
+    return match.kind === 'route' ? [match.route.functionLogicalId] : [];
+  });
+}
+
+function chooseApi(apis: ApiDefinition[], log: LocalCloudLog): ApiDefinition {
+  const [api, ...others] = apis;
+  if (api === undefined) throw new Error('The template has no function with an Api event: nothing to serve');
+  if (others.length > 0) log.warn(`Serving ${api.logicalId} only; ${others.map((other) => other.logicalId).join(', ')} not served`);
+  if (api.authorizePreflight) {
+    log.warn(
+      `${api.logicalId} puts its default authorizer on CORS preflight (AddDefaultAuthorizerToCorsPreflight is not false), ` +
+        'so browsers will fail preflight requests, locally as in AWS.',
+    );
+  }
+  return api;
+}
+
+async function authorizersFor(api: ApiDefinition, pools: ProvisionedUserPool[]): Promise<Record<string, TokenAuthorizer>> {
+  const jwksByPool = new Map<string, Jwks>();
+  for (const pool of pools) {
+    // Fetched once: cognito-local signs every token with one fixed key.
+    const response = await fetch(`${pool.issuer}/.well-known/jwks.json`);
+    if (!response.ok) throw new Error(`Fetching the JWKS of ${pool.logicalId} failed with ${response.status}`);
+    jwksByPool.set(pool.logicalId, (await response.json()) as Jwks);
+  }
+  return Object.fromEntries(
+    Object.values(api.authorizers).map((authorizer) => {
+      const trusted = authorizer.userPoolLogicalIds.map((logicalId) => {
+        const pool = pools.find((candidate) => candidate.logicalId === logicalId);
+        if (pool === undefined) throw new Error(`Authorizer ${authorizer.name} names ${logicalId}, which is not a user pool in the template`);
+        return { issuer: pool.issuer, clientIds: pool.clients.map((client) => client.clientId), jwks: jwksByPool.get(logicalId)! };
+      });
+      return [authorizer.name, createCognitoAuthorizer(trusted, authorizer.validationExpression)];
+    }),
+  );
+}
+
+async function seedDemoCatalog(
+  server: RunningApiServer,
+  pool: ProvisionedUserPool,
+  clientId: string,
+  seed: { password: string; users: SeedUser[] },
+  cognitoEndpoint: string,
+): Promise<SeededProduct[]> {
+  const admin = seed.users.find((user) => user.groups.includes('admin'));
+  if (admin === undefined) throw new Error(`No seed user is in the admin group of ${pool.logicalId}; the catalog is seeded as an admin`);
+  const token = await idTokenFor(cognitoEndpoint, clientId, admin.email, seed.password);
+  return seedCatalog(server.url, token, await readSeedCatalog());
+}

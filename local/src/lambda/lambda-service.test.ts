@@ -1,0 +1,141 @@
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createIntrinsicResolver } from '../template/intrinsics.ts';
+import { loadTemplate } from '../template/load-template.ts';
+import { ResourceRegistry } from '../template/resource-registry.ts';
+import { readFunctionDefinitions } from './function-definitions.ts';
+import { FunctionInvocationError, type InvocationOutcome, invokeOrThrow } from './invocation.ts';
+import { type FunctionLogLine, LocalLambdaService } from './lambda-service.ts';
+
+const TEMPLATE = fileURLToPath(new URL('./fixtures/template.yaml', import.meta.url));
+
+async function serviceForFixtures() {
+  const { template, directory } = await loadTemplate(TEMPLATE);
+  const pseudo = { region: 'us-east-1', accountId: '000000000000', stackName: 'fixture', partition: 'aws', urlSuffix: 'amazonaws.com' };
+  const registry = new ResourceRegistry(template, pseudo);
+  registry.register('Table', { ref: 'fixture-table' });
+  const resolver = createIntrinsicResolver({ template, resources: registry, pseudo });
+  const logs: FunctionLogLine[] = [];
+  const service = new LocalLambdaService({
+    functions: readFunctionDefinitions(template, resolver, directory),
+    region: 'us-east-1',
+    accountId: '000000000000',
+    serviceEndpoints: { DYNAMODB: 'http://127.0.0.1:8999' },
+    onLog: (line) => logs.push(line),
+  });
+  return { service, logs };
+}
+
+function payloadOf(outcome: InvocationOutcome): Record<string, unknown> {
+  if (outcome.kind !== 'success') throw new Error(`expected success, got ${JSON.stringify(outcome.error)}`);
+  return outcome.payload as Record<string, unknown>;
+}
+
+describe('LocalLambdaService', async () => {
+  const { service, logs } = await serviceForFixtures();
+  afterAll(() => service.stop());
+
+  it('runs the TypeScript handler with the template environment and a Lambda context', async () => {
+    const outcome = await service.invoke('EchoFunction', { hello: 'world' }, { requestId: 'req-1' });
+    const payload = payloadOf(outcome);
+    expect(payload.event).toEqual({ hello: 'world' });
+    expect(payload.requestId).toBe('req-1');
+    expect(payload.functionName).toBe('EchoFunction');
+    expect(payload.memoryLimitInMB).toBe('256');
+    expect(payload.remainingMs).toBeGreaterThan(4000);
+    expect(payload.remainingMs).toBeLessThanOrEqual(5000);
+    expect(payload.env).toMatchObject({
+      GREETING: 'hello',
+      TABLE_NAME: 'fixture-table',
+      ONLY_ECHO: 'yes',
+      AWS_REGION: 'us-east-1',
+      AWS_LAMBDA_FUNCTION_NAME: 'EchoFunction',
+      AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:8999',
+      AWS_LAMBDA_LOG_LEVEL: 'WARN',
+    });
+    expect((payload.env as Record<string, string>).TRACE).toMatch(/^Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=0$/);
+    expect(outcome.initDurationMs).toBeGreaterThan(0);
+  });
+
+  it('keeps an environment warm between invocations and reports the cold start once', async () => {
+    const second = await service.invoke('EchoFunction', {});
+    expect(payloadOf(second).invocations).toBe(2);
+    expect(second.initDurationMs).toBeUndefined();
+  });
+
+  it('isolates environments: one function never sees another one\'s variables', async () => {
+    const outcome = await service.invoke('DatesFunction', {});
+    expect(payloadOf(outcome)).toEqual({ at: '2025-01-02T00:00:00.000Z' });
+    expect(process.env.GREETING).toBeUndefined();
+  });
+
+  it('forwards what the handler logs, tagged with the function', async () => {
+    await expect.poll(() => logs.some((log) => log.functionLogicalId === 'EchoFunction' && log.line === 'echo invoked 1')).toBe(true);
+  });
+
+  it('returns a thrown error as Lambda reports it', async () => {
+    const outcome = await service.invoke('FailsFunction', {});
+    expect(outcome.kind).toBe('error');
+    if (outcome.kind === 'error') {
+      expect(outcome.error.errorType).toBe('OutOfStock');
+      expect(outcome.error.errorMessage).toBe('no more widgets');
+      expect(outcome.error.trace.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('replaces an environment whose runtime crashed', async () => {
+    const crashed = await service.invoke('FailsFunction', { crash: true });
+    expect(crashed.kind).toBe('error');
+    if (crashed.kind === 'error') expect(crashed.error.errorType).toMatch(/^Runtime\./);
+    const next = await service.invoke('FailsFunction', {});
+    expect(next.kind === 'error' && next.error.errorType).toBe('OutOfStock');
+  });
+
+  it('enforces the template Timeout and starts a fresh environment afterwards', async () => {
+    const timedOut = await service.invoke('SlowFunction', { ms: 3000 });
+    expect(timedOut.kind).toBe('error');
+    if (timedOut.kind === 'error') {
+      expect(timedOut.error.errorType).toBe('Sandbox.Timedout');
+      expect(timedOut.error.errorMessage).toMatch(/Task timed out after 1\.00 seconds/);
+    }
+    const after = await service.invoke('SlowFunction', { ms: 1 });
+    expect(payloadOf(after).invocations).toBe(1);
+  });
+
+  it('runs concurrent invocations in separate environments', async () => {
+    const outcomes = await Promise.all([1, 2, 3].map(() => service.invoke('SlowFunction', { ms: 300 })));
+    expect(outcomes.map((outcome) => outcome.kind)).toEqual(['success', 'success', 'success']);
+  });
+
+  it('reports an init failure as Runtime.ImportModuleError', async () => {
+    const outcome = await service.invoke('BrokenInitFunction', {});
+    expect(outcome.kind === 'error' && outcome.error).toMatchObject({
+      errorType: 'Runtime.ImportModuleError',
+      errorMessage: 'cannot start: missing configuration',
+    });
+  });
+
+  it('reports a function whose source is missing without stopping the others', async () => {
+    const outcome = await service.invoke('MissingFunction', {});
+    expect(outcome.kind === 'error' && outcome.error.errorMessage).toMatch(/no handler source found/);
+  });
+
+  it('offers event => payload for event source pollers, throwing on a failed invocation', async () => {
+    await expect(invokeOrThrow(service, 'DatesFunction')({})).resolves.toEqual({ at: '2025-01-02T00:00:00.000Z' });
+    const failing = invokeOrThrow(service, 'FailsFunction')({});
+    await expect(failing).rejects.toBeInstanceOf(FunctionInvocationError);
+    await expect(failing).rejects.toThrow('FailsFunction failed: OutOfStock: no more widgets');
+  });
+
+  it('starts fresh environments after a recycle, as after a deployment', async () => {
+    expect(payloadOf(await service.invoke('SlowFunction', { ms: 1 })).invocations).toBeGreaterThan(0);
+    service.recycle();
+    const fresh = await service.invoke('SlowFunction', { ms: 1 });
+    expect(payloadOf(fresh).invocations).toBe(1);
+    expect(fresh.initDurationMs).toBeGreaterThan(0);
+  });
+
+  it('refuses an unknown function', async () => {
+    await expect(service.invoke('Nope', {})).rejects.toThrow(/No function Nope/);
+  });
+});

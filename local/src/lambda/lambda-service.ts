@@ -1,0 +1,174 @@
+import { randomUUID } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import { ExecutionEnvironment } from './execution-environment.ts';
+import type { LocalFunctionDefinition } from './function-definitions.ts';
+import type { InvocationOutcome, InvokeOptions, LambdaInvoker } from './invocation.ts';
+import { functionArn, lambdaEnvironment, logGroupName, type RuntimeSettings } from './lambda-environment.ts';
+
+export interface FunctionLogLine {
+  functionLogicalId: string;
+  stream: 'stdout' | 'stderr';
+  line: string;
+}
+
+export interface LambdaServiceOptions extends RuntimeSettings {
+  functions: LocalFunctionDefinition[];
+  /** Environments per function when it sets no reserved concurrency. */
+  defaultConcurrency?: number;
+  onLog?: (line: FunctionLogLine) => void;
+  onInvocation?: (functionLogicalId: string, outcome: InvocationOutcome) => void;
+}
+
+const DEFAULT_CONCURRENCY = 10;
+
+/**
+ * The local Lambda service: `invoke(functionLogicalId, event)` runs a function's handler the
+ * way Lambda would, in a pool of execution environments per function (worker threads).
+ * A busy function gets another environment (a cold start) up to its concurrency; past that,
+ * invocations wait their turn instead of being throttled.
+ *
+ * Every event source plugs in here: the API server today; DynamoDB stream, SQS and Step
+ * Functions pollers later build their event and call `invoke` the same way.
+ */
+export class LocalLambdaService implements LambdaInvoker {
+  private readonly pools = new Map<string, EnvironmentPool>();
+  private stopped = false;
+
+  constructor(private readonly options: LambdaServiceOptions) {
+    for (const fn of options.functions) {
+      this.pools.set(fn.logicalId, new EnvironmentPool(fn, options));
+    }
+  }
+
+  get functions(): LocalFunctionDefinition[] {
+    return this.options.functions;
+  }
+
+  async invoke(functionLogicalId: string, event: unknown, options: InvokeOptions = {}): Promise<InvocationOutcome> {
+    const requestId = options.requestId ?? randomUUID();
+    const pool = this.pools.get(functionLogicalId);
+    if (pool === undefined) {
+      throw new Error(`No function ${functionLogicalId} in the template (known: ${[...this.pools.keys()].join(', ')})`);
+    }
+    if (this.stopped) throw new Error('The local Lambda service is stopped');
+    const outcome = await pool.invoke(JSON.stringify(event), requestId);
+    this.options.onInvocation?.(functionLogicalId, outcome);
+    return outcome;
+  }
+
+  /**
+   * Starts one execution environment per function now, so their cold starts overlap with
+   * other work instead of delaying the first invocations. The first invocation still reports
+   * the init duration.
+   */
+  prewarm(functionLogicalIds: string[]): void {
+    for (const id of functionLogicalIds) this.pools.get(id)?.prewarm();
+  }
+
+  /**
+   * Retires every execution environment, as a deployment does: idle ones end now, busy ones
+   * after their current invocation, and the next invocations cold-start with fresh code.
+   */
+  recycle(): void {
+    for (const pool of this.pools.values()) pool.recycle();
+  }
+
+  /** Ends every execution environment; pending invocations fail. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.all([...this.pools.values()].map((pool) => pool.stop()));
+  }
+}
+
+class EnvironmentPool {
+  private readonly idle: ExecutionEnvironment[] = [];
+  private readonly all = new Set<ExecutionEnvironment>();
+  /** Environments created before the last recycle(), ended when they are next released. */
+  private readonly retired = new WeakSet<ExecutionEnvironment>();
+  private readonly waiting: Array<(environment: ExecutionEnvironment | Error) => void> = [];
+  private readonly limit: number;
+
+  constructor(
+    private readonly fn: LocalFunctionDefinition,
+    private readonly options: LambdaServiceOptions,
+  ) {
+    this.limit = Math.max(1, fn.reservedConcurrency ?? options.defaultConcurrency ?? DEFAULT_CONCURRENCY);
+  }
+
+  async invoke(eventJson: string, requestId: string): Promise<InvocationOutcome> {
+    if ('problem' in this.fn.entry) {
+      const error = { errorType: 'Runtime.ImportModuleError', errorMessage: this.fn.entry.problem, trace: [] };
+      return { kind: 'error', requestId, error, durationMs: 0 };
+    }
+    const environment = await this.acquire();
+    try {
+      return await environment.invoke(eventJson, requestId);
+    } finally {
+      this.release(environment);
+    }
+  }
+
+  recycle(): void {
+    for (const environment of this.all) this.retired.add(environment);
+    for (const environment of this.idle.splice(0)) {
+      this.all.delete(environment);
+      void environment.stop();
+    }
+  }
+
+  prewarm(): void {
+    if (this.all.size > 0 || 'problem' in this.fn.entry) return;
+    // The environment initialises in the background; an invocation that takes it waits for init.
+    this.idle.push(this.create());
+  }
+
+  async stop(): Promise<void> {
+    for (const waiter of this.waiting.splice(0)) waiter(new Error('The local Lambda service is stopped'));
+    await Promise.all([...this.all].map((environment) => environment.stop()));
+    this.all.clear();
+    this.idle.length = 0;
+  }
+
+  private async acquire(): Promise<ExecutionEnvironment> {
+    const reusable = this.idle.pop();
+    if (reusable !== undefined) return reusable;
+    if (this.all.size < this.limit) return this.create();
+    const handedOver = await new Promise<ExecutionEnvironment | Error>((resolve) => this.waiting.push(resolve));
+    if (handedOver instanceof Error) throw handedOver;
+    return handedOver;
+  }
+
+  private release(environment: ExecutionEnvironment): void {
+    if (this.retired.has(environment) && environment.isUsable) void environment.stop();
+    if (!environment.isUsable) this.all.delete(environment);
+    const next = this.waiting.shift();
+    if (next === undefined) {
+      if (environment.isUsable) this.idle.push(environment);
+      return;
+    }
+    next(environment.isUsable ? environment : this.create());
+  }
+
+  private create(): ExecutionEnvironment {
+    const { fn, options } = this;
+    const entry = fn.entry as { path: string; exportName: string };
+    const logStreamName = `${new Date().toISOString().slice(0, 10).replaceAll('-', '/')}/[$LATEST]${randomUUID().replaceAll('-', '')}`;
+    const environment = new ExecutionEnvironment({
+      boot: {
+        entryUrl: pathToFileURL(entry.path).href,
+        exportName: entry.exportName,
+        functionName: fn.functionName,
+        functionVersion: '$LATEST',
+        memorySizeMb: fn.memorySizeMb,
+        invokedFunctionArn: functionArn(fn, options),
+        logGroupName: logGroupName(fn),
+        logStreamName,
+      },
+      env: lambdaEnvironment(fn, options, logStreamName),
+      timeoutSeconds: fn.timeoutSeconds,
+      onLog: (stream, line) => options.onLog?.({ functionLogicalId: fn.logicalId, stream, line }),
+    });
+    this.all.add(environment);
+    return environment;
+  }
+}

@@ -1,0 +1,7 @@
+/**
+ * Entry point of the cognito-local child process. cognito-local keeps its data under
+ * `.cognito/` in the current directory, so each local cloud runs it in its own directory;
+ * the IPC channel to the parent closes when the parent ends, and this process follows.
+ */
+process.on('disconnect', () => process.exit(0));
+await import('cognito-local/lib/bin/start.js');

@@ -1,0 +1,114 @@
+import type { PseudoParameters, ResourceValues } from './intrinsics.ts';
+import type { CfnTemplate } from './template-types.ts';
+
+/** What a resource resolves to locally: its `Ref` value and any `Fn::GetAtt` attributes. */
+export interface PhysicalResource {
+  ref: string;
+  attributes?: Record<string, unknown>;
+}
+
+type Defaults = (name: string, pseudo: PseudoParameters) => PhysicalResource;
+
+const arn = (pseudo: PseudoParameters, service: string, resource: string, region = pseudo.region): string =>
+  `arn:${pseudo.partition}:${service}:${region}:${pseudo.accountId}:${resource}`;
+
+/**
+ * Local stand-ins for what CloudFormation would return, per resource type, for resources the
+ * local cloud has not registered a real value for. Names are the logical ids (readable in
+ * DynamoDB Local and logs); ARNs have the real shape so code that parses them keeps working.
+ */
+const DEFAULTS: Record<string, Defaults> = {
+  'AWS::DynamoDB::Table': (name, pseudo) => {
+    const tableArn = arn(pseudo, 'dynamodb', `table/${name}`);
+    return { ref: name, attributes: { Arn: tableArn, StreamArn: `${tableArn}/stream/1970-01-01T00:00:00.000` } };
+  },
+  'AWS::Cognito::UserPool': (name, pseudo) => {
+    const id = `${pseudo.region}_${name}`;
+    return userPoolValues(id, pseudo);
+  },
+  'AWS::Serverless::Function': (name, pseudo) => ({
+    ref: name,
+    attributes: { Arn: arn(pseudo, 'lambda', `function:${name}`) },
+  }),
+  'AWS::SQS::Queue': (name, pseudo) => ({
+    ref: `https://sqs.${pseudo.region}.${pseudo.urlSuffix}/${pseudo.accountId}/${name}`,
+    attributes: { Arn: arn(pseudo, 'sqs', name), QueueName: name, QueueUrl: `https://sqs.${pseudo.region}.${pseudo.urlSuffix}/${pseudo.accountId}/${name}` },
+  }),
+  'AWS::SNS::Topic': (name, pseudo) => {
+    const topicArn = arn(pseudo, 'sns', name);
+    return { ref: topicArn, attributes: { TopicArn: topicArn, TopicName: name } };
+  },
+  'AWS::Serverless::StateMachine': (name, pseudo) => {
+    const machineArn = arn(pseudo, 'states', `stateMachine:${name}`);
+    return { ref: machineArn, attributes: { Arn: machineArn, Name: name } };
+  },
+  'AWS::Serverless::Api': (name) => ({ ref: name.toLowerCase(), attributes: { RootResourceId: 'root' } }),
+  'AWS::Serverless::LayerVersion': (name, pseudo) => ({ ref: arn(pseudo, 'lambda', `layer:${name}:1`) }),
+  'AWS::Logs::LogGroup': (name, pseudo) => {
+    const groupName = `/aws/local/${name}`;
+    return { ref: groupName, attributes: { Arn: arn(pseudo, 'logs', `log-group:${groupName}:*`) } };
+  },
+  'AWS::IAM::Role': (name, pseudo) => ({
+    ref: name,
+    attributes: { Arn: arn(pseudo, 'iam', `role/${name}`, ''), RoleId: name },
+  }),
+  'AWS::Events::EventBus': (name, pseudo) => ({
+    ref: name,
+    attributes: { Arn: arn(pseudo, 'events', `event-bus/${name}`), Name: name },
+  }),
+};
+DEFAULTS['AWS::Lambda::Function'] = DEFAULTS['AWS::Serverless::Function']!;
+DEFAULTS['AWS::StepFunctions::StateMachine'] = DEFAULTS['AWS::Serverless::StateMachine']!;
+DEFAULTS['AWS::ApiGateway::RestApi'] = DEFAULTS['AWS::Serverless::Api']!;
+DEFAULTS['AWS::Serverless::SimpleTable'] = DEFAULTS['AWS::DynamoDB::Table']!;
+
+export function userPoolValues(userPoolId: string, pseudo: PseudoParameters): PhysicalResource {
+  const providerName = `cognito-idp.${pseudo.region}.${pseudo.urlSuffix}/${userPoolId}`;
+  return {
+    ref: userPoolId,
+    attributes: {
+      Arn: arn(pseudo, 'cognito-idp', `userpool/${userPoolId}`),
+      ProviderName: providerName,
+      ProviderURL: `https://${providerName}`,
+      UserPoolId: userPoolId,
+    },
+  };
+}
+
+/**
+ * The local physical values of a template's resources. Services register what they really
+ * created (cognito-local's pool id, a queue's local URL); everything else gets a type-shaped
+ * default, so any `!Ref`/`!GetAtt` in a function's environment resolves to something usable.
+ */
+export class ResourceRegistry implements ResourceValues {
+  private readonly registered = new Map<string, PhysicalResource>();
+
+  constructor(
+    private readonly template: CfnTemplate,
+    private readonly pseudo: PseudoParameters,
+  ) {}
+
+  register(logicalId: string, resource: PhysicalResource): void {
+    this.registered.set(logicalId, resource);
+  }
+
+  ref(logicalId: string): string {
+    return this.lookup(logicalId).ref;
+  }
+
+  getAtt(logicalId: string, attribute: string): unknown {
+    const value = this.lookup(logicalId).attributes?.[attribute];
+    // An attribute nothing local knows about still resolves, to a value that says where it came
+    // from, so one unusual `!GetAtt` does not stop the whole local cloud from starting.
+    return value ?? `local:${logicalId}.${attribute}`;
+  }
+
+  private lookup(logicalId: string): PhysicalResource {
+    const registered = this.registered.get(logicalId);
+    if (registered !== undefined) return registered;
+    const type = this.template.Resources[logicalId]?.Type ?? '';
+    const defaults = DEFAULTS[type];
+    if (defaults !== undefined) return defaults(logicalId, this.pseudo);
+    return { ref: logicalId, attributes: { Arn: arn(this.pseudo, 'local', logicalId) } };
+  }
+}
