@@ -17,6 +17,8 @@ const SUPPORT = path.join(ROOT, 'tests/template/support');
 const HOOK = path.join(SUPPORT, 'lambda-node-path-hook.mjs');
 const INVOKE = path.join(SUPPORT, 'invoke-handler.mjs');
 const LAYER_PACKAGE = 'nodejs/node_modules/@orders/shared';
+/** What functions may import from the layer: its package.json `exports`. */
+const LAYER_ENTRY_POINTS = ['@orders/shared', '@orders/shared/events'];
 
 interface FunctionUnderTest {
   logicalId: string;
@@ -75,11 +77,12 @@ describe('sam build', () => {
       expect(existsSync(path.join(buildDir, logicalId, 'index.mjs.map')), `${logicalId}/index.mjs.map`).toBe(true);
     }
     const layer = path.join(buildDir, 'SharedLayer', LAYER_PACKAGE);
-    expect(readdirSync(layer).sort()).toEqual(['index.mjs', 'index.mjs.map', 'package.json']);
+    expect(readdirSync(layer).sort()).toEqual(['chunks', 'events', 'index.mjs', 'index.mjs.map', 'package.json']);
+    expect(existsSync(path.join(layer, 'events', 'index.mjs'))).toBe(true);
     expect(JSON.parse(readFileSync(path.join(layer, 'package.json'), 'utf8'))).toMatchObject({
       name: '@orders/shared',
       type: 'module',
-      exports: { '.': './index.mjs' },
+      exports: { '.': './index.mjs', './events': './events/index.mjs' },
     });
   });
 
@@ -89,15 +92,20 @@ describe('sam build', () => {
       const foreign = bundledSources(`${built}.map`).filter((source) => !source.startsWith(`${codeUri}/`));
       expect(foreign, `${logicalId} bundles code from outside ${codeUri} (import it from @orders/shared instead)`).toEqual([]);
       const imports = (await externalImports(built)).filter((specifier) => !isBuiltin(specifier));
-      const unexpected = imports.filter((specifier) => specifier !== '@orders/shared' && !specifier.startsWith('@aws-sdk/'));
+      const fromLayer = (specifier: string) => LAYER_ENTRY_POINTS.includes(specifier);
+      const unexpected = imports.filter((specifier) => !fromLayer(specifier) && !specifier.startsWith('@aws-sdk/'));
       expect(unexpected, `${logicalId} imports packages that exist neither in the layer nor in the runtime`).toEqual([]);
-      expect(imports, `${logicalId} should import @orders/shared`).toContain('@orders/shared');
+      expect(imports.some(fromLayer), `${logicalId} should import @orders/shared`).toBe(true);
     }
   });
 
   it('leaves only the AWS SDK and node builtins outside the layer bundle', async () => {
-    const imports = await externalImports(path.join(buildDir, 'SharedLayer', LAYER_PACKAGE, 'index.mjs'));
-    expect(imports.filter((specifier) => !isBuiltin(specifier) && !specifier.startsWith('@aws-sdk/'))).toEqual([]);
+    for (const entry of ['index.mjs', 'events/index.mjs']) {
+      const imports = await externalImports(path.join(buildDir, 'SharedLayer', LAYER_PACKAGE, entry));
+      const outside = imports.filter((specifier) => !isBuiltin(specifier) && !specifier.startsWith('@aws-sdk/'));
+      // The entry points import their shared chunks by relative path; nothing else may be outside.
+      expect(outside.filter((specifier) => !specifier.startsWith('./') && !specifier.startsWith('../')), entry).toEqual([]);
+    }
   });
 });
 

@@ -6,6 +6,7 @@ import { Tracer } from '@aws-lambda-powertools/tracer';
 // POWERTOOLS_* environment variables in template.yaml.
 export const logger = new Logger();
 export const tracer = new Tracer();
-// Metrics' own warnings (e.g. an invocation that recorded no business metric) go through the
-// structured logger, so they obey the log level instead of writing to the console.
-export const metrics = new Metrics({ logger });
+// Metrics reports its own problems through a child logger at ERROR: a read-only request that
+// records no business metric is normal here, and a WARN line for it on every GET would cost
+// log volume for nothing.
+export const metrics = new Metrics({ logger: logger.createChild({ logLevel: 'ERROR' }) });
