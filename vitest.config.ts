@@ -30,6 +30,9 @@ export default defineConfig({
           include: ['**/*.int.test.ts', 'tests/http/**/*.test.ts'],
           exclude: ['**/node_modules/**'],
           globalSetup: ['tests/support/global-setup.ts'],
+          // One local cloud serves every file; files run one after another so the "this request
+          // wrote nothing" checks see only their own request's effects.
+          fileParallelism: false,
           testTimeout: 30_000,
           hookTimeout: 120_000,
         },
