@@ -13,9 +13,10 @@ import { InvalidFilterPolicyError, matchesFilterPolicy, parseFilterPolicy, type 
  *   record as it appears in the event (`eventName`, `dynamodb.Keys`, `dynamodb.NewImage.<attr>.S`...).
  * - No criteria, or an empty `Filters` list, lets every record through.
  *
- * Known differences that remain (the matcher keeps SNS rules): SNS's complexity limits (five
- * top-level keys, 150 combinations) are enforced on patterns, and `"exists": true` does not
- * match an empty string, where EventBridge says it does.
+ * Known differences that remain, because the matcher keeps SNS's rules: SNS's complexity limits
+ * (five top-level keys, 150 combinations) also apply to patterns, and `"exists": true` follows
+ * SNS's reading (a non-null, non-empty value), which may differ from Lambda's for "" and null.
+ * Operators SNS has and Lambda does not document (wildcard, cidr, $or) are accepted.
  */
 
 export interface FilterCriteria {

@@ -85,6 +85,8 @@ export interface ShardServices {
   onError: (error: unknown) => void;
 }
 
+/** GetRecords returns at most 1000 records per call. */
+const MAX_RECORDS_PER_READ = 1000;
 /** Lambda's synchronous invocation payload limit. */
 const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
 /** DynamoDB Local writes ApproximateCreationDateTime rounded down to the minute. */
@@ -174,12 +176,15 @@ export class ShardProcessor {
     return this.takeBatch();
   }
 
-  /** Reads once; returns how many records the shard yielded (before filtering). */
+  /**
+   * Reads once, as much as one GetRecords call returns, and keeps what passes the filters;
+   * batches are cut from that, so filtered-out records never leave a batch short.
+   * Returns how many records the shard yielded before filtering.
+   */
   private async readMore(signal: AbortSignal): Promise<number | 'error'> {
-    const limit = this.settings.batchSize - this.pending.length;
     let read: ShardRead;
     try {
-      read = await this.services.reader.read(this.shardId, limit, signal);
+      read = await this.services.reader.read(this.shardId, MAX_RECORDS_PER_READ, signal);
     } catch (error) {
       if (!signal.aborted) this.services.onError(error);
       return 'error';
@@ -289,8 +294,7 @@ export class ShardProcessor {
   }
 
   private retryDelay(attempt: number): number {
-    const { initialMs, maxMs } = this.settings.retryDelay;
-    return Math.min(maxMs, initialMs * 2 ** (attempt - 1));
+    return backoff(this.settings.retryDelay, attempt);
   }
 
   private settleWaiters(): void {
@@ -302,6 +306,11 @@ export class ShardProcessor {
       }
     }
   }
+}
+
+/** The wait before retry number `attempt` (1, 2, ...): doubling from `initialMs`, capped at `maxMs`. */
+export function backoff({ initialMs, maxMs }: RetryDelay, attempt: number): number {
+  return Math.min(maxMs, initialMs * 2 ** (attempt - 1));
 }
 
 function buffered(record: DynamoDBRecord, readAtMs: number): BufferedRecord {

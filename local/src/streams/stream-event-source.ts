@@ -4,7 +4,7 @@ import { systemClock, type Clock } from '../sqs/clock.ts';
 import { compileFilterCriteria, type FilterCriteria } from './event-filter.ts';
 import type { FunctionResponseType } from './mapping-config.ts';
 import { buildOnFailureRecord, type DiscardCondition, type StreamOnFailureRecord } from './on-failure-record.ts';
-import { type BufferedRecord, type RetryDelay, type ShardBatchResult, ShardProcessor, type ShardServices, type ShardSettings } from './shard-processor.ts';
+import { backoff, type BufferedRecord, type RetryDelay, type ShardBatchResult, ShardProcessor, type ShardServices, type ShardSettings } from './shard-processor.ts';
 import { toLambdaRecord } from './stream-record.ts';
 import type { StreamShardReader } from './stream-reader.ts';
 import { Nudge, wait } from './wait.ts';
@@ -70,8 +70,6 @@ export interface StreamDiscard {
   /** Where the on-failure record went; undefined when the mapping has no destination. */
   destination: string | undefined;
 }
-
-const DELIVERY_RETRY_MS = 1000;
 
 export class StreamEventSource {
   private readonly reader: StreamShardReader;
@@ -259,14 +257,15 @@ export class StreamEventSource {
     const destination = this.destination;
     if (destination !== undefined && this.deliver !== undefined) {
       const body = JSON.stringify(onFailureRecord);
-      for (;;) {
+      // The shard waits: moving past records whose failure was not recorded would lose them.
+      for (let attempt = 1; ; attempt += 1) {
         try {
           await this.deliver(destination, body);
           break;
         } catch (error) {
           if (signal.aborted) return;
           this.onError(error);
-          await wait(this.clock, DELIVERY_RETRY_MS, signal);
+          await wait(this.clock, backoff(this.settings.retryDelay, attempt), signal);
         }
       }
     }
