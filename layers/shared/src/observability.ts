@@ -6,7 +6,17 @@ import { Tracer } from '@aws-lambda-powertools/tracer';
 // POWERTOOLS_* environment variables in template.yaml.
 export const logger = new Logger();
 export const tracer = new Tracer();
-// Metrics reports its own problems through a child logger at ERROR: a read-only request that
-// records no business metric is normal here, and a WARN line for it on every GET would cost
-// log volume for nothing.
-export const metrics = new Metrics({ logger: logger.createChild({ logLevel: 'ERROR' }) });
+// Metrics reports its own problems through our logger, minus one: a request that records no
+// business metric (every read) is normal here, and a WARN line for it on every GET would cost
+// log volume for nothing. (A child logger at ERROR would not do: Lambda's log level controls
+// take precedence over it.)
+const EMPTY_METRICS_WARNING = 'No application metrics to publish';
+const metricsLogger = {
+  debug: (message: string) => logger.debug(message),
+  info: (message: string) => logger.info(message),
+  warn: (message: string) => {
+    if (!String(message).startsWith(EMPTY_METRICS_WARNING)) logger.warn(message);
+  },
+  error: (message: string) => logger.error(message),
+};
+export const metrics = new Metrics({ logger: metricsLogger });

@@ -9,7 +9,7 @@ export const MAX_LINE_QUANTITY = 100;
 export const MAX_PRICE = 100_000_000; // one million in minor units
 export const MAX_STOCK = 1_000_000;
 
-const id = (what: string) => z.uuid({ error: `must be a ${what} id (a UUID)` });
+const id = (what: string) => z.uuid({ error: `must be a valid ${what} id (a UUID)` });
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 
 export const productIdParams = z.object({ productId: id('product') });
