@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 // `template` drives the Python tools (cfn-lint, sam, checkov) from the project venv.
 export default defineConfig({
   test: {
+    // In CI a JSON report as well, which .ci/run reads to print its closing tally.
+    reporters: process.env.CI ? ['default', ['json', { outputFile: '.ci/test-results.json' }]] : ['default'],
     env: {
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'test',
