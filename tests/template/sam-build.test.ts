@@ -18,18 +18,27 @@ const HOOK = path.join(SUPPORT, 'lambda-node-path-hook.mjs');
 const INVOKE = path.join(SUPPORT, 'invoke-handler.mjs');
 const LAYER_PACKAGE = 'nodejs/node_modules/@orders/shared';
 /** What functions may import from the layer: its package.json `exports`. */
-const LAYER_ENTRY_POINTS = ['@orders/shared', '@orders/shared/events'];
+const LAYER_ENTRY_POINTS = ['@orders/shared', '@orders/shared/events', '@orders/shared/fulfilment'];
 
 interface FunctionUnderTest {
   logicalId: string;
   codeUri: string;
+  /** How it is invoked: by API Gateway (a proxy result back) or by an event source mapping (a batch). */
+  trigger: 'api' | 'batch';
+  /** Its own environment variables in template.yaml (beyond Globals). */
+  environment: Record<string, unknown>;
 }
 
 const template = loadTemplate();
-const functions: FunctionUnderTest[] = resourcesOfType(template, 'AWS::Serverless::Function').map(([logicalId, resource]) => ({
-  logicalId,
-  codeUri: String(resource.Properties?.CodeUri),
-}));
+const functions: FunctionUnderTest[] = resourcesOfType(template, 'AWS::Serverless::Function').map(([logicalId, resource]) => {
+  const events = Object.values((resource.Properties?.Events ?? {}) as Record<string, { Type: string }>);
+  return {
+    logicalId,
+    codeUri: String(resource.Properties?.CodeUri),
+    trigger: events.every((event) => event.Type === 'Api') ? 'api' : 'batch',
+    environment: (resource.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {},
+  };
+});
 
 let scratch: string;
 let buildDir: string;
@@ -71,18 +80,18 @@ function bundledSources(mapFile: string): string[] {
 
 describe('sam build', () => {
   it('builds every function and the shared layer', () => {
-    expect(functions).toHaveLength(10);
+    expect(functions).toHaveLength(14);
     for (const { logicalId } of functions) {
       expect(existsSync(path.join(buildDir, logicalId, 'index.mjs')), `${logicalId}/index.mjs`).toBe(true);
       expect(existsSync(path.join(buildDir, logicalId, 'index.mjs.map')), `${logicalId}/index.mjs.map`).toBe(true);
     }
     const layer = path.join(buildDir, 'SharedLayer', LAYER_PACKAGE);
-    expect(readdirSync(layer).sort()).toEqual(['chunks', 'events', 'index.mjs', 'index.mjs.map', 'package.json']);
+    expect(readdirSync(layer).sort()).toEqual(['chunks', 'events', 'fulfilment', 'index.mjs', 'index.mjs.map', 'package.json']);
     expect(existsSync(path.join(layer, 'events', 'index.mjs'))).toBe(true);
     expect(JSON.parse(readFileSync(path.join(layer, 'package.json'), 'utf8'))).toMatchObject({
       name: '@orders/shared',
       type: 'module',
-      exports: { '.': './index.mjs', './events': './events/index.mjs' },
+      exports: { '.': './index.mjs', './events': './events/index.mjs', './fulfilment': './fulfilment/index.mjs' },
     });
   });
 
@@ -100,7 +109,7 @@ describe('sam build', () => {
   });
 
   it('leaves only the AWS SDK and node builtins outside the layer bundle', async () => {
-    for (const entry of ['index.mjs', 'events/index.mjs']) {
+    for (const entry of ['index.mjs', 'events/index.mjs', 'fulfilment/index.mjs']) {
       const imports = await externalImports(path.join(buildDir, 'SharedLayer', LAYER_PACKAGE, entry));
       const outside = imports.filter((specifier) => !isBuiltin(specifier) && !specifier.startsWith('@aws-sdk/'));
       // The entry points import their shared chunks by relative path; nothing else may be outside.
@@ -113,10 +122,18 @@ describe('sam build', () => {
 // Lambda's file layout
 // ---------------------------------------------------------------------------------------------
 
+interface InvokeError {
+  name?: string;
+  code?: string;
+  message: string;
+  /** A failed batch's per-record errors. */
+  errors?: InvokeError[];
+}
+
 interface InvokeOutcome {
   phase: 'import' | 'invoke' | 'done';
-  error?: { name?: string; code?: string; message: string };
-  result?: { statusCode?: unknown; body?: unknown; headers?: Record<string, unknown> };
+  error?: InvokeError;
+  result?: { statusCode?: unknown; body?: unknown; headers?: Record<string, unknown>; batchItemFailures?: unknown };
   /** Everything the process wrote: the function's logs. */
   logs: string;
 }
@@ -146,7 +163,7 @@ const lambdaNodePath = (root: string) =>
     .map((dir) => path.join(root, dir))
     .join(path.delimiter);
 
-/** A TCP port nothing listens on: DynamoDB calls fail fast instead of reaching AWS. */
+/** A TCP port nothing listens on: DynamoDB, SNS and SQS calls fail fast instead of reaching AWS. */
 async function closedPort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -156,9 +173,32 @@ async function closedPort(): Promise<number> {
   return address.port;
 }
 
-let dynamoDbPort: number;
+let closedServicePort: number;
 
-function invoke(root: string, logicalId: string, event: unknown, options: { hook?: boolean } = {}): InvokeOutcome {
+/**
+ * A function's own environment variables as Lambda would see them: a Ref to a topic or queue in
+ * the template becomes a made-up ARN or URL of the right shape. Only what the template declares
+ * is set, so a variable the code needs but the template forgets fails the run.
+ */
+function ownEnvironment(fn: FunctionUnderTest): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(fn.environment).map(([name, value]) => {
+      const ref = (value as { Ref?: string } | null)?.Ref;
+      const type = ref === undefined ? undefined : template.Resources[ref]?.Type;
+      if (type === 'AWS::SNS::Topic') return [name, `arn:aws:sns:us-east-1:123456789012:layout-test-${ref}`];
+      if (type === 'AWS::SQS::Queue') return [name, `https://sqs.us-east-1.amazonaws.com/123456789012/layout-test-${ref}`];
+      if (typeof value === 'string') return [name, value];
+      throw new Error(`${fn.logicalId}: no layout-test value for ${name} = ${JSON.stringify(value)}; add one here`);
+    }),
+  );
+}
+
+function invoke(
+  root: string,
+  logicalId: string,
+  event: unknown,
+  options: { hook?: boolean; environment?: Record<string, string> } = {},
+): InvokeOutcome {
   const eventFile = path.join(root, 'event.json');
   writeFileSync(eventFile, JSON.stringify(event));
   const args = [...(options.hook === false ? [] : ['--import', HOOK]), INVOKE, path.join(root, 'var/task/index.mjs'), eventFile];
@@ -177,7 +217,9 @@ function invoke(root: string, logicalId: string, event: unknown, options: { hook
       AWS_SECRET_ACCESS_KEY: 'test',
       AWS_LAMBDA_FUNCTION_NAME: logicalId,
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1024',
-      AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${dynamoDbPort}`,
+      AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${closedServicePort}`,
+      AWS_ENDPOINT_URL_SNS: `http://127.0.0.1:${closedServicePort}`,
+      AWS_ENDPOINT_URL_SQS: `http://127.0.0.1:${closedServicePort}`,
       AWS_MAX_ATTEMPTS: '1',
       TABLE_NAME: 'orders-layout-test',
       STAGE: 'dev',
@@ -187,6 +229,7 @@ function invoke(root: string, logicalId: string, event: unknown, options: { hook
       POWERTOOLS_LOG_LEVEL: 'ERROR',
       POWERTOOLS_TRACE_ENABLED: 'false',
       POWERTOOLS_METRICS_DISABLED: 'true',
+      ...options.environment,
     },
   });
   const line = result.stdout.split('\n').find((candidate) => candidate.startsWith('@@invoke@@'));
@@ -201,6 +244,14 @@ function sampleEvent(codeUri: string): Record<string, unknown> {
   return { httpMethod: 'GET', path: '/', headers: {}, body: null, pathParameters: null, requestContext: { requestId: 'r' } };
 }
 
+/** Every sample for a function: events/<code dir>.json and events/<code dir>-<variant>.json. */
+function sampleEventFiles(codeUri: string): string[] {
+  const base = path.basename(codeUri);
+  return readdirSync(path.join(ROOT, 'events'))
+    .filter((name) => name === `${base}.json` || (name.startsWith(`${base}-`) && name.endsWith('.json')))
+    .sort();
+}
+
 function expectProxyResult(outcome: InvokeOutcome, label: string) {
   expect(outcome.phase, `${label}: ${JSON.stringify(outcome.error)}`).toBe('done');
   const { statusCode, body, headers } = outcome.result ?? {};
@@ -211,7 +262,7 @@ function expectProxyResult(outcome: InvokeOutcome, label: string) {
 
 describe('on Lambda’s file layout (function in /var/task, layer in /opt, NODE_PATH)', () => {
   beforeAll(async () => {
-    dynamoDbPort = await closedPort();
+    closedServicePort = await closedPort();
   });
 
   it('runs GetProduct from the layer: a bad product id is a 400 problem, with the CORS origin', () => {
@@ -230,15 +281,36 @@ describe('on Lambda’s file layout (function in /var/task, layer in /opt, NODE_
     expect(JSON.parse(String(outcome.result?.body))).toMatchObject({ status: 400 });
   });
 
-  it('imports every function with the layer and answers its sample event with a proxy result', () => {
+  it('imports every API function with the layer and answers its sample event with a proxy result', () => {
     // DynamoDB is unreachable, so data-dependent answers are 5xx problems; what matters here is
     // that the module graph loads on Lambda's layout and the handler returns a proper result.
-    for (const { logicalId, codeUri } of functions) {
-      const outcome = invoke(lambdaRoot(logicalId, { withLayer: true }), logicalId, sampleEvent(codeUri));
+    for (const fn of functions.filter((candidate) => candidate.trigger === 'api')) {
+      const { logicalId, codeUri } = fn;
+      const outcome = invoke(lambdaRoot(logicalId, { withLayer: true }), logicalId, sampleEvent(codeUri), { environment: ownEnvironment(fn) });
       expectProxyResult(outcome, logicalId);
       if ((outcome.result?.statusCode as number) >= 500) {
         // The only acceptable failure: the DynamoDB call itself (nothing listens on the port).
         expect(outcome.logs, `${logicalId} failed before reaching DynamoDB`).toContain('ECONNREFUSED');
+      }
+    }
+  });
+
+  it('imports every queue and stream function with the layer and takes each of its samples as far as AWS', () => {
+    // Every record of a sample is parsed, validated and mapped, then its DynamoDB or SNS call is
+    // refused (nothing listens on the port): the batch fails as a whole, and each record's error
+    // must be that refusal, not a validation or configuration error on the way there.
+    const batchFunctions = functions.filter((candidate) => candidate.trigger === 'batch');
+    expect(batchFunctions.map((fn) => fn.logicalId).sort()).toEqual(['NotifyCustomerFunction', 'PublishOrderEventsFunction', 'RecordFulfilmentRequestFunction']);
+    for (const fn of batchFunctions) {
+      const files = sampleEventFiles(fn.codeUri);
+      expect(files, `${fn.logicalId} has no sample in events/`).not.toEqual([]);
+      for (const file of files) {
+        const event = JSON.parse(readFileSync(path.join(ROOT, 'events', file), 'utf8')) as { Records: unknown[] };
+        const label = `${fn.logicalId} with events/${file}`;
+        const outcome = invoke(lambdaRoot(fn.logicalId, { withLayer: true }), fn.logicalId, event, { environment: ownEnvironment(fn) });
+        expect(outcome.phase, `${label}: ${JSON.stringify(outcome.error)}\n${outcome.logs}`).toBe('invoke');
+        expect(outcome.error?.name, label).toBe('FullBatchFailureError');
+        expect(outcome.error?.errors?.map((error) => error.code), label).toEqual(event.Records.map(() => 'ECONNREFUSED'));
       }
     }
   });

@@ -8,6 +8,9 @@ export const ENTITY = {
   orderLine: 'OrderLine',
   notification: 'Notification',
   fulfilmentRequest: 'FulfilmentRequest',
+  reservation: 'StockReservation',
+  payment: 'Payment',
+  simulatedCharge: 'SimulatedCharge',
 } as const;
 
 export const INDEX = {
@@ -54,3 +57,12 @@ export const notificationKey = (orderId: string, occurredAt: string, eventId: st
 
 /** Marks that fulfilment of an order was requested (one per order). */
 export const fulfilmentRequestKey = (orderId: string) => ({ PK: orderPartition(orderId), SK: 'FULFILMENT' });
+
+/** The stock an order holds (one per order): RESERVED, then RELEASED or SHIPPED. */
+export const reservationKey = (orderId: string) => ({ PK: orderPartition(orderId), SK: 'RESERVATION' });
+
+/** The order's payment (one per order): CHARGED, DECLINED, then maybe REFUNDED. */
+export const paymentKey = (orderId: string) => ({ PK: orderPartition(orderId), SK: 'PAYMENT' });
+
+/** The simulated payment provider's own ledger, keyed by the idempotency key it was called with. */
+export const simulatedChargeKey = (idempotencyKey: string) => ({ PK: `SIMULATED_PAYMENT#${idempotencyKey}`, SK: 'CHARGE' });

@@ -46,6 +46,9 @@ function toSummary(item: Record<string, unknown>): OrderSummary {
     total: item.total as number,
     lineCount: item.lineCount as number,
     shippingAddress: item.shippingAddress as Order['shippingAddress'],
+    paymentMethod: item.paymentMethod as string,
+    ...(typeof item.statusReason === 'string' ? { statusReason: item.statusReason } : {}),
+    ...(typeof item.trackingNumber === 'string' ? { trackingNumber: item.trackingNumber } : {}),
     createdAt: item.createdAt as string,
     updatedAt: item.updatedAt as string,
   };
@@ -156,6 +159,29 @@ export class OrderRepository {
     }
   }
 
+  /**
+   * Keeps the fulfilment saga's task token on a CONFIRMED order, so shipping or cancelling it
+   * can resume the saga. False if the order is no longer CONFIRMED (say, cancelled meanwhile).
+   */
+  async storeShipmentTaskToken(orderId: string, taskToken: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: orderKey(orderId),
+          UpdateExpression: 'SET shipmentTaskToken = :token',
+          ConditionExpression: '#status = :confirmed',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':token': taskToken, ':confirmed': 'CONFIRMED' },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
   /** A customer's orders, newest first. */
   listByCustomer(customerId: string, page: PageRequest): Promise<Page<OrderSummary>> {
     return this.queryIndex(INDEX.gsi1, customerOrdersPartition(customerId), page);
@@ -175,7 +201,7 @@ export class OrderRepository {
     orderId: string,
     to: OrderStatus,
     context: WriteContext & { customerId?: string },
-  ): Promise<OrderSummary> {
+  ): Promise<{ order: OrderSummary; shipmentTaskToken: string | undefined }> {
     const allowedFrom = statusesThatCanBecome(to);
     const fromPlaceholders = allowedFrom.map((_, index) => `:from${index}`);
     const ownerCondition = context.customerId === undefined ? '' : ' AND customerId = :customerId';
@@ -199,7 +225,9 @@ export class OrderRepository {
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return toSummary(Attributes ?? {});
+      const item = Attributes ?? {};
+      const token = typeof item.shipmentTaskToken === 'string' ? item.shipmentTaskToken : undefined;
+      return { order: toSummary(item), shipmentTaskToken: token };
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
         const current = error.Item?.status?.S;

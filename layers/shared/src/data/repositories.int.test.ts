@@ -27,6 +27,7 @@ function newOrder(customerId: string, createdAt: string): Order {
     ],
     total: 250,
     shippingAddress: { name: 'N', line1: 'L', city: 'C', postalCode: 'P', country: 'US' },
+    paymentMethod: 'tok_visa',
     createdAt,
     updatedAt: createdAt,
   };
@@ -126,7 +127,7 @@ describe('OrderRepository on DynamoDB Local', () => {
       orders.transition(order.orderId, 'CANCELLED', { customerId: 'someone-else', correlationId: 'c2', now: now() }),
     ).rejects.toBeInstanceOf(ConflictError);
 
-    const cancelled = await orders.transition(order.orderId, 'CANCELLED', {
+    const { order: cancelled } = await orders.transition(order.orderId, 'CANCELLED', {
       customerId: order.customerId,
       correlationId: 'c2',
       now: now(),

@@ -51,6 +51,11 @@ export interface Order {
   lines: OrderLine[];
   total: number;
   shippingAddress: ShippingAddress;
+  /** The payment provider's token for how the customer pays. */
+  paymentMethod: string;
+  /** Why the order ended as it did (REJECTED, PAYMENT_FAILED, CANCELLED), when there is more to say. */
+  statusReason?: string | undefined;
+  trackingNumber?: string | undefined;
   createdAt: string;
   updatedAt: string;
 }
@@ -126,6 +131,13 @@ export function assertCanView(principal: Principal, order: Pick<Order, 'orderId'
 /** Notifications are the customer's own: not even admins read them. Others get the same 404. */
 export function assertIsOwner(principal: Principal, order: Pick<Order, 'orderId' | 'customerId'>): void {
   if (!isOwner(principal, order)) throw new NotFoundError(`Order ${order.orderId} was not found`);
+}
+
+/** Only an order that is confirmed (paid, stock reserved) can ship. */
+export function assertCanShip(order: Pick<Order, 'orderId' | 'status'>): void {
+  if (order.status !== 'CONFIRMED') {
+    throw new ConflictError(`Order ${order.orderId} is ${order.status}; only CONFIRMED orders can ship`);
+  }
 }
 
 /** Only the customer who placed an order may cancel it, and only while it has not shipped or ended. */

@@ -67,6 +67,14 @@ export const placeOrderBody = z.strictObject({
     .min(1, 'must contain at least one item')
     .max(MAX_ORDER_LINES, `must contain at most ${MAX_ORDER_LINES} items`),
   shippingAddress,
+  /**
+   * A payment method token from the payment provider's client-side SDK (never card data).
+   * The local/simulated provider's test tokens are listed in docs/payments.md.
+   */
+  paymentMethod: z
+    .string()
+    .regex(/^tok_[a-z0-9_]{1,40}$/, 'must be a payment method token such as tok_visa')
+    .default('tok_visa'),
 });
 export type PlaceOrderBody = z.output<typeof placeOrderBody>;
 
@@ -95,3 +103,10 @@ export const idempotencyKey = z
   .min(1, 'is required: send a unique key per order, e.g. a UUID')
   .max(255, 'must be at most 255 characters')
   .regex(/^[\x21-\x7E]+$/, 'must be printable ASCII without spaces');
+
+export const shipOrderBody = z.strictObject({
+  trackingNumber: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9-]{4,40}$/, 'must be 4 to 40 letters, digits or dashes'),
+});

@@ -5,10 +5,12 @@ import type { Principal } from '../auth/principal.ts';
 import { notificationRepository, orderRepository, productRepository } from '../data/repositories.ts';
 import type { Notification } from '../domain/notification.ts';
 import type { Page, PageRequest } from '../data/pagination.ts';
-import { assertCanCancel, assertCanView, assertIsOwner, priceOrder, type Order, type OrderStatus, type OrderSummary } from '../domain/order.ts';
+import { assertCanCancel, assertCanShip, assertCanView, assertIsOwner, priceOrder, type Order, type OrderStatus, type OrderSummary } from '../domain/order.ts';
 import { metrics } from '../observability.ts';
 import type { PlaceOrderBody } from '../schemas/api.ts';
 import { idempotentOperation } from './idempotency.ts';
+import * as sagaSignals from '../fulfilment/saga-signals.ts';
+import { stockRepository } from '../fulfilment/repositories.ts';
 
 export interface PlaceOrderCommand {
   customerId: string;
@@ -29,6 +31,7 @@ async function placeOrderOnce(command: PlaceOrderCommand): Promise<Order> {
     lines,
     total,
     shippingAddress: command.request.shippingAddress,
+    paymentMethod: command.request.paymentMethod,
     createdAt: now,
     updatedAt: now,
   };
@@ -66,16 +69,43 @@ export const listOrdersByStatus = (
   page: PageRequest,
 ): Promise<Page<OrderSummary>> => orderRepository().listByStatus(status, page);
 
+/**
+ * Cancels the caller's order. The conditional status change is the commit point: once it
+ * succeeds the order is CANCELLED, and the fulfilment saga compensates whatever it had done
+ * (if it is waiting for shipment it is told now; if it is still reserving or charging, its
+ * own next conditional update fails and it compensates then).
+ */
 export async function cancelOrder(principal: Principal, orderId: string, correlationId: string): Promise<Order> {
   const order = await getOrderFor(principal, orderId);
   assertCanCancel(principal, order);
-  const updated = await orderRepository().transition(orderId, 'CANCELLED', {
+  const { order: updated, shipmentTaskToken } = await orderRepository().transition(orderId, 'CANCELLED', {
     customerId: principal.userId,
     correlationId,
     now: new Date().toISOString(),
   });
+  if (shipmentTaskToken !== undefined) await sagaSignals.orderCancelled(shipmentTaskToken);
   metrics.addMetric('OrdersCancelled', MetricUnit.Count, 1);
   return { ...order, status: updated.status, updatedAt: updated.updatedAt };
+}
+
+/**
+ * Ships a confirmed order (admin): records the shipment (order SHIPPED, reserved stock
+ * committed) in one transaction, then resumes the saga waiting for it. After this the order
+ * can no longer be cancelled.
+ */
+export async function shipOrder(orderId: string, trackingNumber: string, correlationId: string): Promise<Order> {
+  const order = await orderRepository().get(orderId);
+  if (!order) throw new NotFoundError(`Order ${orderId} was not found`);
+  assertCanShip(order);
+  const { shipmentTaskToken } = await stockRepository().commitShipment(orderId, {
+    trackingNumber,
+    correlationId,
+    now: new Date().toISOString(),
+  });
+  if (shipmentTaskToken !== undefined) await sagaSignals.orderShipped(shipmentTaskToken, trackingNumber);
+  metrics.addMetric('OrdersShipped', MetricUnit.Count, 1);
+  const shipped = await orderRepository().get(orderId);
+  return shipped ?? order;
 }
 
 /** What the customer was told about their order, oldest first (owner only). */

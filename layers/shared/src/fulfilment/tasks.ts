@@ -1,0 +1,91 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { z } from 'zod';
+import { NotFoundError } from '../errors.ts';
+import { orderRepository } from '../data/repositories.ts';
+import type { OrderPlaced } from '../events/schemas.ts';
+import { logger, metrics } from '../observability.ts';
+import { OrderNotInExpectedStatusError } from './errors.ts';
+import { paymentProvider, paymentRepository, stockRepository } from './repositories.ts';
+import { startFulfilment } from './saga-signals.ts';
+
+// The fulfilment saga's steps that need logic (the plain status updates are direct DynamoDB
+// integrations in statemachine/fulfilment.asl.json). Each is safe to run more than once: the
+// state machine retries, and Lambda may deliver an invocation twice.
+
+const orderId = z.uuid();
+
+export const sagaInput = z.object({
+  orderId,
+  customerId: z.string().min(1),
+  total: z.int().nonnegative(),
+  currency: z.string().length(3),
+  correlationId: z.string().min(1),
+  lines: z.array(z.object({ productId: z.uuid(), quantity: z.int().positive() })).min(1),
+});
+export type SagaInput = z.infer<typeof sagaInput>;
+
+export const reserveStockInput = sagaInput.pick({ orderId: true, lines: true });
+export const orderOnlyInput = z.object({ orderId });
+export const awaitShipmentInput = z.object({ orderId, taskToken: z.string().min(1) });
+
+const now = () => new Date().toISOString();
+
+/** Holds every line's quantity for the order, or fails with OutOfStock. */
+export async function reserveStock(input: z.infer<typeof reserveStockInput>): Promise<{ reserved: true }> {
+  const firstTime = await stockRepository().reserve(input.orderId, input.lines, now());
+  if (!firstTime) logger.info('Stock was already reserved for this order');
+  return { reserved: true };
+}
+
+/** Charges the order's total once, whatever the number of attempts. */
+export async function takePayment(input: z.infer<typeof orderOnlyInput>): Promise<{ chargeId: string }> {
+  const recorded = await paymentRepository().get(input.orderId);
+  if (recorded) return { chargeId: recorded.chargeId };
+  const order = await orderRepository().get(input.orderId);
+  if (!order) throw new NotFoundError(`Order ${input.orderId} was not found`);
+  const { chargeId } = await paymentProvider().charge({
+    idempotencyKey: order.orderId,
+    amount: order.total,
+    currency: order.currency,
+    paymentMethod: order.paymentMethod,
+  });
+  await paymentRepository().recordCharge({ orderId: order.orderId, chargeId, amount: order.total, currency: order.currency }, now());
+  metrics.addMetric('PaymentsTaken', MetricUnit.Count, 1);
+  return { chargeId };
+}
+
+/** Compensation: refunds the order's payment if, and only if, it was charged and not yet refunded. */
+export async function refundPayment(input: z.infer<typeof orderOnlyInput>): Promise<{ refunded: boolean }> {
+  const payment = await paymentRepository().get(input.orderId);
+  if (payment?.status !== 'CHARGED') return { refunded: false };
+  await paymentProvider().refund(payment.chargeId);
+  const refunded = await paymentRepository().markRefunded(input.orderId, now());
+  if (refunded) metrics.addMetric('PaymentsRefunded', MetricUnit.Count, 1);
+  return { refunded };
+}
+
+/** Compensation: returns reserved stock if, and only if, the order still holds it. */
+export async function releaseStock(input: z.infer<typeof orderOnlyInput>): Promise<{ released: boolean }> {
+  return { released: await stockRepository().release(input.orderId, now()) };
+}
+
+/** Parks the saga's task token on the order until an admin ships it or the customer cancels. */
+export async function awaitShipment(input: z.infer<typeof awaitShipmentInput>): Promise<{ waiting: true }> {
+  const stored = await orderRepository().storeShipmentTaskToken(input.orderId, input.taskToken);
+  if (!stored) throw new OrderNotInExpectedStatusError(`Order ${input.orderId} is no longer CONFIRMED`);
+  return { waiting: true };
+}
+
+/** The fulfilment queue's consumer: one saga execution per placed order. */
+export async function startFulfilmentOf(event: OrderPlaced): Promise<void> {
+  const input: SagaInput = {
+    orderId: event.data.orderId,
+    customerId: event.data.customerId,
+    total: event.data.total,
+    currency: event.data.currency,
+    correlationId: event.correlationId,
+    lines: event.data.lines.map(({ productId, quantity }) => ({ productId, quantity })),
+  };
+  const outcome = await startFulfilment(input.orderId, sagaInput.parse(input));
+  logger.info(outcome === 'started' ? 'Fulfilment started' : 'Fulfilment was already started (duplicate delivery)');
+}
