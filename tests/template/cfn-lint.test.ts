@@ -26,6 +26,13 @@ describe('cfn-lint', () => {
       'E9001 Functions SharingFunctionA and SharingFunctionB share log group SharedLogGroup',
       'E9001 Log group SharedLogGroup (of SharingFunctionA) must set RetentionInDays',
       "E9002 Wildcard action 'dynamodb:*': list the actions needed",
+      "E9003 Queue NoRedriveQueue is no one's dead-letter queue, so it needs a RedrivePolicy with deadLetterTargetArn and maxReceiveCount",
+      'E9006 Queue NoRedriveQueue has VisibilityTimeout 30 s; its consumer QueueConsumerFunction needs at least 62 s (6 x Timeout 10 s + batching window 2 s)',
+      'E9006 Queue NoRedriveQueue has VisibilityTimeout 30 s; its consumer QueueConsumerFunction needs at least 60 s (6 x Timeout 10 s + batching window 0 s)',
+      'E9004 Event source QueueConsumerFunction.Queue (queue) must set FunctionResponseTypes: [ReportBatchItemFailures]',
+      'E9004 Event source PlainQueueMapping (queue) must set FunctionResponseTypes: [ReportBatchItemFailures]',
+      'E9005 Stream event source StreamConsumerFunction.Stream must send what it gives up on to DestinationConfig.OnFailure.Destination',
+      'E9005 Stream event source StreamConsumerFunction.Stream must bound MaximumRetryAttempts (the default, -1, retries until the record expires)',
     ]);
   });
 });

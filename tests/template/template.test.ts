@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { matchesFilterPolicy, parseFilterPolicy } from '../../local/src/sns/filter-policy.ts';
 import { ROOT, loadTemplate, resourcesOfType, run, venvTool, type SamResource } from './support/tools.ts';
 
 // The template's contract with the rest of the project: which function serves which route,
@@ -14,7 +15,7 @@ const resource = (logicalId: string): SamResource => {
   return found;
 };
 
-type Target = 'table' | 'GSI1' | 'GSI2';
+type Target = 'table' | 'GSI1' | 'GSI2' | 'OrderEventsTopic';
 const ROUTES: Array<{ fn: string; codeUri: string; method: string; path: string; public: boolean; allows: Record<string, Target> }> = [
   { fn: 'ListProductsFunction', codeUri: 'functions/products/list-products', method: 'GET', path: '/products', public: true, allows: { 'dynamodb:Query': 'GSI1' } },
   { fn: 'GetProductFunction', codeUri: 'functions/products/get-product', method: 'GET', path: '/products/{productId}', public: true, allows: { 'dynamodb:GetItem': 'table' } },
@@ -53,13 +54,74 @@ const ROUTES: Array<{ fn: string; codeUri: string; method: string; path: string;
     public: false,
     allows: { 'dynamodb:Query': 'table', 'dynamodb:UpdateItem': 'table' },
   },
+  {
+    fn: 'ListOrderNotificationsFunction',
+    codeUri: 'functions/orders/list-notifications',
+    method: 'GET',
+    path: '/orders/{orderId}/notifications',
+    public: false,
+    allows: { 'dynamodb:Query': 'table' },
+  },
   { fn: 'ListOrdersByStatusFunction', codeUri: 'functions/admin/list-orders-by-status', method: 'GET', path: '/admin/orders', public: false, allows: { 'dynamodb:Query': 'GSI2' } },
 ];
+
+/**
+ * The functions fed by the stream and the queues (docs/events.md). SAM attaches an AWS managed
+ * policy for each kind of event source that allows its actions on every stream or queue in the
+ * account; `confinedTo` is the Deny statement that narrows those actions to the function's own
+ * source (docs/decisions.md, D12).
+ */
+const STREAM_ACTIONS = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'];
+const QUEUE_ACTIONS = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'];
+const EVENT_HANDLERS: Array<{
+  fn: string;
+  codeUri: string;
+  event: string;
+  type: 'DynamoDB' | 'SQS';
+  source: unknown;
+  allows: Record<string, Target>;
+  managedPolicy: string;
+  confinedTo: { actions: string[]; resource: unknown };
+}> = [
+  {
+    fn: 'PublishOrderEventsFunction',
+    codeUri: 'functions/events/publish-order-events',
+    event: 'OrderStream',
+    type: 'DynamoDB',
+    source: { 'Fn::GetAtt': ['OrdersTable', 'StreamArn'] },
+    allows: { 'dynamodb:Query': 'table', 'sns:Publish': 'OrderEventsTopic' },
+    managedPolicy: 'service-role/AWSLambdaDynamoDBExecutionRole',
+    confinedTo: { actions: STREAM_ACTIONS, resource: { 'Fn::GetAtt': ['OrdersTable', 'StreamArn'] } },
+  },
+  {
+    fn: 'RecordFulfilmentRequestFunction',
+    codeUri: 'functions/events/record-fulfilment-request',
+    event: 'FulfilmentQueue',
+    type: 'SQS',
+    source: { 'Fn::GetAtt': ['FulfilmentQueue', 'Arn'] },
+    allows: { 'dynamodb:PutItem': 'table' },
+    managedPolicy: 'service-role/AWSLambdaSQSQueueExecutionRole',
+    confinedTo: { actions: QUEUE_ACTIONS, resource: { 'Fn::GetAtt': ['FulfilmentQueue', 'Arn'] } },
+  },
+  {
+    fn: 'NotifyCustomerFunction',
+    codeUri: 'functions/events/notify-customer',
+    event: 'CustomerNotificationQueue',
+    type: 'SQS',
+    source: { 'Fn::GetAtt': ['CustomerNotificationQueue', 'Arn'] },
+    allows: { 'dynamodb:PutItem': 'table' },
+    managedPolicy: 'service-role/AWSLambdaSQSQueueExecutionRole',
+    confinedTo: { actions: QUEUE_ACTIONS, resource: { 'Fn::GetAtt': ['CustomerNotificationQueue', 'Arn'] } },
+  },
+];
+
+const ALL_FUNCTIONS = [...ROUTES, ...EVENT_HANDLERS].map(({ fn, codeUri }) => ({ fn, codeUri }));
 
 const TARGET_ARNS: Record<Target, unknown> = {
   table: { 'Fn::GetAtt': ['OrdersTable', 'Arn'] },
   GSI1: { 'Fn::Sub': '${OrdersTable.Arn}/index/GSI1' },
   GSI2: { 'Fn::Sub': '${OrdersTable.Arn}/index/GSI2' },
+  OrderEventsTopic: { Ref: 'OrderEventsTopic' },
 };
 
 const ESBUILD_PROPERTIES = {
@@ -76,12 +138,35 @@ const ESBUILD_PROPERTIES = {
 interface Statement {
   Effect: string;
   Action: string | string[];
-  Resource: unknown;
+  Resource?: unknown;
+  NotResource?: unknown;
 }
 
+type EventDefinition = { Type: string; Properties: Record<string, unknown> };
+const eventsOf = (logicalId: string) => Object.values((resource(logicalId).Properties?.Events ?? {}) as Record<string, EventDefinition>);
+
+/** Action → resource for a function's Allow statements (each action granted once). */
+function grantsOf(logicalId: string): Record<string, unknown> {
+  const policies = resource(logicalId).Properties?.Policies as Array<{ Statement: Statement[] }>;
+  const granted: Record<string, unknown> = {};
+  for (const statement of policies.flatMap((policy) => policy.Statement).filter((candidate) => candidate.Effect === 'Allow')) {
+    for (const action of [statement.Action].flat()) {
+      expect(granted, `${logicalId} grants ${action} twice`).not.toHaveProperty(action);
+      granted[action] = statement.Resource;
+    }
+  }
+  return granted;
+}
+
+const denialsOf = (logicalId: string): Statement[] =>
+  (resource(logicalId).Properties?.Policies as Array<{ Statement: Statement[] }>).flatMap((policy) => policy.Statement).filter((statement) => statement.Effect !== 'Allow');
+
+const expectedGrants = (allows: Record<string, Target>) =>
+  Object.fromEntries(Object.entries(allows).map(([action, target]) => [action, TARGET_ARNS[target]]));
+
 describe('functions', () => {
-  it('are exactly the ten API handlers', () => {
-    expect(resourcesOfType(template, 'AWS::Serverless::Function').map(([id]) => id).sort()).toEqual(ROUTES.map((route) => route.fn).sort());
+  it('are exactly the API handlers and the event handlers', () => {
+    expect(resourcesOfType(template, 'AWS::Serverless::Function').map(([id]) => id).sort()).toEqual(ALL_FUNCTIONS.map(({ fn }) => fn).sort());
   });
 
   it.each(ROUTES)('$fn serves $method $path', (route) => {
@@ -98,17 +183,85 @@ describe('functions', () => {
   });
 
   it.each(ROUTES)('$fn may do only what it needs to the table', (route) => {
-    const policies = resource(route.fn).Properties?.Policies as Array<{ Statement: Statement[] }>;
-    const granted: Record<string, unknown> = {};
-    for (const statement of policies.flatMap((policy) => policy.Statement)) {
-      expect(statement.Effect).toBe('Allow');
-      for (const action of [statement.Action].flat()) granted[action] = statement.Resource;
-    }
-    const expected = Object.fromEntries(Object.entries(route.allows).map(([action, target]) => [action, TARGET_ARNS[target]]));
-    expect(granted).toEqual(expected);
+    expect(grantsOf(route.fn)).toEqual(expectedGrants(route.allows));
+    expect(denialsOf(route.fn)).toEqual([]);
   });
 
-  it.each(ROUTES)('$fn is built by esbuild like every other function, and logs to its own group', (route) => {
+  it.each(EVENT_HANDLERS)('$fn is fed by its $type event source only', (handler) => {
+    const fn = resource(handler.fn);
+    expect(fn.Properties?.CodeUri).toBe(handler.codeUri);
+    expect(existsSync(path.join(ROOT, handler.codeUri, 'index.ts')), `${handler.codeUri}/index.ts`).toBe(true);
+    expect(Object.keys(fn.Properties?.Events as object)).toEqual([handler.event]);
+    const [event] = eventsOf(handler.fn);
+    expect(event?.Type).toBe(handler.type);
+    expect(event?.Properties[handler.type === 'SQS' ? 'Queue' : 'Stream']).toEqual(handler.source);
+    // Partial batch responses: only failed records are retried (cfn-lint E9004 checks it too).
+    expect(event?.Properties.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+  });
+
+  it.each(EVENT_HANDLERS)('$fn may do only what it needs, and reads only its own source', (handler) => {
+    expect(grantsOf(handler.fn)).toEqual(expectedGrants(handler.allows));
+    expect(denialsOf(handler.fn)).toEqual([{ Effect: 'Deny', Action: handler.confinedTo.actions, NotResource: handler.confinedTo.resource }]);
+  });
+
+  it('the publisher reads the stream from its oldest record, order headers only, with bounded retries and a DLQ', () => {
+    const [event] = eventsOf('PublishOrderEventsFunction');
+    const { FilterCriteria, ...settings } = event?.Properties ?? {};
+    expect(settings).toEqual({
+      Stream: { 'Fn::GetAtt': ['OrdersTable', 'StreamArn'] },
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: 25,
+      MaximumBatchingWindowInSeconds: 1,
+      MaximumRetryAttempts: 5,
+      BisectBatchOnFunctionError: true,
+      MaximumRecordAgeInSeconds: 3600,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      DestinationConfig: { OnFailure: { Type: 'SQS', Destination: { 'Fn::GetAtt': ['OrderEventsPublisherDLQ', 'Arn'] } } },
+    });
+    const filters = (FilterCriteria as { Filters: Array<{ Pattern: string }> }).Filters;
+    expect(filters.map((filter) => JSON.parse(filter.Pattern) as unknown)).toEqual([
+      { eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { type: { S: ['Order'] } } } },
+    ]);
+    expect(resource('PublishOrderEventsFunction').Properties?.Environment).toEqual({ Variables: { ORDER_EVENTS_TOPIC_ARN: { Ref: 'OrderEventsTopic' } } });
+    // Nothing is published before there is someone to deliver it to.
+    expect((resource('PublishOrderEventsFunction') as SamResource & { DependsOn?: string[] }).DependsOn).toEqual([
+      'FulfilmentSubscription',
+      'CustomerNotificationSubscription',
+    ]);
+  });
+
+  it.each(EVENT_HANDLERS.filter((handler) => handler.type === 'SQS'))('$fn takes batches of 10 from its queue, at most 5 at a time', (handler) => {
+    const [event] = eventsOf(handler.fn);
+    expect(event?.Properties).toEqual({
+      Queue: handler.source,
+      BatchSize: 10,
+      MaximumBatchingWindowInSeconds: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 5 },
+    });
+  });
+
+  it('SAM adds the event sources\' managed policies and the on-failure send, and nothing else', () => {
+    // What the deployed roles hold, from the real SAM transform (docs/decisions.md, D12).
+    const transformed = loadTemplate('transform');
+    for (const { fn } of ALL_FUNCTIONS) {
+      const role = transformed.Resources[`${fn}Role`];
+      const handler = EVENT_HANDLERS.find((candidate) => candidate.fn === fn);
+      const managed = ['service-role/AWSLambdaBasicExecutionRole', 'AWSXrayWriteOnlyAccess', ...(handler ? [handler.managedPolicy] : [])];
+      expect(role?.Properties?.ManagedPolicyArns, fn).toEqual(managed.map((name) => `arn:aws:iam::aws:policy/${name}`));
+      const inline = role?.Properties?.Policies as Array<{ PolicyName: string; PolicyDocument: { Statement: Statement[] } }>;
+      const extra = inline.filter((policy) => policy.PolicyName !== `${fn}RolePolicy0`);
+      if (fn === 'PublishOrderEventsFunction') {
+        expect(extra.map((policy) => policy.PolicyDocument.Statement), fn).toEqual([
+          [{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': ['OrderEventsPublisherDLQ', 'Arn'] } }],
+        ]);
+      } else {
+        expect(extra, fn).toEqual([]);
+      }
+    }
+  });
+
+  it.each(ALL_FUNCTIONS)('$fn is built by esbuild like every other function, and logs to its own group', (route) => {
     const fn = resource(route.fn);
     expect(fn.Metadata).toEqual({ BuildMethod: 'esbuild', BuildProperties: ESBUILD_PROPERTIES });
     const logGroup = (fn.Properties?.LoggingConfig as { LogGroup?: { Ref?: string } } | undefined)?.LogGroup?.Ref;
@@ -135,9 +288,13 @@ describe('functions', () => {
       NODE_OPTIONS: '--enable-source-maps',
       STAGE: { Ref: 'Stage' },
     });
-    for (const route of ROUTES) {
-      const own = Object.keys(resource(route.fn).Properties ?? {});
-      expect(own.filter((key) => ['Runtime', 'Architectures', 'Handler', 'Layers', 'Environment', 'FunctionName'].includes(key)), route.fn).toEqual([]);
+    const shared = Object.keys((globals?.Environment as { Variables: Record<string, unknown> }).Variables);
+    for (const { fn } of ALL_FUNCTIONS) {
+      const own = Object.keys(resource(fn).Properties ?? {});
+      expect(own.filter((key) => ['Runtime', 'Architectures', 'Handler', 'Layers', 'FunctionName', 'Timeout', 'MemorySize'].includes(key)), fn).toEqual([]);
+      // A function may add variables of its own (the publisher's topic), never redefine shared ones.
+      const ownVariables = Object.keys((resource(fn).Properties?.Environment as { Variables?: object } | undefined)?.Variables ?? {});
+      expect(ownVariables.filter((name) => shared.includes(name)), fn).toEqual([]);
     }
   });
 });
@@ -225,8 +382,156 @@ describe('shared resources', () => {
     });
   });
 
-  it('outputs what clients and the local cloud need', () => {
-    expect(Object.keys(template.Outputs ?? {}).sort()).toEqual(['ApiUrl', 'SharedLayerArn', 'TableName', 'UserPoolClientId', 'UserPoolId']);
+  it('outputs what clients, operators and the local cloud need', () => {
+    expect(Object.keys(template.Outputs ?? {}).sort()).toEqual([
+      'AlarmTopicArn',
+      'ApiUrl',
+      'CustomerNotificationDLQUrl',
+      'CustomerNotificationQueueUrl',
+      'FulfilmentDLQUrl',
+      'FulfilmentQueueUrl',
+      'OrderEventsDeliveryDLQUrl',
+      'OrderEventsPublisherDLQUrl',
+      'OrderEventsTopicArn',
+      'SharedLayerArn',
+      'TableName',
+      'UserPoolClientId',
+      'UserPoolId',
+    ]);
+  });
+});
+
+describe('order events (docs/events.md)', () => {
+  const arnOf = (logicalId: string) => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
+  const QUEUES = {
+    FulfilmentQueue: { dlq: 'FulfilmentDLQ', subscription: 'FulfilmentSubscription' },
+    CustomerNotificationQueue: { dlq: 'CustomerNotificationDLQ', subscription: 'CustomerNotificationSubscription' },
+  } as const;
+  const DLQS = ['FulfilmentDLQ', 'CustomerNotificationDLQ', 'OrderEventsPublisherDLQ', 'OrderEventsDeliveryDLQ'];
+  const FOURTEEN_DAYS = 14 * 24 * 3600;
+
+  it('one topic, encrypted with the AWS managed SNS key', () => {
+    expect(resourcesOfType(template, 'AWS::SNS::Topic').map(([id]) => id).sort()).toEqual(['AlarmTopic', 'OrderEventsTopic']);
+    expect(resource('OrderEventsTopic').Properties).toMatchObject({ KmsMasterKeyId: 'alias/aws/sns' });
+  });
+
+  it('the queues: each subscribed queue and its DLQ, the publisher\'s DLQ and the delivery DLQ, all encrypted', () => {
+    const queues = resourcesOfType(template, 'AWS::SQS::Queue');
+    expect(queues.map(([id]) => id).sort()).toEqual([...Object.keys(QUEUES), ...DLQS].sort());
+    for (const [id, queue] of queues) expect(queue.Properties?.SqsManagedSseEnabled, id).toBe(true);
+  });
+
+  it.each(Object.entries(QUEUES))('%s moves a message to its DLQ on the third failed receive, before it could expire', (queue, { dlq }) => {
+    const properties = resource(queue).Properties ?? {};
+    expect(properties.RedrivePolicy).toEqual({ deadLetterTargetArn: arnOf(dlq), maxReceiveCount: 3 });
+    expect(properties.MessageRetentionPeriod as number).toBeLessThan(resource(dlq).Properties?.MessageRetentionPeriod as number);
+  });
+
+  it.each(DLQS)('%s keeps messages for 14 days', (dlq) => {
+    expect(resource(dlq).Properties?.MessageRetentionPeriod).toBe(FOURTEEN_DAYS);
+  });
+
+  it('only OrderEventsTopic may send to the subscribed queues and the delivery DLQ', () => {
+    const policies = resourcesOfType(template, 'AWS::SQS::QueuePolicy');
+    expect(policies.map(([id]) => id)).toEqual(['OrderEventsQueuePolicy']);
+    const targets = ['FulfilmentQueue', 'CustomerNotificationQueue', 'OrderEventsDeliveryDLQ'];
+    expect(resource('OrderEventsQueuePolicy').Properties).toEqual({
+      Queues: targets.map((id) => ({ Ref: id })),
+      PolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'OrderEventsTopicDelivers',
+            Effect: 'Allow',
+            Principal: { Service: 'sns.amazonaws.com' },
+            Action: 'sqs:SendMessage',
+            Resource: targets.map(arnOf),
+            Condition: { ArnEquals: { 'aws:SourceArn': { Ref: 'OrderEventsTopic' } } },
+          },
+        ],
+      },
+    });
+  });
+
+  it.each(Object.entries(QUEUES))('%s is subscribed with the SNS envelope, a filter policy and the delivery DLQ', (queue, { subscription }) => {
+    const found = resource(subscription) as SamResource & { DependsOn?: string };
+    expect(found.DependsOn).toBe('OrderEventsQueuePolicy');
+    expect(found.Properties).toMatchObject({
+      TopicArn: { Ref: 'OrderEventsTopic' },
+      Protocol: 'sqs',
+      Endpoint: arnOf(queue),
+      RawMessageDelivery: false,
+      FilterPolicyScope: 'MessageAttributes',
+      RedrivePolicy: { deadLetterTargetArn: arnOf('OrderEventsDeliveryDLQ') },
+    });
+  });
+
+  // Which queues receive which event, by the subscriptions' filter policies, evaluated the way
+  // SNS does (the local cloud's matcher, tested against the SNS documentation's examples).
+  it.each([
+    ['OrderPlaced', 'PENDING', ['CustomerNotificationQueue', 'FulfilmentQueue']],
+    ['OrderStatusChanged', 'CONFIRMED', ['CustomerNotificationQueue']],
+    ['OrderStatusChanged', 'SHIPPED', ['CustomerNotificationQueue']],
+    ['OrderStatusChanged', 'REJECTED', ['CustomerNotificationQueue']],
+    ['OrderStatusChanged', 'PAYMENT_FAILED', ['CustomerNotificationQueue']],
+    ['OrderStatusChanged', 'PENDING', []],
+    ['OrderCancelled', 'CANCELLED', ['CustomerNotificationQueue']],
+    ['OrderTeleported', 'PENDING', []],
+  ])('routes %s (status %s) to %j', (eventType, status, expected) => {
+    const attributes = Object.fromEntries(
+      Object.entries({ eventType, eventVersion: '1', status }).map(([name, value]) => [name, { DataType: 'String', StringValue: value }]),
+    );
+    const receivers = Object.entries(QUEUES)
+      .filter(([, { subscription }]) => {
+        const properties = resource(subscription).Properties ?? {};
+        const policy = parseFilterPolicy(properties.FilterPolicy, properties.FilterPolicyScope as 'MessageAttributes');
+        return matchesFilterPolicy(policy, { attributes, body: '{}' });
+      })
+      .map(([queue]) => queue);
+    expect(receivers.sort()).toEqual(expected);
+  });
+
+  it('every DLQ alarms on its first message, to AlarmTopic', () => {
+    const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm');
+    const watched = alarms.map(([, alarm]) => (alarm.Properties?.Dimensions as Array<{ Value: { 'Fn::GetAtt': [string, string] } }>)[0]?.Value);
+    expect(watched.map((value) => value?.['Fn::GetAtt']).sort()).toEqual(DLQS.map((dlq) => [dlq, 'QueueName']).sort());
+    for (const [id, alarm] of alarms) {
+      expect(alarm.Properties, id).toMatchObject({
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Statistic: 'Maximum',
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [{ Ref: 'AlarmTopic' }],
+        OKActions: [{ Ref: 'AlarmTopic' }],
+      });
+      expect((alarm.Properties?.Dimensions as Array<{ Name: string }>).map((dimension) => dimension.Name), id).toEqual(['QueueName']);
+    }
+  });
+
+  it('AlarmTopic is encrypted with a key CloudWatch may use, and only this account\'s alarms may publish', () => {
+    expect(resource('AlarmTopic').Properties).toMatchObject({ KmsMasterKeyId: { Ref: 'AlarmTopicKey' } });
+    const key = resource('AlarmTopicKey').Properties as { EnableKeyRotation: boolean; KeyPolicy: { Statement: Array<Record<string, unknown>> } };
+    expect(key.EnableKeyRotation).toBe(true);
+    expect(key.KeyPolicy.Statement.find((statement) => statement.Sid === 'CloudWatchAlarmsPublish')).toEqual({
+      Sid: 'CloudWatchAlarmsPublish',
+      Effect: 'Allow',
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      Resource: '*',
+    });
+    const [statement, ...others] = (resource('AlarmTopicPolicy').Properties?.PolicyDocument as { Statement: Array<Record<string, unknown>> }).Statement;
+    expect(others).toEqual([]);
+    expect(statement).toMatchObject({
+      Effect: 'Allow',
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: 'sns:Publish',
+      Resource: { Ref: 'AlarmTopic' },
+      Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+    });
   });
 });
 

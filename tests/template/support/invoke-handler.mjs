@@ -10,7 +10,17 @@ const [handlerFile, eventFile] = process.argv.slice(2);
 const report = (outcome, code) => {
   process.stdout.write(`\n@@invoke@@${JSON.stringify(outcome)}\n`, () => process.exit(code));
 };
-const describeError = (error) => ({ name: error?.name, code: error?.code, message: String(error?.message ?? error) });
+// Batch handlers fail a fully failed batch with one error that holds each record's error
+// (Powertools' FullBatchFailureError.recordErrors); those are described too.
+const describeError = (error) => {
+  const inner = error?.recordErrors ?? error?.errors;
+  return {
+    name: error?.name,
+    code: error?.code,
+    message: String(error?.message ?? error),
+    ...(Array.isArray(inner) ? { errors: inner.map(describeError) } : {}),
+  };
+};
 
 let handler;
 try {

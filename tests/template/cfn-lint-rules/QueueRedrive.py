@@ -1,0 +1,83 @@
+"""House rule E9003: every queue that is not itself a dead-letter queue has one.
+
+A message that keeps failing must end somewhere someone looks (a DLQ with an alarm) after a
+bounded number of receives, instead of being retried until it silently expires. A queue counts
+as a dead-letter queue when something in the template sends its failures there: another queue's
+or an SNS subscription's RedrivePolicy (`deadLetterTargetArn`), an event source mapping's or
+event invoke config's `OnFailure` destination, or a function's `DeadLetterConfig`.
+"""
+
+from cfnlint.rules import CloudFormationLintRule, RuleMatch
+
+DEAD_LETTER_KEYS = ("deadLetterTargetArn", "OnFailure", "DeadLetterConfig", "DeadLetterQueue")
+
+
+def _logical_id(value):
+    """The resource a Ref or Fn::GetAtt points at, or None."""
+    if not isinstance(value, dict) or len(value) != 1:
+        return None
+    if isinstance(value.get("Ref"), str):
+        return value["Ref"]
+    attribute = value.get("Fn::GetAtt")
+    if isinstance(attribute, list) and attribute and isinstance(attribute[0], str):
+        return attribute[0]
+    if isinstance(attribute, str):
+        return attribute.split(".", 1)[0]
+    return None
+
+
+def _references(value):
+    """Every resource referenced anywhere inside value."""
+    found = set()
+    target = _logical_id(value)
+    if target:
+        found.add(target)
+    if isinstance(value, dict):
+        for item in value.values():
+            found |= _references(item)
+    elif isinstance(value, list):
+        for item in value:
+            found |= _references(item)
+    return found
+
+
+def _dead_letter_targets(value):
+    """Resources referenced under a dead-letter or on-failure key anywhere inside value."""
+    found = set()
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found |= _references(item) if key in DEAD_LETTER_KEYS else _dead_letter_targets(item)
+    elif isinstance(value, list):
+        for item in value:
+            found |= _dead_letter_targets(item)
+    return found
+
+
+class QueueRedrive(CloudFormationLintRule):
+    id = "E9003"
+    shortdesc = "Every queue that is not a dead-letter queue has a RedrivePolicy"
+    description = (
+        "An AWS::SQS::Queue that no queue, subscription, function or event source mapping uses "
+        "as its dead-letter or on-failure target sets RedrivePolicy with deadLetterTargetArn "
+        "and maxReceiveCount."
+    )
+    source_url = "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html"
+    tags = ["resources", "sqs", "dlq", "house-rules"]
+
+    def match(self, cfn):
+        matches = []
+        dead_letter_queues = set()
+        for resource in cfn.get_resources().values():
+            dead_letter_queues |= _dead_letter_targets(resource.get("Properties") or {})
+        for name, queue in cfn.get_resources(["AWS::SQS::Queue"]).items():
+            if name in dead_letter_queues:
+                continue
+            policy = (queue.get("Properties") or {}).get("RedrivePolicy")
+            if not isinstance(policy, dict) or "deadLetterTargetArn" not in policy or "maxReceiveCount" not in policy:
+                matches.append(
+                    RuleMatch(
+                        ["Resources", name, "Properties"],
+                        f"Queue {name} is no one's dead-letter queue, so it needs a RedrivePolicy with deadLetterTargetArn and maxReceiveCount",
+                    )
+                )
+        return matches
