@@ -1,0 +1,97 @@
+import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { OrderPlaced } from '../events/schemas.ts';
+
+vi.stubEnv('TABLE_NAME', 'orders-test');
+vi.stubEnv('FULFILMENT_STATE_MACHINE_ARN', 'arn:aws:states:us-east-1:123456789012:stateMachine:fulfilment');
+const documents = mockClient(DynamoDBDocumentClient);
+const stepFunctions = mockClient(SFNClient);
+const { refundPayment, startFulfilmentOf, takePayment } = await import('./tasks.ts');
+
+const ORDER_ID = '9c1e0000-0000-4000-8000-000000000001';
+const PRODUCT_ID = '5b0f0000-0000-4000-8000-000000000002';
+
+const placed: OrderPlaced = {
+  eventId: 'e-1',
+  type: 'OrderPlaced',
+  version: 1,
+  occurredAt: '2026-11-22T10:00:00.000Z',
+  correlationId: 'corr-1',
+  data: {
+    orderId: ORDER_ID,
+    customerId: 'alice',
+    currency: 'USD',
+    total: 2500,
+    status: 'PENDING',
+    lines: [{ productId: PRODUCT_ID, productName: 'Kettle', unitPrice: 2500, quantity: 1, lineTotal: 2500 }],
+  },
+};
+
+beforeEach(() => {
+  documents.reset();
+  stepFunctions.reset();
+});
+
+describe('startFulfilmentOf', () => {
+  it('starts one execution named after the order, with the saga input', async () => {
+    stepFunctions.on(StartExecutionCommand).resolves({ executionArn: 'arn:x', startDate: new Date() });
+    await startFulfilmentOf(placed);
+    const [call] = stepFunctions.commandCalls(StartExecutionCommand);
+    expect(call?.args[0].input.name).toBe(ORDER_ID);
+    expect(JSON.parse(call?.args[0].input.input ?? '{}')).toEqual({
+      orderId: ORDER_ID,
+      customerId: 'alice',
+      total: 2500,
+      currency: 'USD',
+      correlationId: 'corr-1',
+      lines: [{ productId: PRODUCT_ID, quantity: 1 }],
+    });
+  });
+
+  it('treats a redelivered OrderPlaced (the execution exists) as done', async () => {
+    stepFunctions.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: 'exists', $metadata: {} }));
+    await expect(startFulfilmentOf(placed)).resolves.toBeUndefined();
+  });
+
+  it('lets any other failure through, so the message is retried', async () => {
+    stepFunctions.on(StartExecutionCommand).rejects(new Error('throttled'));
+    await expect(startFulfilmentOf(placed)).rejects.toThrow('throttled');
+  });
+});
+
+describe('takePayment', () => {
+  it('returns the recorded charge without calling the provider again', async () => {
+    documents.on(GetCommand).resolves({ Item: { chargeId: 'ch_1', amount: 2500, currency: 'USD', status: 'CHARGED' } });
+    expect(await takePayment({ orderId: ORDER_ID })).toEqual({ chargeId: 'ch_1' });
+    expect(documents.commandCalls(UpdateCommand)).toHaveLength(0);
+    expect(documents.commandCalls(QueryCommand)).toHaveLength(0);
+  });
+
+  it('charges the order’s total from the table, keyed by the order id, and records it', async () => {
+    documents.on(GetCommand).resolves({});
+    documents.on(QueryCommand).resolves({
+      Items: [{ SK: 'ORDER', orderId: ORDER_ID, customerId: 'alice', status: 'PENDING', currency: 'USD', total: 2500, paymentMethod: 'tok_visa' }],
+    });
+    documents.on(UpdateCommand).resolves({ Attributes: { attempts: 1 } });
+    documents.on(PutCommand).resolves({});
+    expect(await takePayment({ orderId: ORDER_ID })).toEqual({ chargeId: `ch_${ORDER_ID}` });
+    const [record] = documents.commandCalls(PutCommand);
+    expect(record?.args[0].input.Item).toMatchObject({ SK: 'PAYMENT', status: 'CHARGED', amount: 2500 });
+  });
+});
+
+describe('refundPayment', () => {
+  it('does nothing when nothing was charged', async () => {
+    documents.on(GetCommand).resolves({});
+    expect(await refundPayment({ orderId: ORDER_ID })).toEqual({ refunded: false });
+    expect(documents.commandCalls(UpdateCommand)).toHaveLength(0);
+  });
+
+  it('does nothing when the payment was already refunded', async () => {
+    documents.on(GetCommand).resolves({ Item: { chargeId: 'ch_1', status: 'REFUNDED' } });
+    expect(await refundPayment({ orderId: ORDER_ID })).toEqual({ refunded: false });
+    expect(documents.commandCalls(UpdateCommand)).toHaveLength(0);
+  });
+});
