@@ -5,6 +5,7 @@ import type { TestProject } from 'vitest/node';
 import { startLocalCloud } from '../../local/src/cloud/local-cloud.ts';
 import { fileLog } from '../../local/src/cloud/local-cloud-log.ts';
 import { LOCAL_CLOUD_DIRECTORY, REPOSITORY_ROOT } from '../../local/src/cloud/state-file.ts';
+import { parseTimeScale } from '../../local/src/messaging/time-scale.ts';
 import { freePort } from '../../local/src/services/ports.ts';
 
 /**
@@ -12,7 +13,12 @@ import { freePort } from '../../local/src/services/ports.ts';
  * free ports (so it runs beside a developer's `npm start`), seeded with the demo users and
  * catalog. Everything it logs goes to .local-cloud/logs/integration.log; 5XX causes are also
  * printed. Teardown stops every process it started.
+ *
+ * Queue time runs 50 times faster (LOCAL_CLOUD_TIME_SCALE, default 0.02 here): a message that
+ * keeps failing reaches its DLQ after maxReceiveCount visibility timeouts in seconds, not minutes.
  */
+const INTEGRATION_TIME_SCALE = '0.02';
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const [api, dynamoDb, cognito] = await Promise.all([freePort(), freePort(), freePort()]);
   const cognitoDataDirectory = await mkdtemp(join(tmpdir(), 'local-cloud-cognito-'));
@@ -24,6 +30,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     ports: { api, dynamoDb, cognito },
     cognitoDataDirectory,
     log,
+    timeScale: parseTimeScale(process.env.LOCAL_CLOUD_TIME_SCALE || INTEGRATION_TIME_SCALE),
   }).catch(async (error: unknown) => {
     await log.close();
     throw error;
@@ -43,6 +50,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('products', cloud.products);
   project.provide('productIds', cloud.products.map((product) => product.productId));
   project.provide('localCloudLog', logPath);
+  project.provide('sqsEndpoint', cloud.sqsEndpoint);
+  project.provide('snsEndpoint', cloud.snsEndpoint);
+  project.provide('controlUrl', cloud.controlUrl);
+  project.provide('timeScale', cloud.timeScale);
+  project.provide('queues', Object.fromEntries(cloud.queues.map((queue) => [queue.logicalId, queue])));
+  project.provide('queueUrls', Object.fromEntries(cloud.queues.map((queue) => [queue.logicalId, queue.url])));
+  project.provide('topicArns', Object.fromEntries(cloud.messaging.topics.map((topic) => [topic.logicalId, topic.arn])));
 
   return async () => {
     await cloud.stop();

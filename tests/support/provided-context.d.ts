@@ -1,3 +1,4 @@
+import type { QueueSummary } from '../../local/src/messaging/queue-summary.ts';
 import type { SeededProduct } from '../../local/src/seed/seed-catalog.ts';
 import type { SeedUser } from '../../local/src/seed/seed-files.ts';
 
@@ -25,5 +26,19 @@ declare module 'vitest' {
     productIds: string[];
     /** Where the local cloud's log for this run is (requests, function output, errors). */
     localCloudLog: string;
+    /** The local SQS endpoint (AWS JSON protocol): `new SQSClient({ endpoint })`. */
+    sqsEndpoint: string;
+    /** The local SNS endpoint (query protocol; Publish and PublishBatch). */
+    snsEndpoint: string;
+    /** The local-only control endpoint: faults, event source batches (tests/support/faults.ts). */
+    controlUrl: string;
+    /** Queue time runs 1/timeScale times faster than the template says (local/README.md). */
+    timeScale: number;
+    /** Every queue of the template by logical id: URL, ARN, dead-letter wiring. */
+    queues: Record<string, QueueSummary>;
+    /** Local queue URLs by logical id. */
+    queueUrls: Record<string, string>;
+    /** Topic ARNs by logical id. */
+    topicArns: Record<string, string>;
   }
 }

@@ -35,3 +35,23 @@ export async function productItem(productId: string): Promise<Record<string, unk
   );
   return Item;
 }
+
+/** An order's customer notifications (`NOTIFICATION#…` items under `ORDER#<id>`), oldest first. */
+export async function notificationItems(orderId: string): Promise<Record<string, unknown>[]> {
+  const { Items = [] } = await documentClient().send(
+    new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': `ORDER#${orderId}`, ':prefix': 'NOTIFICATION#' },
+    }),
+  );
+  return Items;
+}
+
+/** The record the fulfilment consumer writes once per placed order, if it has. */
+export async function fulfilmentRequestItem(orderId: string): Promise<Record<string, unknown> | undefined> {
+  const { Item } = await documentClient().send(
+    new GetCommand({ TableName: tableName(), Key: { PK: `ORDER#${orderId}`, SK: 'FULFILMENT' } }),
+  );
+  return Item;
+}

@@ -8,18 +8,25 @@ export function banner(cloud: LocalCloud): string {
     .join(', ');
   const firstCustomer = cloud.users.find((user) => user.groups.length === 0)?.email ?? cloud.users[0]?.email ?? 'alice@example.com';
   const tables = cloud.tables.map((table) => table.tableName).join(', ');
+  const deadLetterQueues = cloud.queues.filter((queue) => queue.deadLetterFor.length > 0).length;
+  const queues = `${cloud.queues.length} queues (${deadLetterQueues} dead-letter), ${cloud.messaging.topics.length} topics`;
+  const scale = cloud.timeScale === 1 ? '' : ` ${bold(`queue time ×${Math.round((1 / cloud.timeScale) * 100) / 100}`)} (LOCAL_CLOUD_TIME_SCALE=${cloud.timeScale})`;
   return [
     '',
     bold('Local cloud is running'),
     `  API        ${bold(cloud.apiUrl)}`,
     `  DynamoDB   ${cloud.dynamoDbEndpoint} ${dim(`(tables: ${tables}; in memory, fresh on every start)`)}`,
     `  Cognito    ${cloud.cognitoEndpoint} ${dim(`(pool ${cloud.userPoolId}, client ${cloud.clientId})`)}`,
+    `  SQS        ${cloud.sqsEndpoint} ${dim(`(${queues})`)}${scale}`,
+    `  SNS        ${cloud.snsEndpoint}`,
+    `  Events     ${dim(`${cloud.eventSources.functionLogicalIds.length} functions behind queues and streams`)}`,
     `  Users      ${people}`,
     `  Password   ${cloud.password}`,
     `  Catalog    ${cloud.products.length} products`,
     '',
     `  ID token:  npm run token -- ${firstCustomer}`,
     `  Try:       curl -H "Authorization: $(npm run -s token -- ${firstCustomer})" ${cloud.apiUrl}/orders`,
+    `  Queues:    npm run queues ${dim('(depths and dead letters)')}; npm run queues -- redrive <DLQ>`,
     '',
     dim('  Ctrl-C stops everything.'),
     '',

@@ -1,14 +1,18 @@
 /**
  * `npm start`: the whole system on this machine, from template.yaml.
  *
- * Ports: PORT (API, default 3000), LOCAL_DYNAMODB_PORT (8700), LOCAL_COGNITO_PORT (9700).
+ * Ports: PORT (API, default 3000), LOCAL_DYNAMODB_PORT (8700), LOCAL_COGNITO_PORT (9700),
+ * LOCAL_SQS_PORT (8710), LOCAL_SNS_PORT (8720), LOCAL_CONTROL_PORT (8730).
+ * LOCAL_CLOUD_TIME_SCALE (0 < s ≤ 1, default 1) makes queue time run 1/s times faster.
  */
 import { join } from 'node:path';
 import { type LocalCloud, startLocalCloud } from '../cloud/local-cloud.ts';
 import { watchFunctionCode } from '../cloud/code-watcher.ts';
 import { consoleLog } from '../cloud/local-cloud-log.ts';
 import { LOCAL_CLOUD_DIRECTORY, REPOSITORY_ROOT, removeState, writeState } from '../cloud/state-file.ts';
+import { InvalidTimeScaleError, parseTimeScale } from '../messaging/time-scale.ts';
 import { PortInUseError } from '../services/ports.ts';
+import { TemplateError } from '../template/template-types.ts';
 import { banner } from './banner.ts';
 
 function portFromEnv(name: string, fallback: number): number {
@@ -26,7 +30,17 @@ const ports = {
   api: portFromEnv('PORT', 3000),
   dynamoDb: portFromEnv('LOCAL_DYNAMODB_PORT', 8700),
   cognito: portFromEnv('LOCAL_COGNITO_PORT', 9700),
+  sqs: portFromEnv('LOCAL_SQS_PORT', 8710),
+  sns: portFromEnv('LOCAL_SNS_PORT', 8720),
+  control: portFromEnv('LOCAL_CONTROL_PORT', 8730),
 };
+let timeScale: number;
+try {
+  timeScale = parseTimeScale(process.env.LOCAL_CLOUD_TIME_SCALE);
+} catch (error) {
+  console.error(error instanceof InvalidTimeScaleError ? error.message : String(error));
+  process.exit(1);
+}
 const log = consoleLog();
 
 const starting = startLocalCloud({
@@ -34,6 +48,7 @@ const starting = startLocalCloud({
   ports,
   cognitoDataDirectory: join(LOCAL_CLOUD_DIRECTORY, `cognito-${ports.cognito}`),
   log,
+  timeScale,
 });
 
 let stopping = false;
@@ -57,7 +72,10 @@ try {
   cloud = await starting;
 } catch (error) {
   if (stopping) await new Promise(() => {}); // shutdown() exits.
-  console.error(error instanceof PortInUseError ? error.message : `The local cloud did not start: ${(error as Error).stack ?? String(error)}`);
+  if (error instanceof PortInUseError) console.error(error.message);
+  // A template problem names the resource and the reason; a stack trace would only hide it.
+  else if (error instanceof TemplateError) console.error(`The local cloud did not start: template.yaml: ${error.message}`);
+  else console.error(`The local cloud did not start: ${(error as Error).stack ?? String(error)}`);
   process.exit(1);
 }
 
@@ -67,10 +85,16 @@ await writeState({
   apiUrl: cloud.apiUrl,
   dynamoDbEndpoint: cloud.dynamoDbEndpoint,
   cognitoEndpoint: cloud.cognitoEndpoint,
+  sqsEndpoint: cloud.sqsEndpoint,
+  snsEndpoint: cloud.snsEndpoint,
+  controlUrl: cloud.controlUrl,
   region: cloud.region,
+  timeScale: cloud.timeScale,
   userPoolId: cloud.userPoolId,
   clientId: cloud.clientId,
   tableNames: Object.fromEntries(cloud.tables.map((table) => [table.logicalId, table.tableName])),
+  queues: Object.fromEntries(cloud.queues.map((queue) => [queue.logicalId, queue])),
+  topicArns: Object.fromEntries(cloud.messaging.topics.map((topic) => [topic.logicalId, topic.arn])),
   users: cloud.users.map((user) => user.email),
   password: cloud.password,
 });

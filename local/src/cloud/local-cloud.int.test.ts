@@ -1,4 +1,5 @@
 import { DescribeTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { fileURLToPath } from 'node:url';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { Jwks } from 'aws-jwt-verify/jwk';
@@ -6,6 +7,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { idTokenFor, seededUsers } from '../../../tests/support/auth.ts';
 import { documentClient, tableName } from '../../../tests/support/dynamodb.ts';
 import { api } from '../../../tests/support/http.ts';
+import { queueUrl, sqsClient } from '../../../tests/support/messaging.ts';
 import { readApiDefinitions } from '../api/api-definition.ts';
 import { startApiServer } from '../api/api-server.ts';
 import { createCognitoAuthorizer } from '../api/cognito-authorizer.ts';
@@ -58,6 +60,21 @@ describe('the local cloud from template.yaml', () => {
     expect(Table?.BillingModeSummary?.BillingMode).toBe('PAY_PER_REQUEST');
     const { TimeToLiveDescription } = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName() }));
     expect(TimeToLiveDescription).toMatchObject({ AttributeName: 'ttl', TimeToLiveStatus: 'ENABLED' });
+  });
+
+  it('created the queues on the local SQS endpoint as the template declares them', async () => {
+    const queues = inject('queues');
+    for (const queue of Object.values(queues)) expect(queue.url.startsWith(`${inject('sqsEndpoint')}/`)).toBe(true);
+    const { Attributes } = await sqsClient().send(
+      new GetQueueAttributesCommand({ QueueUrl: queueUrl('FulfilmentQueue'), AttributeNames: ['VisibilityTimeout', 'MessageRetentionPeriod', 'RedrivePolicy'] }),
+    );
+    expect(Attributes).toEqual({
+      VisibilityTimeout: '90',
+      MessageRetentionPeriod: '345600',
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: queues.FulfilmentDLQ?.arn, maxReceiveCount: 3 }),
+    });
+    expect(queues.OrderEventsPublisherDLQ?.deadLetterFor).toEqual([{ kind: 'on-failure', logicalId: 'PublishOrderEventsFunction' }]);
+    expect(inject('topicArns').OrderEventsTopic).toBe('arn:aws:sns:us-east-1:000000000000:OrderEventsTopic');
   });
 });
 

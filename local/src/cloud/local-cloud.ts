@@ -5,7 +5,14 @@ import { type ApiDefinition, readApiDefinitions } from '../api/api-definition.ts
 import { type RunningApiServer, startApiServer } from '../api/api-server.ts';
 import { createCognitoAuthorizer, type TokenAuthorizer } from '../api/cognito-authorizer.ts';
 import { readFunctionDefinitions } from '../lambda/function-definitions.ts';
+import { functionArn } from '../lambda/lambda-environment.ts';
 import { LocalLambdaService } from '../lambda/lambda-service.ts';
+import { readEventSourceDefinitions } from '../messaging/event-source-definitions.ts';
+import { EventSourceJournal } from '../messaging/event-source-journal.ts';
+import { type RunningEventSourceMappings, startEventSourceMappings } from '../messaging/event-source-mappings.ts';
+import { type LocalMessaging, startLocalMessaging } from '../messaging/local-messaging.ts';
+import { type QueueSummary, summarizeQueues } from '../messaging/queue-summary.ts';
+import { checkTimeScale } from '../messaging/time-scale.ts';
 import { type ProvisionedTable, provisionTables } from '../provision/dynamodb-tables.ts';
 import { type ProvisionedUserPool, provisionUserPools } from '../provision/cognito-user-pools.ts';
 import { RouteTable } from '../api/route-table.ts';
@@ -19,11 +26,13 @@ import { assertPortsFree } from '../services/ports.ts';
 import { createIntrinsicResolver, DEFAULT_PSEUDO, type IntrinsicResolver, type PseudoParameters } from '../template/intrinsics.ts';
 import { type LoadedTemplate, loadTemplate } from '../template/load-template.ts';
 import { ResourceRegistry } from '../template/resource-registry.ts';
+import { startControlServer } from './control-server.ts';
 import type { LocalCloudLog } from './local-cloud-log.ts';
 
 export interface LocalCloudOptions {
   templatePath: string;
-  ports: { api: number; dynamoDb: number; cognito: number };
+  /** `sqs`, `sns` and `control` default to 0: any free port. */
+  ports: { api: number; dynamoDb: number; cognito: number; sqs?: number; sns?: number; control?: number };
   /** cognito-local keeps its files here; emptied at start. */
   cognitoDataDirectory: string;
   log: LocalCloudLog;
@@ -34,6 +43,11 @@ export interface LocalCloudOptions {
   /** Extra environment for every function, applied last (e.g. a quieter log level). */
   functionEnvironment?: Record<string, string>;
   pseudo?: Partial<PseudoParameters>;
+  /**
+   * 0 < timeScale ≤ 1 (default 1): queue time (visibility timeouts, delays, retention, batching
+   * windows) and stream retry backoff run 1/timeScale times faster. See messaging/time-scale.ts.
+   */
+  timeScale?: number;
 }
 
 /** A running local cloud: endpoints, what was provisioned and seeded, and how to stop it. */
@@ -41,7 +55,12 @@ export interface LocalCloud {
   apiUrl: string;
   dynamoDbEndpoint: string;
   cognitoEndpoint: string;
+  sqsEndpoint: string;
+  snsEndpoint: string;
+  /** The local-only control endpoint (faults, event source batches); see control-server.ts. */
+  controlUrl: string;
   region: string;
+  timeScale: number;
   tables: ProvisionedTable[];
   userPools: ProvisionedUserPool[];
   /** The first user pool and its first app client: the ones the API's authorizer trusts. */
@@ -51,6 +70,12 @@ export interface LocalCloud {
   password: string;
   products: SeededProduct[];
   lambda: LocalLambdaService;
+  /** Queues, topics and subscriptions from the template, and the SQS/SNS services holding them. */
+  messaging: LocalMessaging;
+  /** Every queue with its URL and dead-letter wiring, by template order. */
+  queues: QueueSummary[];
+  eventSources: RunningEventSourceMappings;
+  journal: EventSourceJournal;
   template: LoadedTemplate;
   resolver: IntrinsicResolver;
   registry: ResourceRegistry;
@@ -65,6 +90,7 @@ export interface LocalCloud {
  */
 export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
   const { log, ports } = options;
+  const timeScale = checkTimeScale(options.timeScale ?? 1);
   const started = performance.now();
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async () => {
@@ -79,7 +105,26 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       { port: ports.api, purpose: 'local API', envVariable: 'PORT' },
       { port: ports.dynamoDb, purpose: 'DynamoDB Local', envVariable: 'LOCAL_DYNAMODB_PORT' },
       { port: ports.cognito, purpose: 'cognito-local', envVariable: 'LOCAL_COGNITO_PORT' },
+      ...optionalPort(ports.sqs, 'local SQS', 'LOCAL_SQS_PORT'),
+      ...optionalPort(ports.sns, 'local SNS', 'LOCAL_SNS_PORT'),
+      ...optionalPort(ports.control, 'local control endpoint', 'LOCAL_CONTROL_PORT'),
     ]);
+
+    const pseudo: PseudoParameters = { ...DEFAULT_PSEUDO, ...options.pseudo };
+    const registry = new ResourceRegistry(template, pseudo);
+    const resolver = createIntrinsicResolver({ template, resources: registry, parameterOverrides: options.parameterOverrides, pseudo });
+
+    // In process and quick, so first: a template SQS or SNS would refuse fails before any
+    // process is spawned. Queues and topics are registered before functions are read.
+    const messaging = await startLocalMessaging({
+      template,
+      resolver,
+      registry,
+      ports: { sqs: ports.sqs ?? 0, sns: ports.sns ?? 0 },
+      timeScale,
+      onWarning: (message) => log.warn(message),
+    });
+    stops.push(messaging.stop);
 
     const [dynamo, cognito] = await Promise.all([
       startDynamoDbLocal(ports.dynamoDb).then((service) => (stops.push(service.stop), service)),
@@ -87,9 +132,6 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     ]);
     log.info(`DynamoDB Local and cognito-local ready in ${Math.round(performance.now() - started)} ms`);
 
-    const pseudo: PseudoParameters = { ...DEFAULT_PSEUDO, ...options.pseudo };
-    const registry = new ResourceRegistry(template, pseudo);
-    const resolver = createIntrinsicResolver({ template, resources: registry, parameterOverrides: options.parameterOverrides, pseudo });
     const sdkConfig = { region: pseudo.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
     const dynamoClient = new DynamoDBClient({ ...sdkConfig, endpoint: dynamo.endpoint });
     const cognitoClient = new CognitoIdentityProviderClient({ ...sdkConfig, endpoint: cognito.endpoint });
@@ -119,11 +161,37 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         DYNAMODB: dynamo.endpoint,
         DYNAMODB_STREAMS: dynamo.endpoint,
         COGNITO_IDENTITY_PROVIDER: cognito.endpoint,
+        SQS: messaging.sqsEndpoint,
+        SNS: messaging.snsEndpoint,
       },
       overrides: options.functionEnvironment,
       onLog: (line) => log.functionLine(line),
+      onFault: (functionLogicalId, message) => log.warn(`Local fault in ${functionLogicalId}: ${message}`),
     });
     stops.push(() => lambda.stop());
+
+    // Mappings start before the catalog is seeded: products never pass the stream's filter, and
+    // whatever is written from now on is delivered.
+    const journal = new EventSourceJournal();
+    const eventSourceReading = readEventSourceDefinitions(functions, resolver, messaging.queues);
+    for (const warning of eventSourceReading.warnings) log.warn(warning);
+    const eventSources = await startEventSourceMappings({
+      definitions: eventSourceReading.mappings,
+      lambda,
+      messaging,
+      dynamoDbEndpoint: dynamo.endpoint,
+      region: pseudo.region,
+      functionArn: (functionLogicalId) => {
+        const fn = functions.find((candidate) => candidate.logicalId === functionLogicalId);
+        return fn === undefined ? functionLogicalId : functionArn(fn, { region: pseudo.region, accountId: pseudo.accountId, serviceEndpoints: {} });
+      },
+      timeScale,
+      journal,
+      log,
+    });
+    stops.push(() => eventSources.stop());
+    const control = await startControlServer({ lambda, journal, port: ports.control ?? 0, onFaultChange: (message) => log.warn(message) });
+    stops.push(() => control.close());
 
     const api = chooseApi(readApiDefinitions(template, resolver, functions), log);
     if (options.seed !== false) lambda.prewarm(functionsBehind(api, CATALOG_SEEDING_ROUTES));
@@ -141,13 +209,19 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     await seeding;
 
     const products = options.seed === false ? [] : await seedDemoCatalog(server, primaryPool, clientId, seedUsersFile, cognito.endpoint);
+    // The event consumers' cold starts happen now, in the background, not on the first order.
+    lambda.prewarm(eventSources.functionLogicalIds);
     log.info(`Local cloud ready in ${Math.round(performance.now() - started)} ms`);
 
     return {
       apiUrl: server.url,
       dynamoDbEndpoint: dynamo.endpoint,
       cognitoEndpoint: cognito.endpoint,
+      sqsEndpoint: messaging.sqsEndpoint,
+      snsEndpoint: messaging.snsEndpoint,
+      controlUrl: control.url,
       region: pseudo.region,
+      timeScale,
       tables,
       userPools,
       userPoolId: primaryPool.userPoolId,
@@ -156,6 +230,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       password: seedUsersFile.password,
       products,
       lambda,
+      messaging,
+      queues: summarizeQueues(messaging, eventSourceReading.mappings),
+      eventSources,
+      journal,
       template: loaded,
       resolver,
       registry,
@@ -165,6 +243,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     await stopAll();
     throw error;
   }
+}
+
+function optionalPort(port: number | undefined, purpose: string, envVariable: string) {
+  return port === undefined || port === 0 ? [] : [{ port, purpose, envVariable }];
 }
 
 function functionsBehind(api: ApiDefinition, requests: ReadonlyArray<{ method: string; path: string }>): string[] {

@@ -1,6 +1,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { QueueSummary } from '../messaging/queue-summary.ts';
 
 /** The repository root (local/src/cloud → ../../..), where `.local-cloud/` lives. */
 export const REPOSITORY_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -15,10 +16,20 @@ export interface LocalCloudState {
   apiUrl: string;
   dynamoDbEndpoint: string;
   cognitoEndpoint: string;
+  sqsEndpoint: string;
+  snsEndpoint: string;
+  /** The local-only control endpoint (faults, event source batches). */
+  controlUrl: string;
   region: string;
+  /** 1 unless LOCAL_CLOUD_TIME_SCALE made queue time run faster. */
+  timeScale: number;
   userPoolId: string;
   clientId: string;
   tableNames: Record<string, string>;
+  /** By logical id. */
+  queues: Record<string, QueueSummary>;
+  /** Topic ARNs by logical id. */
+  topicArns: Record<string, string>;
   users: string[];
   password: string;
 }

@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createIntrinsicResolver } from '../template/intrinsics.ts';
 import { loadTemplate } from '../template/load-template.ts';
 import { ResourceRegistry } from '../template/resource-registry.ts';
+import { textFault } from './faults.ts';
 import { readFunctionDefinitions } from './function-definitions.ts';
 import { FunctionInvocationError, type InvocationOutcome, invokeOrThrow } from './invocation.ts';
 import { type FunctionLogLine, LocalLambdaService } from './lambda-service.ts';
@@ -137,5 +138,34 @@ describe('LocalLambdaService', async () => {
 
   it('refuses an unknown function', async () => {
     await expect(service.invoke('Nope', {})).rejects.toThrow(/No function Nope/);
+  });
+
+  describe('local faults', () => {
+    const sqsEvent = (...bodies: string[]) => ({
+      Records: bodies.map((body, index) => ({ messageId: `m${index + 1}`, body, eventSource: 'aws:sqs' })),
+    });
+
+    it('fails a matching invocation without running the handler, until the fault is cleared', async () => {
+      service.setFault('EchoFunction', textFault('poison'), 'poison pills');
+      expect(service.listFaults()).toEqual([{ functionLogicalId: 'EchoFunction', description: 'poison pills' }]);
+      const failed = await service.invoke('EchoFunction', { text: 'a poison pill' });
+      expect(failed).toMatchObject({ kind: 'error', error: { errorType: 'LocalFault' }, durationMs: 0 });
+      expect(payloadOf(await service.invoke('EchoFunction', { text: 'fine' })).event).toEqual({ text: 'fine' });
+      expect(service.clearFault('EchoFunction')).toBe(true);
+      expect(payloadOf(await service.invoke('EchoFunction', { text: 'a poison pill' })).event).toEqual({ text: 'a poison pill' });
+    });
+
+    it('hands the other records of a batch to the handler and reports the matching ones as failed', async () => {
+      service.setFault('EchoFunction', textFault('poison'));
+      const payload = payloadOf(await service.invoke('EchoFunction', sqsEvent('ok', 'poison', 'ok too')));
+      expect((payload.event as { Records: Array<{ messageId: string }> }).Records.map((record) => record.messageId)).toEqual(['m1', 'm3']);
+      expect(payload.batchItemFailures).toEqual([{ itemIdentifier: 'm2' }]);
+      service.clearFaults();
+      expect(service.listFaults()).toEqual([]);
+    });
+
+    it('refuses a fault for an unknown function', () => {
+      expect(() => service.setFault('Nope', () => true)).toThrow(/No function Nope/);
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { ExecutionEnvironment } from './execution-environment.ts';
+import { decideFault, type FaultDescription, type FaultRule, withBatchItemFailures } from './faults.ts';
 import type { LocalFunctionDefinition } from './function-definitions.ts';
 import type { InvocationOutcome, InvokeOptions, LambdaInvoker } from './invocation.ts';
 import { functionArn, lambdaEnvironment, logGroupName, type RuntimeSettings } from './lambda-environment.ts';
@@ -17,6 +18,8 @@ export interface LambdaServiceOptions extends RuntimeSettings {
   defaultConcurrency?: number;
   onLog?: (line: FunctionLogLine) => void;
   onInvocation?: (functionLogicalId: string, outcome: InvocationOutcome) => void;
+  /** Told whenever a fault rule (see `setFault`) changed an invocation. */
+  onFault?: (functionLogicalId: string, message: string) => void;
 }
 
 const DEFAULT_CONCURRENCY = 10;
@@ -32,6 +35,7 @@ const DEFAULT_CONCURRENCY = 10;
  */
 export class LocalLambdaService implements LambdaInvoker {
   private readonly pools = new Map<string, EnvironmentPool>();
+  private readonly faults = new Map<string, { rule: FaultRule; description: string }>();
   private stopped = false;
 
   constructor(private readonly options: LambdaServiceOptions) {
@@ -51,9 +55,45 @@ export class LocalLambdaService implements LambdaInvoker {
       throw new Error(`No function ${functionLogicalId} in the template (known: ${[...this.pools.keys()].join(', ')})`);
     }
     if (this.stopped) throw new Error('The local Lambda service is stopped');
-    const outcome = await pool.invoke(JSON.stringify(event), requestId);
+    const fault = this.faults.get(functionLogicalId);
+    const decision = fault === undefined ? { kind: 'none' as const } : decideFault(fault.rule, event);
+    let outcome: InvocationOutcome;
+    if (decision.kind === 'fail') {
+      this.options.onFault?.(functionLogicalId, `${decision.error.errorType}: ${decision.error.errorMessage}`);
+      outcome = { kind: 'error', requestId, error: decision.error, durationMs: 0 };
+    } else if (decision.kind === 'partial') {
+      const ids = decision.failures.map((failure) => failure.itemIdentifier).join(', ');
+      this.options.onFault?.(functionLogicalId, `${decision.error.errorMessage}; reported as batch item failures: ${ids}`);
+      outcome = await pool.invoke(JSON.stringify(decision.event), requestId);
+      if (outcome.kind === 'success') outcome = { ...outcome, payload: withBatchItemFailures(outcome.payload, decision.failures) };
+    } else {
+      outcome = await pool.invoke(JSON.stringify(event), requestId);
+    }
     this.options.onInvocation?.(functionLogicalId, outcome);
     return outcome;
+  }
+
+  /**
+   * Local fault injection (see faults.ts): from now on the function fails for the inputs `rule`
+   * picks, without its code changing. One rule per function; a new one replaces the old.
+   */
+  setFault(functionLogicalId: string, rule: FaultRule, description = 'a custom rule'): void {
+    if (!this.pools.has(functionLogicalId)) {
+      throw new Error(`No function ${functionLogicalId} in the template (known: ${[...this.pools.keys()].join(', ')})`);
+    }
+    this.faults.set(functionLogicalId, { rule, description });
+  }
+
+  clearFault(functionLogicalId: string): boolean {
+    return this.faults.delete(functionLogicalId);
+  }
+
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
+  listFaults(): FaultDescription[] {
+    return [...this.faults].map(([functionLogicalId, { description }]) => ({ functionLogicalId, description }));
   }
 
   /**

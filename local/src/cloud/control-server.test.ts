@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FaultRule } from '../lambda/faults.ts';
+import { EventSourceJournal } from '../messaging/event-source-journal.ts';
+import { type RunningControlServer, startControlServer } from './control-server.ts';
+
+/** The fault API of the Lambda service, remembered instead of applied. */
+function fakeLambda() {
+  const faults = new Map<string, { rule: FaultRule; description: string }>();
+  return {
+    faults,
+    setFault(functionLogicalId: string, rule: FaultRule, description = 'a custom rule') {
+      if (functionLogicalId !== 'NotifyCustomerFunction') throw new Error(`No function ${functionLogicalId} in the template`);
+      faults.set(functionLogicalId, { rule, description });
+    },
+    clearFault: (functionLogicalId: string) => faults.delete(functionLogicalId),
+    clearFaults: () => faults.clear(),
+    listFaults: () => [...faults].map(([functionLogicalId, { description }]) => ({ functionLogicalId, description })),
+  };
+}
+
+describe('the control endpoint', () => {
+  const lambda = fakeLambda();
+  const journal = new EventSourceJournal();
+  const changes: string[] = [];
+  let server: RunningControlServer;
+  const call = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${server.url}${path}`, { method, ...(body !== undefined && { body: JSON.stringify(body) }) });
+    const text = await response.text();
+    return { status: response.status, json: text === '' ? undefined : JSON.parse(text) };
+  };
+
+  beforeAll(async () => {
+    server = await startControlServer({ lambda, journal, port: 0, onFaultChange: (message) => changes.push(message) });
+  });
+  afterAll(() => server.close());
+
+  it('listens on loopback only', () => {
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  it('sets, lists and clears a fault that matches inputs containing a text', async () => {
+    const set = await call('PUT', '/__local/faults/NotifyCustomerFunction', { match: 'order-42', errorType: 'Boom', errorMessage: 'no' });
+    expect(set).toEqual({ status: 200, json: { functionLogicalId: 'NotifyCustomerFunction', description: 'inputs containing "order-42"' } });
+    const rule = lambda.faults.get('NotifyCustomerFunction')!.rule;
+    expect(rule({ body: 'about order-41' })).toBe(false);
+    expect(rule({ body: 'about order-42' })).toMatchObject({ name: 'Boom', message: 'no' });
+    expect((await call('GET', '/__local/faults')).json).toEqual({
+      faults: [{ functionLogicalId: 'NotifyCustomerFunction', description: 'inputs containing "order-42"' }],
+    });
+    expect((await call('DELETE', '/__local/faults/NotifyCustomerFunction')).status).toBe(204);
+    expect(lambda.faults.size).toBe(0);
+    expect(changes).toEqual(['Local fault set: NotifyCustomerFunction fails for inputs containing "order-42"', 'Local fault cleared: NotifyCustomerFunction']);
+  });
+
+  it('clears every fault at once', async () => {
+    await call('PUT', '/__local/faults/NotifyCustomerFunction', { match: 'x' });
+    expect((await call('DELETE', '/__local/faults')).status).toBe(204);
+    expect(lambda.faults.size).toBe(0);
+  });
+
+  it('explains what it refuses', async () => {
+    expect(await call('PUT', '/__local/faults/NotifyCustomerFunction', { match: '' })).toMatchObject({ status: 400, json: { message: expect.stringContaining('"match"') } });
+    expect(await call('PUT', '/__local/faults/NotifyCustomerFunction', 'not an object')).toMatchObject({ status: 400 });
+    expect(await call('PUT', '/__local/faults/NotifyCustomerFunction', { match: 'x', errorType: 7 })).toMatchObject({ status: 400 });
+    expect(await call('PUT', '/__local/faults/NoSuchFunction', { match: 'x' })).toMatchObject({ status: 404, json: { message: expect.stringContaining('NoSuchFunction') } });
+    expect(await call('GET', '/elsewhere')).toMatchObject({ status: 404 });
+  });
+
+  it('lists event source batches, by function and after a sequence number', async () => {
+    const batch = { source: 'sqs' as const, sourceLogicalId: 'Queue', itemIds: ['m1'], failedItemIds: [], outcome: 'success' as const };
+    journal.record({ ...batch, functionLogicalId: 'A' });
+    journal.record({ ...batch, functionLogicalId: 'B' });
+    journal.record({ ...batch, functionLogicalId: 'A' });
+    const { json } = await call('GET', '/__local/event-source-batches?functionLogicalId=A&after=1');
+    expect(json.batches).toEqual([expect.objectContaining({ sequence: 3, functionLogicalId: 'A', itemIds: ['m1'] })]);
+    expect((await call('GET', '/__local/event-source-batches')).json.batches).toHaveLength(3);
+  });
+});

@@ -1,0 +1,150 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { textFault } from '../lambda/faults.ts';
+import type { LocalLambdaService } from '../lambda/lambda-service.ts';
+import type { EventSourceJournal } from '../messaging/event-source-journal.ts';
+
+/**
+ * The local cloud's control endpoint: test and demo facilities that AWS does not have, on a port
+ * of their own (loopback only), so the emulated APIs stay exactly AWS-shaped.
+ *
+ *   GET    /__local/health
+ *   GET    /__local/faults                      → { faults: [{ functionLogicalId, description }] }
+ *   PUT    /__local/faults/{functionLogicalId}  { match, errorType?, errorMessage? }
+ *            the function fails for every record (of a batch event) or event whose JSON contains
+ *            `match` (see lambda/faults.ts); replaces the function's previous fault
+ *   DELETE /__local/faults/{functionLogicalId}  clears it; DELETE /__local/faults clears all
+ *   GET    /__local/event-source-batches?functionLogicalId=…&after=…
+ *            → { batches: [...] }: what each event source mapping invocation got and what failed
+ */
+
+export interface ControlServerOptions {
+  lambda: Pick<LocalLambdaService, 'setFault' | 'clearFault' | 'clearFaults' | 'listFaults'>;
+  journal: EventSourceJournal;
+  /** 0 picks a free port. */
+  port: number;
+  onFaultChange?: (message: string) => void;
+}
+
+export interface RunningControlServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+class HttpProblem extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export async function startControlServer(options: ControlServerOptions): Promise<RunningControlServer> {
+  const server = createServer((request, response) => {
+    handle(request, options)
+      .then(({ status, body }) => reply(response, status, body))
+      .catch((error: unknown) => {
+        const status = error instanceof HttpProblem ? error.status : 500;
+        reply(response, status, { message: error instanceof Error ? error.message : String(error) });
+      });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function handle(request: IncomingMessage, options: ControlServerOptions): Promise<{ status: number; body?: unknown }> {
+  const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+  const method = request.method ?? 'GET';
+  const path = url.pathname.replace(/\/+$/, '');
+  const { lambda } = options;
+
+  if (path === '/__local/health' && method === 'GET') return { status: 200, body: { ok: true } };
+
+  if (path === '/__local/faults') {
+    if (method === 'GET') return { status: 200, body: { faults: lambda.listFaults() } };
+    if (method === 'DELETE') {
+      lambda.clearFaults();
+      options.onFaultChange?.('All local faults cleared');
+      return { status: 204 };
+    }
+  }
+
+  const fault = /^\/__local\/faults\/([A-Za-z0-9]+)$/.exec(path);
+  if (fault !== null) {
+    const functionLogicalId = fault[1]!;
+    if (method === 'PUT') {
+      const body = await readJson(request);
+      const match = body.match;
+      if (typeof match !== 'string' || match === '') throw new HttpProblem(400, 'The body needs "match": a non-empty string to look for in the input');
+      for (const name of ['errorType', 'errorMessage'] as const) {
+        if (body[name] !== undefined && typeof body[name] !== 'string') throw new HttpProblem(400, `"${name}" must be a string`);
+      }
+      const error = { errorType: body.errorType as string | undefined, errorMessage: body.errorMessage as string | undefined };
+      const description = `inputs containing ${JSON.stringify(match)}`;
+      try {
+        lambda.setFault(functionLogicalId, textFault(match, error), description);
+      } catch (problem) {
+        throw new HttpProblem(404, (problem as Error).message);
+      }
+      options.onFaultChange?.(`Local fault set: ${functionLogicalId} fails for ${description}`);
+      return { status: 200, body: { functionLogicalId, description } };
+    }
+    if (method === 'DELETE') {
+      if (lambda.clearFault(functionLogicalId)) options.onFaultChange?.(`Local fault cleared: ${functionLogicalId}`);
+      return { status: 204 };
+    }
+  }
+
+  if (path === '/__local/event-source-batches' && method === 'GET') {
+    const after = url.searchParams.get('after');
+    const batches = options.journal.list({
+      ...(url.searchParams.get('functionLogicalId') !== null && { functionLogicalId: url.searchParams.get('functionLogicalId')! }),
+      ...(after !== null && { after: Number(after) }),
+    });
+    return { status: 200, body: { batches } };
+  }
+
+  throw new HttpProblem(404, `No ${method} ${url.pathname} here; see local/README.md, "Control endpoint"`);
+}
+
+async function readJson(request: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new HttpProblem(413, 'Body too large');
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    const parsed: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // Answered below.
+  }
+  throw new HttpProblem(400, 'The body must be a JSON object');
+}
+
+function reply(response: ServerResponse, status: number, body?: unknown): void {
+  if (body === undefined) {
+    response.writeHead(status).end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
+}
