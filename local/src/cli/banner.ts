@@ -10,7 +10,7 @@ export function banner(cloud: LocalCloud): string {
   const tables = cloud.tables.map((table) => table.tableName).join(', ');
   const deadLetterQueues = cloud.queues.filter((queue) => queue.deadLetterFor.length > 0).length;
   const queues = `${cloud.queues.length} queues (${deadLetterQueues} dead-letter), ${cloud.messaging.topics.length} topics`;
-  const scale = cloud.timeScale === 1 ? '' : ` ${bold(`queue time ×${Math.round((1 / cloud.timeScale) * 100) / 100}`)} (LOCAL_CLOUD_TIME_SCALE=${cloud.timeScale})`;
+  const scale = cloud.timeScale === 1 ? '' : ` ${bold(`time ×${Math.round((1 / cloud.timeScale) * 100) / 100}`)} (LOCAL_CLOUD_TIME_SCALE=${cloud.timeScale})`;
   return [
     '',
     bold('Local cloud is running'),
@@ -19,6 +19,7 @@ export function banner(cloud: LocalCloud): string {
     `  Cognito    ${cloud.cognitoEndpoint} ${dim(`(pool ${cloud.userPoolId}, client ${cloud.clientId})`)}`,
     `  SQS        ${cloud.sqsEndpoint} ${dim(`(${queues})`)}${scale}`,
     `  SNS        ${cloud.snsEndpoint}`,
+    `  StepFns    ${cloud.sfnEndpoint} ${dim(`(${cloud.stepFunctions.stateMachines.map((machine) => machine.logicalId).join(', ')})`)}`,
     `  Events     ${dim(`${cloud.eventSources.functionLogicalIds.length} functions behind queues and streams`)}`,
     `  Users      ${people}`,
     `  Password   ${cloud.password}`,
@@ -27,6 +28,7 @@ export function banner(cloud: LocalCloud): string {
     `  ID token:  npm run token -- ${firstCustomer}`,
     `  Try:       curl -H "Authorization: $(npm run -s token -- ${firstCustomer})" ${cloud.apiUrl}/orders`,
     `  Queues:    npm run queues ${dim('(depths and dead letters)')}; npm run queues -- redrive <DLQ>`,
+    `  Sagas:     npm run executions -- <orderId> ${dim('(status, current state and history)')}`,
     '',
     dim('  Ctrl-C stops everything.'),
     '',

@@ -2,8 +2,9 @@
  * `npm start`: the whole system on this machine, from template.yaml.
  *
  * Ports: PORT (API, default 3000), LOCAL_DYNAMODB_PORT (8700), LOCAL_COGNITO_PORT (9700),
- * LOCAL_SQS_PORT (8710), LOCAL_SNS_PORT (8720), LOCAL_CONTROL_PORT (8730).
- * LOCAL_CLOUD_TIME_SCALE (0 < s ≤ 1, default 1) makes queue time run 1/s times faster.
+ * LOCAL_SQS_PORT (8710), LOCAL_SNS_PORT (8720), LOCAL_CONTROL_PORT (8730), LOCAL_SFN_PORT (8740).
+ * LOCAL_CLOUD_TIME_SCALE (0 < s ≤ 1, default 1) makes queue time, state machine waits, retry
+ * intervals and task timeouts run 1/s times faster.
  */
 import { join } from 'node:path';
 import { type LocalCloud, startLocalCloud } from '../cloud/local-cloud.ts';
@@ -33,6 +34,7 @@ const ports = {
   sqs: portFromEnv('LOCAL_SQS_PORT', 8710),
   sns: portFromEnv('LOCAL_SNS_PORT', 8720),
   control: portFromEnv('LOCAL_CONTROL_PORT', 8730),
+  sfn: portFromEnv('LOCAL_SFN_PORT', 8740),
 };
 let timeScale: number;
 try {
@@ -87,6 +89,8 @@ await writeState({
   cognitoEndpoint: cloud.cognitoEndpoint,
   sqsEndpoint: cloud.sqsEndpoint,
   snsEndpoint: cloud.snsEndpoint,
+  sfnEndpoint: cloud.sfnEndpoint,
+  stateMachineArns: Object.fromEntries(cloud.stepFunctions.stateMachines.map((machine) => [machine.logicalId, machine.arn])),
   controlUrl: cloud.controlUrl,
   region: cloud.region,
   timeScale: cloud.timeScale,

@@ -26,13 +26,15 @@ import { assertPortsFree } from '../services/ports.ts';
 import { createIntrinsicResolver, DEFAULT_PSEUDO, type IntrinsicResolver, type PseudoParameters } from '../template/intrinsics.ts';
 import { type LoadedTemplate, loadTemplate } from '../template/load-template.ts';
 import { ResourceRegistry } from '../template/resource-registry.ts';
+import { invokeThroughLambdaService } from '../stepfunctions/lambda-invoker.ts';
+import { registerStateMachines, type RunningLocalStepFunctions, startLocalStepFunctions } from '../stepfunctions/from-template.ts';
 import { startControlServer } from './control-server.ts';
 import type { LocalCloudLog } from './local-cloud-log.ts';
 
 export interface LocalCloudOptions {
   templatePath: string;
   /** `sqs`, `sns` and `control` default to 0: any free port. */
-  ports: { api: number; dynamoDb: number; cognito: number; sqs?: number; sns?: number; control?: number };
+  ports: { api: number; dynamoDb: number; cognito: number; sqs?: number; sns?: number; control?: number; sfn?: number };
   /** cognito-local keeps its files here; emptied at start. */
   cognitoDataDirectory: string;
   log: LocalCloudLog;
@@ -57,6 +59,9 @@ export interface LocalCloud {
   cognitoEndpoint: string;
   sqsEndpoint: string;
   snsEndpoint: string;
+  /** The local Step Functions API (the template's state machines). */
+  sfnEndpoint: string;
+  stepFunctions: RunningLocalStepFunctions;
   /** The local-only control endpoint (faults, event source batches); see control-server.ts. */
   controlUrl: string;
   region: string;
@@ -108,6 +113,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       ...optionalPort(ports.sqs, 'local SQS', 'LOCAL_SQS_PORT'),
       ...optionalPort(ports.sns, 'local SNS', 'LOCAL_SNS_PORT'),
       ...optionalPort(ports.control, 'local control endpoint', 'LOCAL_CONTROL_PORT'),
+      ...optionalPort(ports.sfn, 'local Step Functions', 'LOCAL_SFN_PORT'),
     ]);
 
     const pseudo: PseudoParameters = { ...DEFAULT_PSEUDO, ...options.pseudo };
@@ -152,6 +158,25 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     }
     const seeding = options.seed === false ? Promise.resolve() : seedUsers(cognitoClient, primaryPool, seedUsersFile);
 
+    // State machines are registered before functions are read (their ARNs go into function
+    // environments) and served before the functions start; the service reaches the functions
+    // through the Lambda service created just below, hence the late binding.
+    registerStateMachines(template, resolver, registry);
+    let lambdaService: LocalLambdaService | undefined;
+    const stepFunctions: RunningLocalStepFunctions = await startLocalStepFunctions({
+      template: loaded,
+      resolver,
+      invokeLambda: (functionName, payload) => {
+        if (lambdaService === undefined) throw new Error('The Lambda service is not running yet');
+        return invokeThroughLambdaService(lambdaService)(functionName, payload);
+      },
+      dynamoDbEndpoint: dynamo.endpoint,
+      region: pseudo.region,
+      timeScale,
+      port: ports.sfn ?? 0,
+      log,
+    });
+
     const functions = readFunctionDefinitions(template, resolver, loaded.directory);
     const lambda = new LocalLambdaService({
       functions,
@@ -163,12 +188,16 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         COGNITO_IDENTITY_PROVIDER: cognito.endpoint,
         SQS: messaging.sqsEndpoint,
         SNS: messaging.snsEndpoint,
+        SFN: stepFunctions.endpoint,
       },
       overrides: options.functionEnvironment,
       onLog: (line) => log.functionLine(line),
       onFault: (functionLogicalId, message) => log.warn(`Local fault in ${functionLogicalId}: ${message}`),
     });
+    lambdaService = lambda;
+    // Executions stop before the functions they call.
     stops.push(() => lambda.stop());
+    stops.push(() => stepFunctions.stop());
 
     // Mappings start before the catalog is seeded: products never pass the stream's filter, and
     // whatever is written from now on is delivered.
@@ -219,6 +248,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       cognitoEndpoint: cognito.endpoint,
       sqsEndpoint: messaging.sqsEndpoint,
       snsEndpoint: messaging.snsEndpoint,
+      sfnEndpoint: stepFunctions.endpoint,
+      stepFunctions,
       controlUrl: control.url,
       region: pseudo.region,
       timeScale,

@@ -18,6 +18,10 @@ export interface LocalCloudState {
   cognitoEndpoint: string;
   sqsEndpoint: string;
   snsEndpoint: string;
+  /** The local Step Functions API. */
+  sfnEndpoint: string;
+  /** State machine ARNs by logical id. */
+  stateMachineArns: Record<string, string>;
   /** The local-only control endpoint (faults, event source batches). */
   controlUrl: string;
   region: string;
