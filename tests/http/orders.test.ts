@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { api } from '../support/http.ts';
-import { idempotencyRecords, ordersOfCustomer } from '../support/table.ts';
+import { idempotencyRecords, orderIdsOfCustomer, ordersOfCustomer } from '../support/table.ts';
 import { createUser, type TestUser } from '../support/users.ts';
 
 interface Product {
@@ -47,7 +47,9 @@ describe('placing and reading orders over HTTP', () => {
 
     const read = await api('GET', `/orders/${order.orderId}`, { token: customer.token });
     expect(read.status).toBe(200);
-    expect(read.json).toEqual(order);
+    // The fulfilment saga may already have moved the order on; everything else is as placed.
+    const { status: _status, updatedAt: _updatedAt, ...placedAs } = order;
+    expect(read.json).toMatchObject(placedAs);
   });
 
   it('returns the same order for a retried request with the same key and body, storing it once', async () => {
@@ -82,14 +84,14 @@ describe('placing and reading orders over HTTP', () => {
   it('refuses the same key with a different body (422), creating nothing', async () => {
     const key = randomUUID();
     await place({ items: [{ productId: first.productId, quantity: 1 }], shippingAddress: address }, key);
-    const before = await ordersOfCustomer(customer.sub);
+    const before = await orderIdsOfCustomer(customer.sub);
 
     const reused = await place({ items: [{ productId: first.productId, quantity: 5 }], shippingAddress: address }, key);
 
     expect(reused.status).toBe(422);
     expect(reused.headers.get('content-type')).toBe('application/problem+json');
     expect(reused.json.title).toBe('Idempotency key reused');
-    expect(await ordersOfCustomer(customer.sub)).toEqual(before);
+    expect(await orderIdsOfCustomer(customer.sub)).toEqual(before);
   });
 
   it('scopes idempotency keys to the customer: two customers using one key get two orders', async () => {

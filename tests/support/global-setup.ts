@@ -52,6 +52,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('localCloudLog', logPath);
   project.provide('sqsEndpoint', cloud.sqsEndpoint);
   project.provide('snsEndpoint', cloud.snsEndpoint);
+  project.provide('sfnEndpoint', cloud.sfnEndpoint);
+  project.provide('stateMachineArns', Object.fromEntries(cloud.stepFunctions.stateMachines.map((machine) => [machine.logicalId, machine.arn])));
   project.provide('controlUrl', cloud.controlUrl);
   project.provide('timeScale', cloud.timeScale);
   project.provide('queues', Object.fromEntries(cloud.queues.map((queue) => [queue.logicalId, queue])));

@@ -40,5 +40,9 @@ declare module 'vitest' {
     queueUrls: Record<string, string>;
     /** Topic ARNs by logical id. */
     topicArns: Record<string, string>;
+    /** The local Step Functions endpoint. */
+    sfnEndpoint: string;
+    /** State machine ARNs by logical id. */
+    stateMachineArns: Record<string, string>;
   }
 }

@@ -26,6 +26,10 @@ export async function partition(
 }
 
 export const ordersOfCustomer = (sub: string) => partition({ name: 'GSI1PK', value: `CUSTOMER#${sub}` }, 'GSI1');
+/** Which orders a customer has, ignoring their (saga-driven) status changes. */
+export const orderIdsOfCustomer = async (sub: string) => (await ordersOfCustomer(sub)).map((order) => order.orderId as string).sort();
+/** Which products the catalog has, ignoring their (saga-driven) stock changes. */
+export const catalogProductIds = async () => (await catalogItems()).map((product) => product.productId as string).sort();
 export const idempotencyRecords = () => partition({ name: 'PK', value: 'IDEMPOTENCY#orders' });
 export const catalogItems = () => partition({ name: 'GSI1PK', value: 'CATALOG' }, 'GSI1');
 
@@ -46,12 +50,4 @@ export async function notificationItems(orderId: string): Promise<Record<string,
     }),
   );
   return Items;
-}
-
-/** The record the fulfilment consumer writes once per placed order, if it has. */
-export async function fulfilmentRequestItem(orderId: string): Promise<Record<string, unknown> | undefined> {
-  const { Item } = await documentClient().send(
-    new GetCommand({ TableName: tableName(), Key: { PK: `ORDER#${orderId}`, SK: 'FULFILMENT' } }),
-  );
-  return Item;
 }

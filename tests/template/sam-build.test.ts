@@ -23,8 +23,11 @@ const LAYER_ENTRY_POINTS = ['@orders/shared', '@orders/shared/events', '@orders/
 interface FunctionUnderTest {
   logicalId: string;
   codeUri: string;
-  /** How it is invoked: by API Gateway (a proxy result back) or by an event source mapping (a batch). */
-  trigger: 'api' | 'batch';
+  /**
+   * How it is invoked: by API Gateway (a proxy result back), by an event source mapping (a batch),
+   * or by the fulfilment state machine (a saga step: no event source, the step's payload).
+   */
+  trigger: 'api' | 'batch' | 'task';
   /** Its own environment variables in template.yaml (beyond Globals). */
   environment: Record<string, unknown>;
 }
@@ -35,7 +38,7 @@ const functions: FunctionUnderTest[] = resourcesOfType(template, 'AWS::Serverles
   return {
     logicalId,
     codeUri: String(resource.Properties?.CodeUri),
-    trigger: events.every((event) => event.Type === 'Api') ? 'api' : 'batch',
+    trigger: events.length === 0 ? 'task' : events.every((event) => event.Type === 'Api') ? 'api' : 'batch',
     environment: (resource.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {},
   };
 });
@@ -80,7 +83,7 @@ function bundledSources(mapFile: string): string[] {
 
 describe('sam build', () => {
   it('builds every function and the shared layer', () => {
-    expect(functions).toHaveLength(14);
+    expect(functions).toHaveLength(20);
     for (const { logicalId } of functions) {
       expect(existsSync(path.join(buildDir, logicalId, 'index.mjs')), `${logicalId}/index.mjs`).toBe(true);
       expect(existsSync(path.join(buildDir, logicalId, 'index.mjs.map')), `${logicalId}/index.mjs.map`).toBe(true);
@@ -163,7 +166,7 @@ const lambdaNodePath = (root: string) =>
     .map((dir) => path.join(root, dir))
     .join(path.delimiter);
 
-/** A TCP port nothing listens on: DynamoDB, SNS and SQS calls fail fast instead of reaching AWS. */
+/** A TCP port nothing listens on: AWS calls fail fast instead of reaching AWS. */
 async function closedPort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -187,6 +190,7 @@ function ownEnvironment(fn: FunctionUnderTest): Record<string, string> {
       const type = ref === undefined ? undefined : template.Resources[ref]?.Type;
       if (type === 'AWS::SNS::Topic') return [name, `arn:aws:sns:us-east-1:123456789012:layout-test-${ref}`];
       if (type === 'AWS::SQS::Queue') return [name, `https://sqs.us-east-1.amazonaws.com/123456789012/layout-test-${ref}`];
+      if (type === 'AWS::Serverless::StateMachine') return [name, `arn:aws:states:us-east-1:123456789012:stateMachine:layout-test-${ref}`];
       if (typeof value === 'string') return [name, value];
       throw new Error(`${fn.logicalId}: no layout-test value for ${name} = ${JSON.stringify(value)}; add one here`);
     }),
@@ -220,6 +224,9 @@ function invoke(
       AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${closedServicePort}`,
       AWS_ENDPOINT_URL_SNS: `http://127.0.0.1:${closedServicePort}`,
       AWS_ENDPOINT_URL_SQS: `http://127.0.0.1:${closedServicePort}`,
+      AWS_ENDPOINT_URL_SFN: `http://127.0.0.1:${closedServicePort}`,
+      // Any other service too: nothing a function calls may reach real AWS.
+      AWS_ENDPOINT_URL: `http://127.0.0.1:${closedServicePort}`,
       AWS_MAX_ATTEMPTS: '1',
       TABLE_NAME: 'orders-layout-test',
       STAGE: 'dev',
@@ -300,7 +307,7 @@ describe('on Lambda’s file layout (function in /var/task, layer in /opt, NODE_
     // refused (nothing listens on the port): the batch fails as a whole, and each record's error
     // must be that refusal, not a validation or configuration error on the way there.
     const batchFunctions = functions.filter((candidate) => candidate.trigger === 'batch');
-    expect(batchFunctions.map((fn) => fn.logicalId).sort()).toEqual(['NotifyCustomerFunction', 'PublishOrderEventsFunction', 'RecordFulfilmentRequestFunction']);
+    expect(batchFunctions.map((fn) => fn.logicalId).sort()).toEqual(['NotifyCustomerFunction', 'PublishOrderEventsFunction', 'StartFulfilmentFunction']);
     for (const fn of batchFunctions) {
       const files = sampleEventFiles(fn.codeUri);
       expect(files, `${fn.logicalId} has no sample in events/`).not.toEqual([]);
@@ -312,6 +319,34 @@ describe('on Lambda’s file layout (function in /var/task, layer in /opt, NODE_
         expect(outcome.error?.name, label).toBe('FullBatchFailureError');
         expect(outcome.error?.errors?.map((error) => error.code), label).toEqual(event.Records.map(() => 'ECONNREFUSED'));
       }
+    }
+  });
+
+  it('imports every saga step with the layer and takes the payload the state machine sends as far as AWS', () => {
+    // events/<code dir>.json is what FulfilmentStateMachine's Parameters build for the step. The
+    // step validates it, then its first DynamoDB call is refused: the error Step Functions would
+    // see is that refusal (retried or caught by the state machine), not a validation error.
+    const steps = functions.filter((candidate) => candidate.trigger === 'task');
+    expect(steps.map((fn) => fn.logicalId).sort()).toEqual([
+      'AwaitShipmentFunction',
+      'RefundPaymentFunction',
+      'ReleaseStockFunction',
+      'ReserveStockFunction',
+      'TakePaymentFunction',
+    ]);
+    for (const fn of steps) {
+      const files = sampleEventFiles(fn.codeUri);
+      expect(files, `${fn.logicalId} has no sample in events/`).toEqual([`${path.basename(fn.codeUri)}.json`]);
+      const event = JSON.parse(readFileSync(path.join(ROOT, 'events', files[0]!), 'utf8')) as Record<string, unknown>;
+      const label = `${fn.logicalId} with events/${files[0]}`;
+      const outcome = invoke(lambdaRoot(fn.logicalId, { withLayer: true }), fn.logicalId, event, { environment: ownEnvironment(fn) });
+      expect(outcome.phase, `${label}: ${JSON.stringify(outcome.error)}\n${outcome.logs}`).toBe('invoke');
+      expect(outcome.error?.code, `${label}: ${JSON.stringify(outcome.error)}`).toBe('ECONNREFUSED');
+      // A payload the step does not accept fails before any AWS call.
+      const malformed = invoke(lambdaRoot(fn.logicalId, { withLayer: true }), fn.logicalId, { ...event, orderId: 'not-a-uuid' });
+      expect(malformed.phase, label).toBe('invoke');
+      expect(malformed.error?.message, label).toMatch(/orderId/);
+      expect(malformed.logs, label).not.toContain('ECONNREFUSED');
     }
   });
 

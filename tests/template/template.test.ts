@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { matchesFilterPolicy, parseFilterPolicy } from '../../local/src/sns/filter-policy.ts';
@@ -15,7 +15,11 @@ const resource = (logicalId: string): SamResource => {
   return found;
 };
 
-type Target = 'table' | 'GSI1' | 'GSI2' | 'OrderEventsTopic';
+/**
+ * What a grant names. `any` is `*`, only for actions AWS offers no resource-level permission for
+ * (cfn-lint E9002 keeps that list; docs/decisions.md, D16).
+ */
+type Target = 'table' | 'GSI1' | 'GSI2' | 'OrderEventsTopic' | 'FulfilmentStateMachine' | 'any';
 const ROUTES: Array<{ fn: string; codeUri: string; method: string; path: string; public: boolean; allows: Record<string, Target> }> = [
   { fn: 'ListProductsFunction', codeUri: 'functions/products/list-products', method: 'GET', path: '/products', public: true, allows: { 'dynamodb:Query': 'GSI1' } },
   { fn: 'GetProductFunction', codeUri: 'functions/products/get-product', method: 'GET', path: '/products/{productId}', public: true, allows: { 'dynamodb:GetItem': 'table' } },
@@ -52,7 +56,8 @@ const ROUTES: Array<{ fn: string; codeUri: string; method: string; path: string;
     method: 'POST',
     path: '/orders/{orderId}/cancel',
     public: false,
-    allows: { 'dynamodb:Query': 'table', 'dynamodb:UpdateItem': 'table' },
+    // SendTaskFailure: the saga waiting for shipment compensates (docs/fulfilment.md).
+    allows: { 'dynamodb:Query': 'table', 'dynamodb:UpdateItem': 'table', 'states:SendTaskFailure': 'any' },
   },
   {
     fn: 'ListOrderNotificationsFunction',
@@ -63,6 +68,15 @@ const ROUTES: Array<{ fn: string; codeUri: string; method: string; path: string;
     allows: { 'dynamodb:Query': 'table' },
   },
   { fn: 'ListOrdersByStatusFunction', codeUri: 'functions/admin/list-orders-by-status', method: 'GET', path: '/admin/orders', public: false, allows: { 'dynamodb:Query': 'GSI2' } },
+  {
+    fn: 'ShipOrderFunction',
+    codeUri: 'functions/admin/ship-order',
+    method: 'POST',
+    path: '/admin/orders/{orderId}/ship',
+    public: false,
+    // One transaction moves the order, its reservation and the products; SendTaskSuccess resumes the saga.
+    allows: { 'dynamodb:Query': 'table', 'dynamodb:GetItem': 'table', 'dynamodb:UpdateItem': 'table', 'states:SendTaskSuccess': 'any' },
+  },
 ];
 
 /**
@@ -94,12 +108,12 @@ const EVENT_HANDLERS: Array<{
     confinedTo: { actions: STREAM_ACTIONS, resource: { 'Fn::GetAtt': ['OrdersTable', 'StreamArn'] } },
   },
   {
-    fn: 'RecordFulfilmentRequestFunction',
-    codeUri: 'functions/events/record-fulfilment-request',
+    fn: 'StartFulfilmentFunction',
+    codeUri: 'functions/events/start-fulfilment',
     event: 'FulfilmentQueue',
     type: 'SQS',
     source: { 'Fn::GetAtt': ['FulfilmentQueue', 'Arn'] },
-    allows: { 'dynamodb:PutItem': 'table' },
+    allows: { 'states:StartExecution': 'FulfilmentStateMachine' },
     managedPolicy: 'service-role/AWSLambdaSQSQueueExecutionRole',
     confinedTo: { actions: QUEUE_ACTIONS, resource: { 'Fn::GetAtt': ['FulfilmentQueue', 'Arn'] } },
   },
@@ -115,13 +129,32 @@ const EVENT_HANDLERS: Array<{
   },
 ];
 
-const ALL_FUNCTIONS = [...ROUTES, ...EVENT_HANDLERS].map(({ fn, codeUri }) => ({ fn, codeUri }));
+/**
+ * The fulfilment saga's Lambda steps (docs/fulfilment.md): no event source, invoked only by
+ * FulfilmentStateMachine (tests/template/state-machine.test.ts checks its invoke grant), every
+ * transaction authorised per contained action.
+ */
+const SAGA_STEPS: Array<{ fn: string; codeUri: string; allows: Record<string, Target> }> = [
+  { fn: 'ReserveStockFunction', codeUri: 'functions/fulfilment/reserve-stock', allows: { 'dynamodb:UpdateItem': 'table', 'dynamodb:PutItem': 'table' } },
+  {
+    fn: 'TakePaymentFunction',
+    codeUri: 'functions/fulfilment/take-payment',
+    allows: { 'dynamodb:Query': 'table', 'dynamodb:GetItem': 'table', 'dynamodb:PutItem': 'table', 'dynamodb:UpdateItem': 'table' },
+  },
+  { fn: 'RefundPaymentFunction', codeUri: 'functions/fulfilment/refund-payment', allows: { 'dynamodb:GetItem': 'table', 'dynamodb:UpdateItem': 'table' } },
+  { fn: 'ReleaseStockFunction', codeUri: 'functions/fulfilment/release-stock', allows: { 'dynamodb:GetItem': 'table', 'dynamodb:UpdateItem': 'table' } },
+  { fn: 'AwaitShipmentFunction', codeUri: 'functions/fulfilment/await-shipment', allows: { 'dynamodb:UpdateItem': 'table' } },
+];
+
+const ALL_FUNCTIONS = [...ROUTES, ...EVENT_HANDLERS, ...SAGA_STEPS].map(({ fn, codeUri }) => ({ fn, codeUri }));
 
 const TARGET_ARNS: Record<Target, unknown> = {
   table: { 'Fn::GetAtt': ['OrdersTable', 'Arn'] },
   GSI1: { 'Fn::Sub': '${OrdersTable.Arn}/index/GSI1' },
   GSI2: { 'Fn::Sub': '${OrdersTable.Arn}/index/GSI2' },
   OrderEventsTopic: { Ref: 'OrderEventsTopic' },
+  FulfilmentStateMachine: { Ref: 'FulfilmentStateMachine' },
+  any: '*',
 };
 
 const ESBUILD_PROPERTIES = {
@@ -165,7 +198,7 @@ const expectedGrants = (allows: Record<string, Target>) =>
   Object.fromEntries(Object.entries(allows).map(([action, target]) => [action, TARGET_ARNS[target]]));
 
 describe('functions', () => {
-  it('are exactly the API handlers and the event handlers', () => {
+  it('are exactly the API handlers, the event handlers and the saga steps', () => {
     expect(resourcesOfType(template, 'AWS::Serverless::Function').map(([id]) => id).sort()).toEqual(ALL_FUNCTIONS.map(({ fn }) => fn).sort());
   });
 
@@ -197,6 +230,21 @@ describe('functions', () => {
     expect(event?.Properties[handler.type === 'SQS' ? 'Queue' : 'Stream']).toEqual(handler.source);
     // Partial batch responses: only failed records are retried (cfn-lint E9004 checks it too).
     expect(event?.Properties.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+  });
+
+  it.each(SAGA_STEPS)('$fn is a saga step: no event source, and only what the step needs', (step) => {
+    const fn = resource(step.fn);
+    expect(fn.Properties?.CodeUri).toBe(step.codeUri);
+    expect(existsSync(path.join(ROOT, step.codeUri, 'index.ts')), `${step.codeUri}/index.ts`).toBe(true);
+    expect(fn.Properties?.Events).toBeUndefined();
+    expect(grantsOf(step.fn)).toEqual(expectedGrants(step.allows));
+    expect(denialsOf(step.fn)).toEqual([]);
+  });
+
+  it('StartFulfilmentFunction starts executions of FulfilmentStateMachine, named by its environment', () => {
+    expect(resource('StartFulfilmentFunction').Properties?.Environment).toEqual({
+      Variables: { FULFILMENT_STATE_MACHINE_ARN: { Ref: 'FulfilmentStateMachine' } },
+    });
   });
 
   it.each(EVENT_HANDLERS)('$fn may do only what it needs, and reads only its own source', (handler) => {
@@ -390,6 +438,7 @@ describe('shared resources', () => {
       'CustomerNotificationQueueUrl',
       'FulfilmentDLQUrl',
       'FulfilmentQueueUrl',
+      'FulfilmentStateMachineArn',
       'OrderEventsDeliveryDLQUrl',
       'OrderEventsPublisherDLQUrl',
       'OrderEventsTopicArn',
@@ -492,7 +541,9 @@ describe('order events (docs/events.md)', () => {
   });
 
   it('every DLQ alarms on its first message, to AlarmTopic', () => {
-    const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm');
+    const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm').filter(([, alarm]) => alarm.Properties?.Namespace !== 'AWS/States');
+    // The rest: the saga's failed executions (tests/template/state-machine.test.ts).
+    expect(resourcesOfType(template, 'AWS::CloudWatch::Alarm').length - alarms.length).toBe(1);
     const watched = alarms.map(([, alarm]) => (alarm.Properties?.Dimensions as Array<{ Value: { 'Fn::GetAtt': [string, string] } }>)[0]?.Value);
     expect(watched.map((value) => value?.['Fn::GetAtt']).sort()).toEqual(DLQS.map((dlq) => [dlq, 'QueueName']).sort());
     for (const [id, alarm] of alarms) {
@@ -532,6 +583,51 @@ describe('order events (docs/events.md)', () => {
       Resource: { Ref: 'AlarmTopic' },
       Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
     });
+  });
+});
+
+describe('local/sam-local-env.json (`sam local … --env-vars`)', () => {
+  // SAM CLI gives a function only the variables the template declares for it (Globals included),
+  // with the file's value when it has one: resolved here by SAM CLI's own code.
+  const RESOLVE = `
+import json, sys
+from samcli.local.lambdafn.env_vars import EnvironmentVariables
+declared, overrides = json.loads(sys.argv[1])
+print(json.dumps({fn: EnvironmentVariables(function_name=fn, function_memory=1024, function_timeout=10,
+    function_handler="index.handler", variables=dict.fromkeys(names, "template"), override_values=overrides).resolve()
+    for fn, names in declared.items()}))
+`;
+  const file = JSON.parse(readFileSync(path.join(ROOT, 'local/sam-local-env.json'), 'utf8')) as { Parameters: Record<string, string> };
+  const globals = (template.Globals?.Function?.Environment as { Variables: Record<string, unknown> }).Variables;
+  const variablesOf = (fn: string) => ({
+    ...globals,
+    ...((resource(fn).Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {}),
+  });
+
+  it('is one Parameters block for every function', () => {
+    expect(Object.keys(file)).toEqual(['Parameters']);
+  });
+
+  it('gives every variable that names a resource of the template its local cloud value', () => {
+    // The local cloud's names (local/src/template/resource-registry.ts, topic and state machine
+    // named by logical id in account 000000000000, us-east-1).
+    const LOCAL_VALUES: Record<string, string> = {
+      OrdersTable: 'OrdersTable',
+      OrderEventsTopic: 'arn:aws:sns:us-east-1:000000000000:OrderEventsTopic',
+      FulfilmentStateMachine: 'arn:aws:states:us-east-1:000000000000:stateMachine:FulfilmentStateMachine',
+    };
+    const declared = Object.fromEntries(ALL_FUNCTIONS.map(({ fn }) => [fn, Object.keys(variablesOf(fn))]));
+    const result = run(venvTool('python'), ['-c', RESOLVE, JSON.stringify([declared, file.Parameters])]);
+    expect(result.status, result.output).toBe(0);
+    const received = JSON.parse(result.stdout) as Record<string, Record<string, string>>;
+    for (const { fn } of ALL_FUNCTIONS) {
+      for (const [name, value] of Object.entries(variablesOf(fn))) {
+        const ref = (value as { Ref?: string } | null)?.Ref;
+        if (ref === undefined || !(ref in template.Resources)) continue;
+        expect(LOCAL_VALUES[ref], `${fn}: ${name} refers to ${ref}; add its local value here and to the file`).toBeDefined();
+        expect(received[fn]?.[name], `${fn}: ${name}`).toBe(LOCAL_VALUES[ref]);
+      }
+    }
   });
 });
 

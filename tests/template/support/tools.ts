@@ -94,6 +94,13 @@ export interface SamTemplate {
   Outputs?: Record<string, unknown>;
 }
 
+/** One resource of the template; fails the test when it is missing. */
+export function resource(template: SamTemplate, logicalId: string): SamResource {
+  const found = template.Resources[logicalId];
+  if (!found) throw new Error(`${logicalId} is not in template.yaml`);
+  return found;
+}
+
 /** Logical id → resource, for every resource of the given type. */
 export function resourcesOfType(template: SamTemplate, type: string): Array<[string, SamResource]> {
   return Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);

@@ -7,7 +7,6 @@ export const ENTITY = {
   order: 'Order',
   orderLine: 'OrderLine',
   notification: 'Notification',
-  fulfilmentRequest: 'FulfilmentRequest',
   reservation: 'StockReservation',
   payment: 'Payment',
   simulatedCharge: 'SimulatedCharge',
@@ -54,9 +53,6 @@ export const notificationKey = (orderId: string, occurredAt: string, eventId: st
   PK: orderPartition(orderId),
   SK: `${NOTIFICATION_SK_PREFIX}${occurredAt}#${eventId}`,
 });
-
-/** Marks that fulfilment of an order was requested (one per order). */
-export const fulfilmentRequestKey = (orderId: string) => ({ PK: orderPartition(orderId), SK: 'FULFILMENT' });
 
 /** The stock an order holds (one per order): RESERVED, then RELEASED or SHIPPED. */
 export const reservationKey = (orderId: string) => ({ PK: orderPartition(orderId), SK: 'RESERVATION' });

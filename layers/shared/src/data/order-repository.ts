@@ -16,7 +16,6 @@ import {
 } from '../domain/order.ts';
 import {
   customerOrdersPartition,
-  fulfilmentRequestKey,
   customerOrdersSortKey,
   ENTITY,
   INDEX,
@@ -137,26 +136,6 @@ export class OrderRepository {
       }),
     );
     return (response.Items ?? []).map(toLine);
-  }
-
-  /**
-   * Records that fulfilment of an order was requested, once per order: a redelivered request
-   * finds the record and changes nothing. Returns false for a duplicate.
-   */
-  async recordFulfilmentRequest(orderId: string, eventId: string, requestedAt: string): Promise<boolean> {
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...fulfilmentRequestKey(orderId), type: ENTITY.fulfilmentRequest, orderId, eventId, requestedAt },
-          ConditionExpression: 'attribute_not_exists(PK)',
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
   }
 
   /**

@@ -5,4 +5,4 @@ export { orderEvent, routingAttributesOf, type OrderEvent, type OrderEventType }
 export { orderChangeOf, orderEventOf } from './from-stream.ts';
 export { orderEventFromSqsRecord } from './sqs-message.ts';
 export { orderEventConsumer, streamBatchHandler } from './batch-handlers.ts';
-export { notifyCustomer, publishChange, recordFulfilmentRequest } from './services.ts';
+export { notifyCustomer, publishChange } from './services.ts';

@@ -36,7 +36,7 @@ const snsNotification = samples.find(({ name }) => name === 'sns-order-placed.js
 
 describe('sample events', () => {
   it('include queue and stream samples (the lists below are not empty by accident)', () => {
-    expect(sqsSamples.map(({ name }) => name)).toEqual(['notify-customer.json', 'record-fulfilment-request.json']);
+    expect(sqsSamples.map(({ name }) => name)).toEqual(['notify-customer.json', 'start-fulfilment.json']);
     expect(streamSamples.map(({ name }) => name)).toEqual(['publish-order-events-status-changed.json', 'publish-order-events.json']);
     expect(snsNotification).toBeDefined();
   });

@@ -27,10 +27,3 @@ export async function notifyCustomer(event: OrderEvent): Promise<void> {
   if (!stored) logger.info('Duplicate delivery: notification already recorded');
   else metrics.addMetric('NotificationsRecorded', MetricUnit.Count, 1);
 }
-
-/** Fulfilment requests: recorded once per placed order. */
-export async function recordFulfilmentRequest(event: OrderEvent): Promise<void> {
-  if (event.type !== 'OrderPlaced') return;
-  const stored = await orderRepository().recordFulfilmentRequest(event.data.orderId, event.eventId, event.occurredAt);
-  if (!stored) logger.info('Duplicate delivery: fulfilment already requested');
-}
