@@ -629,6 +629,19 @@ print(json.dumps({fn: EnvironmentVariables(function_name=fn, function_memory=102
       }
     }
   });
+
+  it('points every function’s SDK at the local cloud, and leaves the endpoints empty (ignored) in AWS', () => {
+    const endpoints = Object.keys(file.Parameters).filter((name) => name.startsWith('AWS_ENDPOINT_URL_'));
+    expect(endpoints.sort()).toEqual(['AWS_ENDPOINT_URL_DYNAMODB', 'AWS_ENDPOINT_URL_SFN', 'AWS_ENDPOINT_URL_SNS', 'AWS_ENDPOINT_URL_SQS']);
+    for (const name of endpoints) expect(globals[name], `${name} in Globals`).toBe('');
+    const declared = Object.fromEntries(ALL_FUNCTIONS.map(({ fn }) => [fn, Object.keys(variablesOf(fn))]));
+    const result = run(venvTool('python'), ['-c', RESOLVE, JSON.stringify([declared, file.Parameters])]);
+    expect(result.status, result.output).toBe(0);
+    const received = JSON.parse(result.stdout) as Record<string, Record<string, string>>;
+    for (const { fn } of ALL_FUNCTIONS) {
+      for (const name of endpoints) expect(received[fn]?.[name], `${fn}: ${name}`).toBe(file.Parameters[name]);
+    }
+  });
 });
 
 describe('samconfig.toml', () => {
