@@ -335,6 +335,10 @@ describe('functions', () => {
       CORS_ALLOW_ORIGIN: { Ref: 'CorsAllowOrigin' },
       NODE_OPTIONS: '--enable-source-maps',
       STAGE: { Ref: 'Stage' },
+      AWS_ENDPOINT_URL_DYNAMODB: '',
+      AWS_ENDPOINT_URL_SNS: '',
+      AWS_ENDPOINT_URL_SQS: '',
+      AWS_ENDPOINT_URL_SFN: '',
     });
     const shared = Object.keys((globals?.Environment as { Variables: Record<string, unknown> }).Variables);
     for (const { fn } of ALL_FUNCTIONS) {
