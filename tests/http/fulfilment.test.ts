@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { documentClient, tableName } from '../support/dynamodb.ts';
 import { api } from '../support/http.ts';
+import { queueDepths } from '../support/messaging.ts';
 import { fulfilmentExecutions } from '../support/sagas.ts';
 import { createUser, type TestUser } from '../support/users.ts';
 import { waitFor } from '../support/wait.ts';
@@ -81,7 +82,31 @@ async function sagaEnded(orderId: string): Promise<string> {
   return execution?.status ?? 'NONE';
 }
 
+const isDeadLetterQueue = (logicalId: string) => /DLQ$/.test(logicalId);
+
 describe('the fulfilment saga', () => {
+  // After every scenario the pipeline is drained: every queue empty, and nothing of the
+  // scenario ended in a dead-letter queue (DLQs may hold what earlier test files left on purpose).
+  let deadLettersBefore: Record<string, number>;
+  beforeEach(async () => {
+    const depths = await queueDepths();
+    deadLettersBefore = Object.fromEntries(Object.values(depths).filter((q) => isDeadLetterQueue(q.logicalId)).map((q) => [q.logicalId, q.visible + q.inFlight]));
+  });
+  afterEach(async () => {
+    const depths = await waitFor(
+      async () => {
+        const now = await queueDepths();
+        const busy = Object.values(now).filter((q) => !isDeadLetterQueue(q.logicalId) && q.visible + q.inFlight + q.delayed > 0);
+        return busy.length === 0 ? now : undefined;
+      },
+      { ...EVENTUALLY, description: 'every queue to drain' },
+    );
+    const deadLettersAfter = Object.fromEntries(
+      Object.values(depths).filter((q) => isDeadLetterQueue(q.logicalId)).map((q) => [q.logicalId, q.visible + q.inFlight]),
+    );
+    expect(deadLettersAfter).toEqual(deadLettersBefore);
+  });
+
   it('confirms a paid order, then ships it when an admin says so', async () => {
     const productId = await newProduct(5);
     const order = await placeOrder(productId, 2);
