@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   errorResponseXml,
   parseQuery,
@@ -12,6 +11,7 @@ import {
 } from './sns-server-query.ts';
 import type { TopicRegistry } from './topic.ts';
 import { SnsError, snsErrors } from './topic-validation.ts';
+import { closeServer, listenOnLoopback } from '../services/loopback-server.ts';
 
 /**
  * The SNS endpoint for SDK v3 clients (`AWS_ENDPOINT_URL_SNS`): the query protocol over HTTP.
@@ -58,15 +58,8 @@ export class SnsServer {
   async start(): Promise<string> {
     if (this.server) return this.endpoint;
     const server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.port, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    this.url = await listenOnLoopback(server, this.port);
     this.server = server;
-    this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     return this.url;
   }
 
@@ -76,9 +69,7 @@ export class SnsServer {
     if (!server) return;
     this.server = undefined;
     this.url = undefined;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    await closed;
+    await closeServer(server);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

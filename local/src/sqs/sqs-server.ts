@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { SqsError } from './errors.ts';
 import type { QueueRegistry } from './registry.ts';
 import { createSqsOperations, type SqsOperation } from './sqs-operations.ts';
+import { closeServer, listenOnLoopback } from '../services/loopback-server.ts';
 
 /**
  * The SQS endpoint for SDK v3 clients (`AWS_ENDPOINT_URL_SQS`): AWS JSON 1.0 over HTTP,
@@ -47,15 +47,8 @@ export class SqsServer {
       const handling = this.handle(req, res).finally(() => this.inFlight.delete(handling));
       this.inFlight.add(handling);
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.port, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    this.url = await listenOnLoopback(server, this.port);
     this.server = server;
-    this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     return this.url;
   }
 
@@ -64,13 +57,12 @@ export class SqsServer {
     if (!server) return;
     this.server = undefined;
     this.url = undefined;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     // Aborting answers the held long polls at once; once every answer is written, keep-alive
     // sockets are all that is left, and they can go.
-    this.lifetime.abort();
-    await Promise.allSettled([...this.inFlight]);
-    server.closeAllConnections();
-    await closed;
+    await closeServer(server, () => {
+      this.lifetime.abort();
+      return Promise.allSettled([...this.inFlight]);
+    });
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { SfnError } from './errors.ts';
 import type { ExecutionStatus, LocalStepFunctions } from './local-step-functions.ts';
+import { closeServer, listenOnLoopback } from '../services/loopback-server.ts';
 
 /**
  * The Step Functions endpoint for SDK v3 clients (`AWS_ENDPOINT_URL_SFN`): AWS JSON 1.0 over
@@ -43,15 +43,8 @@ export class SfnServer {
   async start(): Promise<string> {
     if (this.server) return this.endpoint;
     const server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.port, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    this.url = await listenOnLoopback(server, this.port);
     this.server = server;
-    this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     return this.url;
   }
 
@@ -60,9 +53,7 @@ export class SfnServer {
     if (!server) return;
     this.server = undefined;
     this.url = undefined;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    await closed;
+    await closeServer(server);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
