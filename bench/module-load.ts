@@ -30,11 +30,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build, type BuildOptions } from 'esbuild';
+import { coldImport } from './cold-import.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const NODE_MODULES = path.join(ROOT, 'node_modules');
 const NODE = path.join(NODE_MODULES, '.bin', 'node');
-const HOOK = path.join(ROOT, 'tests/template/support/lambda-node-path-hook.mjs');
 const BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
 const { values: options } = parseArgs({
@@ -185,38 +185,8 @@ function prepareReferences(work: string): Variant[] {
   return [variant('sdk-only', sdk), variant('empty', empty)];
 }
 
-const PROBE = `
-const start = performance.now();
-await import(process.argv[1]);
-const end = performance.now();
-process.stdout.write(JSON.stringify({ importMs: end - start, readyMs: end }));
-`;
-
 function sample(variant: Variant): { importMs: number; readyMs: number } {
-  const root = variant.root;
-  const nodePath = ['opt/nodejs/node24/node_modules', 'opt/nodejs/node_modules', 'var/runtime/node_modules', 'var/runtime', 'var/task']
-    .map((dir) => path.join(root, dir))
-    .join(path.delimiter);
-  const result = spawnSync(NODE, ['--import', HOOK, '--input-type=module', '-e', PROBE, path.join(root, 'var/task/index.mjs')], {
-    cwd: path.join(root, 'var/task'),
-    encoding: 'utf8',
-    env: {
-      PATH: process.env.PATH,
-      NODE_PATH: nodePath,
-      ...(SOURCE_MAPS ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_LAMBDA_FUNCTION_NAME: 'bench',
-      TABLE_NAME: 'bench',
-      POWERTOOLS_SERVICE_NAME: 'orders',
-      POWERTOOLS_METRICS_NAMESPACE: 'ServerlessOrders',
-      POWERTOOLS_LOG_LEVEL: 'ERROR',
-      POWERTOOLS_TRACE_ENABLED: 'false',
-    },
-  });
-  if (result.status !== 0) throw new Error(`${variant.name} failed to load:\n${result.stderr}`);
-  return JSON.parse(result.stdout) as { importMs: number; readyMs: number };
+  return coldImport(variant.root, { functionName: 'bench', sourceMaps: SOURCE_MAPS });
 }
 
 const percentile = (values: number[], p: number) => {

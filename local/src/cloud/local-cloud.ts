@@ -6,7 +6,7 @@ import { type RunningApiServer, startApiServer } from '../api/api-server.ts';
 import { createCognitoAuthorizer, type TokenAuthorizer } from '../api/cognito-authorizer.ts';
 import { readFunctionDefinitions } from '../lambda/function-definitions.ts';
 import { functionArn } from '../lambda/lambda-environment.ts';
-import { LocalLambdaService } from '../lambda/lambda-service.ts';
+import { LocalLambdaService, type LambdaServiceOptions } from '../lambda/lambda-service.ts';
 import { readEventSourceDefinitions } from '../messaging/event-source-definitions.ts';
 import { EventSourceJournal } from '../messaging/event-source-journal.ts';
 import { type RunningEventSourceMappings, startEventSourceMappings } from '../messaging/event-source-mappings.ts';
@@ -29,6 +29,8 @@ import { ResourceRegistry } from '../template/resource-registry.ts';
 import { invokeThroughLambdaService } from '../stepfunctions/lambda-invoker.ts';
 import { registerStateMachines, type RunningLocalStepFunctions, startLocalStepFunctions } from '../stepfunctions/from-template.ts';
 import { startControlServer } from './control-server.ts';
+import { FAULT_PLAN_ENV, type FaultPlan, isActive, parseFaultPlan } from '../faults/fault-plan.ts';
+import { type LocalFaults, startLocalFaults } from '../faults/local-faults.ts';
 import type { LocalCloudLog } from './local-cloud-log.ts';
 
 export interface LocalCloudOptions {
@@ -50,6 +52,15 @@ export interface LocalCloudOptions {
    * windows) and stream retry backoff run 1/timeScale times faster. See messaging/time-scale.ts.
    */
   timeScale?: number;
+  /** Benchmark hooks (off by default): every function invocation, and with `onSdkCall` every AWS SDK call a handler makes (see lambda/sdk-metrics.ts). */
+  onInvocation?: LambdaServiceOptions['onInvocation'];
+  onSdkCall?: LambdaServiceOptions['onSdkCall'];
+  /**
+   * Fault injection (local test facility, off by default; see faults/fault-plan.ts): handler
+   * throws and timeouts, payment provider outages, DynamoDB throttling, at given rates. Unset:
+   * read from the LOCAL_FAULTS environment variable (JSON); `null`: none, whatever it says.
+   */
+  faults?: FaultPlan | null;
 }
 
 /** A running local cloud: endpoints, what was provisioned and seeded, and how to stop it. */
@@ -66,6 +77,8 @@ export interface LocalCloud {
   controlUrl: string;
   region: string;
   timeScale: number;
+  /** The fault plan at work (armed once the cloud is seeded), or undefined when it has none. */
+  faults: LocalFaults | undefined;
   tables: ProvisionedTable[];
   userPools: ProvisionedUserPool[];
   /** The first user pool and its first app client: the ones the API's authorizer trusts. */
@@ -138,6 +151,13 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     ]);
     log.info(`DynamoDB Local and cognito-local ready in ${Math.round(performance.now() - started)} ms`);
 
+    // Fault plan: with throttling on, the functions and state machines reach DynamoDB through
+    // the throttle proxy (`functionsDynamoDb`); everything is armed only after seeding.
+    const faultPlan = options.faults === undefined ? parseFaultPlan(process.env[FAULT_PLAN_ENV] ?? '') : (options.faults ?? undefined);
+    const faults = isActive(faultPlan) ? await startLocalFaults(faultPlan, dynamo.endpoint) : undefined;
+    if (faults !== undefined) stops.push(faults.stop);
+    const functionsDynamoDb = faults?.dynamoDbEndpoint ?? dynamo.endpoint;
+
     const sdkConfig = { region: pseudo.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
     const dynamoClient = new DynamoDBClient({ ...sdkConfig, endpoint: dynamo.endpoint });
     const cognitoClient = new CognitoIdentityProviderClient({ ...sdkConfig, endpoint: cognito.endpoint });
@@ -170,7 +190,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         if (lambdaService === undefined) throw new Error('The Lambda service is not running yet');
         return invokeThroughLambdaService(lambdaService)(functionName, payload);
       },
-      dynamoDbEndpoint: dynamo.endpoint,
+      dynamoDbEndpoint: functionsDynamoDb,
       region: pseudo.region,
       timeScale,
       port: ports.sfn ?? 0,
@@ -183,7 +203,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       region: pseudo.region,
       accountId: pseudo.accountId,
       serviceEndpoints: {
-        DYNAMODB: dynamo.endpoint,
+        DYNAMODB: functionsDynamoDb,
         DYNAMODB_STREAMS: dynamo.endpoint,
         COGNITO_IDENTITY_PROVIDER: cognito.endpoint,
         SQS: messaging.sqsEndpoint,
@@ -193,6 +213,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       overrides: options.functionEnvironment,
       onLog: (line) => log.functionLine(line),
       onFault: (functionLogicalId, message) => log.warn(`Local fault in ${functionLogicalId}: ${message}`),
+      onInvocation: options.onInvocation,
+      onSdkCall: options.onSdkCall,
     });
     lambdaService = lambda;
     // Executions stop before the functions they call.
@@ -240,6 +262,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const products = options.seed === false ? [] : await seedDemoCatalog(server, primaryPool, clientId, seedUsersFile, cognito.endpoint);
     // The event consumers' cold starts happen now, in the background, not on the first order.
     lambda.prewarm(eventSources.functionLogicalIds);
+    if (faults !== undefined) {
+      faults.arm(lambda);
+      log.warn(`Fault plan armed: ${faults.describe()}`);
+    }
     log.info(`Local cloud ready in ${Math.round(performance.now() - started)} ms`);
 
     return {
@@ -253,6 +279,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       controlUrl: control.url,
       region: pseudo.region,
       timeScale,
+      faults,
       tables,
       userPools,
       userPoolId: primaryPool.userPoolId,

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { SdkCall } from './sdk-metrics.ts';
 import {
   type InvocationOutcome,
   type InvokeMessage,
@@ -19,6 +20,8 @@ export interface EnvironmentSettings {
   env: Record<string, string>;
   timeoutSeconds: number;
   onLog: (stream: 'stdout' | 'stderr', line: string) => void;
+  /** Benchmark hook (off by default): count the handler's AWS SDK calls, see sdk-metrics.ts. */
+  onSdkCall?: (call: SdkCall) => void;
 }
 
 const RUNTIME_WORKER = new URL('./runtime-worker.ts', import.meta.url);
@@ -40,7 +43,7 @@ export class ExecutionEnvironment {
   constructor(private readonly settings: EnvironmentSettings) {
     this.worker = new Worker(RUNTIME_WORKER, {
       name: settings.boot.functionName,
-      workerData: settings.boot,
+      workerData: settings.onSdkCall === undefined ? settings.boot : { ...settings.boot, instrumentSdk: true },
       env: settings.env,
       execArgv: ['--import', TSX_LOADER],
       stdout: true,
@@ -59,8 +62,9 @@ export class ExecutionEnvironment {
       this.worker.once('exit', () => resolve({ error: exitError('Runtime.ExitError', 'exited during init') }));
     });
 
-    this.worker.on('message', (message: WorkerMessage) => {
+    this.worker.on('message', (message: WorkerMessage | { type: 'sdk-call'; call: SdkCall }) => {
       if (message.type === 'result' || message.type === 'error') this.pending?.(message);
+      if (message.type === 'sdk-call') settings.onSdkCall?.(message.call);
     });
     this.worker.on('error', (error) => {
       // An exception escaped the handler (thrown in a timer, an unhandled rejection): the

@@ -4,6 +4,7 @@ import { ExecutionEnvironment } from './execution-environment.ts';
 import { decideFault, type FaultDescription, type FaultRule, withBatchItemFailures } from './faults.ts';
 import type { LocalFunctionDefinition } from './function-definitions.ts';
 import type { InvocationOutcome, InvokeOptions, LambdaInvoker } from './invocation.ts';
+import type { SdkCall } from './sdk-metrics.ts';
 import { functionArn, lambdaEnvironment, logGroupName, type RuntimeSettings } from './lambda-environment.ts';
 
 export interface FunctionLogLine {
@@ -20,6 +21,11 @@ export interface LambdaServiceOptions extends RuntimeSettings {
   onInvocation?: (functionLogicalId: string, outcome: InvocationOutcome) => void;
   /** Told whenever a fault rule (see `setFault`) changed an invocation. */
   onFault?: (functionLogicalId: string, message: string) => void;
+  /**
+   * Benchmark hook, off by default: when set, every execution environment counts its handler's
+   * AWS SDK calls (DynamoDB with consumed capacity) and reports each here. See sdk-metrics.ts.
+   */
+  onSdkCall?: (functionLogicalId: string, call: SdkCall) => void;
 }
 
 const DEFAULT_CONCURRENCY = 10;
@@ -207,6 +213,7 @@ class EnvironmentPool {
       env: lambdaEnvironment(fn, options, logStreamName),
       timeoutSeconds: fn.timeoutSeconds,
       onLog: (stream, line) => options.onLog?.({ functionLogicalId: fn.logicalId, stream, line }),
+      ...(options.onSdkCall !== undefined && { onSdkCall: (call: SdkCall) => options.onSdkCall?.(fn.logicalId, call) }),
     });
     this.all.add(environment);
     return environment;

@@ -53,6 +53,13 @@ async function loadHandler(): Promise<Handler | LambdaError> {
   }
 }
 
+// Local benchmark hook, off by default (LambdaServiceOptions.onSdkCall): count the
+// handler's AWS SDK calls and report each to the service. Installed before the handler loads.
+if ((workerData as { instrumentSdk?: boolean }).instrumentSdk === true) {
+  const { installSdkMetrics } = await import('./sdk-metrics.ts');
+  installSdkMetrics((call) => port.postMessage({ type: 'sdk-call', call }));
+}
+
 const initStarted = performance.now();
 const loaded = await loadHandler();
 

@@ -1,0 +1,139 @@
+/**
+ * The `sam build` artifacts (.aws-sam/build): each function's bundle, the shared layer, their
+ * sizes, and the cold module load of each, in a fresh Node 24 process laid out as on Lambda
+ * (see docs/decisions.md D2 and bench/module-load.ts, which times packaging alternatives the
+ * same way). Used by `npm run bench` and by tests/template/bundle-budgets.test.ts.
+ */
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { percentile } from './stats.ts';
+import { coldImport } from './cold-import.ts';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const BUILD_DIR = path.join(ROOT, '.aws-sam/build');
+const NODE_MODULES = path.join(ROOT, 'node_modules');
+const LAYER = 'SharedLayer';
+
+export interface BuiltArtifact {
+  /** A function's logical id, or `SharedLayer`. */
+  name: string;
+  /** The directory sam build wrote. */
+  directory: string;
+  /** Bytes of JavaScript (.mjs, no source maps): what loads at cold start. */
+  codeBytes: number;
+  /** Bytes of everything, source maps included: roughly what is uploaded, unzipped. */
+  totalBytes: number;
+}
+
+function sizes(directory: string): { codeBytes: number; totalBytes: number } {
+  let codeBytes = 0;
+  let totalBytes = 0;
+  for (const entry of readdirSync(directory, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const bytes = statSync(path.join(entry.parentPath, entry.name)).size;
+    totalBytes += bytes;
+    if (entry.name.endsWith('.mjs')) codeBytes += bytes;
+  }
+  return { codeBytes, totalBytes };
+}
+
+/** Every built function (a directory with an index.mjs) and the layer, by name. */
+export function builtArtifacts(buildDir = BUILD_DIR): BuiltArtifact[] {
+  if (!existsSync(buildDir)) throw new Error(`${buildDir} does not exist: run sam build first`);
+  return readdirSync(buildDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && (entry.name === LAYER || existsSync(path.join(buildDir, entry.name, 'index.mjs'))))
+    .map((entry) => ({ name: entry.name, directory: path.join(buildDir, entry.name), ...sizes(path.join(buildDir, entry.name)) }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Newest modification time under the given paths (files only), in ms. */
+export function newestMtime(paths: string[]): number {
+  let newest = 0;
+  for (const start of paths) {
+    if (!existsSync(start)) continue;
+    const stat = statSync(start);
+    if (stat.isFile()) {
+      newest = Math.max(newest, stat.mtimeMs);
+      continue;
+    }
+    for (const entry of readdirSync(start, { recursive: true, withFileTypes: true })) {
+      if (entry.isFile() && !entry.parentPath.includes('node_modules')) newest = Math.max(newest, statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
+    }
+  }
+  return newest;
+}
+
+/** True when .aws-sam/build is missing or older than the template, a handler or the layer's source. */
+export function buildIsStale(): boolean {
+  const marker = path.join(BUILD_DIR, 'template.yaml');
+  if (!existsSync(marker)) return true;
+  return newestMtime([path.join(ROOT, 'template.yaml'), path.join(ROOT, 'functions'), path.join(ROOT, 'layers/shared/src'), path.join(ROOT, 'layers/shared/Makefile')]) > statSync(marker).mtimeMs;
+}
+
+// ---- module load ---------------------------------------------------------------------------------
+
+interface Layout {
+  name: string;
+  root: string;
+}
+
+/**
+ * A Lambda-shaped root: var/task (a copy of the function), opt (the layer), the SDK as the
+ * runtime's. Copied, not linked, into a directory outside the repository: from a real path
+ * inside it, `@orders/shared` would resolve to the workspace's TypeScript source instead.
+ */
+function layout(work: string, name: string, task: string, layer: string | undefined): Layout {
+  const root = path.join(work, name.replace(/[^A-Za-z0-9-]+/g, '-'));
+  mkdirSync(path.join(root, 'var/runtime/node_modules/@aws-sdk'), { recursive: true });
+  cpSync(task, path.join(root, 'var/task'), { recursive: true });
+  if (layer !== undefined) symlinkSync(layer, path.join(root, 'opt'), 'dir');
+  for (const sdk of readdirSync(path.join(NODE_MODULES, '@aws-sdk'))) {
+    symlinkSync(path.join(NODE_MODULES, '@aws-sdk', sdk), path.join(root, 'var/runtime/node_modules/@aws-sdk', sdk), 'dir');
+  }
+  return { name, root };
+}
+
+function importOnce(target: Layout): number {
+  return coldImport(target.root, { functionName: target.name, sourceMaps: true }).importMs;
+}
+
+export interface ModuleLoad {
+  name: string;
+  samples: number;
+  p50: number;
+  p90: number;
+}
+
+/**
+ * Cold `await import()` of every built function (with the built layer) and of a baseline module
+ * that only imports DynamoDBDocumentClient, `samples` times each, interleaved, after one
+ * discarded warm-up round. `work` is a scratch directory (emptied).
+ */
+export function measureModuleLoad(artifacts: BuiltArtifact[], work: string, samples: number): ModuleLoad[] {
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  const builtLayer = artifacts.find((artifact) => artifact.name === LAYER)?.directory;
+  const layer = builtLayer === undefined ? undefined : path.join(work, 'layer');
+  if (builtLayer !== undefined && layer !== undefined) cpSync(builtLayer, layer, { recursive: true });
+  const baselineTask = path.join(work, 'baseline-task');
+  mkdirSync(baselineTask);
+  writeFileSync(
+    path.join(baselineTask, 'index.mjs'),
+    "import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';\nexport const handler = async () => typeof DynamoDBDocumentClient;\n",
+  );
+  const targets = [
+    layout(work, 'baseline (DynamoDBDocumentClient only)', baselineTask, undefined),
+    ...artifacts.filter((artifact) => artifact.name !== LAYER).map((artifact) => layout(work, artifact.name, artifact.directory, layer)),
+  ];
+  const times = new Map(targets.map((target) => [target.name, [] as number[]]));
+  for (const target of targets) importOnce(target); // warm-up: file cache, not counted
+  for (let i = 0; i < samples; i += 1) {
+    for (const target of targets) times.get(target.name)?.push(importOnce(target));
+  }
+  rmSync(work, { recursive: true, force: true });
+  return targets.map((target) => {
+    const values = times.get(target.name) ?? [];
+    return { name: target.name, samples: values.length, p50: percentile(values, 50), p90: percentile(values, 90) };
+  });
+}

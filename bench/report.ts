@@ -1,0 +1,136 @@
+/**
+ * The tables `npm run bench` prints (Markdown, so they paste into docs/performance.md), from the
+ * report it writes to bench/results/. `node --import tsx bench/report.ts [file]` prints a saved
+ * report again (default: bench/results/latest.json).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+type Summary = { count: number; errors: number; p50: number; p95: number; p99: number; throughput: number };
+type PerCall = { invocations: number; requests: number; readUnits: number; writeUnits: number; calls: Record<string, number> };
+
+// The report is plain JSON; these are the parts printed.
+export interface BenchReport {
+  startedAt: string;
+  durationS: number;
+  machine: { cpus: number; cpuModel?: string; memoryGiB: number; node: string };
+  settings: { requests: number; levels: number[]; journeys: number; samples: number; timeScale: number };
+  minimums: Record<string, { requests: number; how: string }>;
+  rawDynamoDb?: { transactWrite: Record<string, Summary>; query: Record<string, Summary>; capacityUnitsPerCall: { transactWrite: number; query: number } };
+  api?: Record<string, Record<string, Summary & { dynamoDb: PerCall }>>;
+  journey?: {
+    orders: number;
+    timeScale: number;
+    toConfirmedMs: { p50: number; p95: number; max: number };
+    perOrder: {
+      invocations: Record<string, number>;
+      sdkCalls: Record<string, number>;
+      readUnits: Record<string, number>;
+      writeUnits: Record<string, number>;
+      dynamoDbRequests: number;
+      sqsMessages: number;
+      sqsBatches: number;
+      stateTransitions: number;
+    };
+  };
+  cost?: { orders: number; prices: { retrieved: string; region: string }; lines: Array<{ item: string; perOrder: number; cost: number }>; total: number };
+  builtFunctions?: {
+    artifacts: Array<{ name: string; codeBytes: number; totalBytes: number }>;
+    moduleLoad: Array<{ name: string; samples: number; p50: number; p90: number }>;
+  };
+}
+
+const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : '–');
+const num = (value: number, digits = 2) => (Number.isFinite(value) ? String(Number(value.toFixed(digits))) : '–');
+/** A Markdown table; columns whose cells are all numbers (or blank) are right-aligned. */
+const table = (header: string[], rows: string[][]) => {
+  const numeric = header.map((_, column) => column > 0 && rows.every((row) => /^[\d.,$×*–\s-]*$/.test(row[column] ?? '')));
+  return [`| ${header.join(' | ')} |`, `|${numeric.map((right) => (right ? '---:' : '---')).join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+};
+
+export function printReport(report: BenchReport, print: (line: string) => void = console.log): void {
+  const { machine, settings } = report;
+  print(`\n# Benchmark, ${report.startedAt} (${report.durationS} s)\n`);
+  print(`${machine.cpus} × ${machine.cpuModel ?? 'CPU'}, ${machine.memoryGiB} GiB, Node ${machine.node}; ${settings.requests} requests per level, ${settings.journeys} journeys, time scale ${settings.timeScale}\n`);
+
+  if (report.api !== undefined && report.rawDynamoDb !== undefined) {
+    const raw = report.rawDynamoDb;
+    print('## API latency next to raw DynamoDB Local (ms)\n');
+    const rows: string[][] = [];
+    for (const [operation, levels] of Object.entries(report.api)) {
+      const baseline = operation.startsWith('POST') ? raw.transactWrite : raw.query;
+      for (const [level, summary] of Object.entries(levels)) {
+        const rawSummary = baseline[level];
+        rows.push([
+          operation,
+          level,
+          ms(summary.p50),
+          ms(summary.p95),
+          ms(summary.p99),
+          num(summary.throughput, 1),
+          String(summary.errors),
+          ms(rawSummary?.p50 ?? Number.NaN),
+          ms(rawSummary?.p95 ?? Number.NaN),
+          rawSummary === undefined ? '–' : `${num(summary.p50 / rawSummary.p50, 1)}×`,
+          num(summary.dynamoDb.requests),
+          num(summary.dynamoDb.readUnits),
+          num(summary.dynamoDb.writeUnits),
+        ]);
+      }
+    }
+    print(table(['operation', 'concurrency', 'p50', 'p95', 'p99', 'req/s', 'errors', 'raw p50', 'raw p95', 'p50 ÷ raw p50', 'DynamoDB requests', 'RCU', 'WCU'], rows));
+    print(`\nRaw: TransactWriteItems (header + 1 line) for POST, Query of one order's partition for GET; ${num(raw.capacityUnitsPerCall.transactWrite)} and ${num(raw.capacityUnitsPerCall.query)} capacity units per call.\n`);
+    print(table(['operation', 'minimum DynamoDB requests', 'measured', 'the minimum is'], Object.entries(report.minimums).map(([operation, minimum]) => {
+      const measured = Object.values(report.api?.[operation] ?? {})[0]?.dynamoDb;
+      return [operation, String(minimum.requests), measured === undefined ? '–' : `${num(measured.requests)} (${Object.entries(measured.calls).map(([command, count]) => `${num(count)} ${command.replace('Command', '')}`).join(', ')})`, minimum.how];
+    })));
+  }
+
+  if (report.journey !== undefined) {
+    const journey = report.journey;
+    print(`\n## Order journey (POST /orders → CONFIRMED → shipped → saga done), per order, ${journey.orders} orders\n`);
+    print(`Time from POST /orders to CONFIRMED: p50 ${ms(journey.toConfirmedMs.p50)} ms, p95 ${ms(journey.toConfirmedMs.p95)} ms, max ${ms(journey.toConfirmedMs.max)} ms (time scale ${journey.timeScale}).\n`);
+    const functions = new Set([...Object.keys(journey.perOrder.invocations), ...Object.keys(journey.perOrder.sdkCalls).map((key) => key.split(' ')[0] ?? key)]);
+    const sources = [...functions].map((source) => (source === 'StepFunctions' ? 'StepFunctions (direct integrations)' : source));
+    const rows = [...new Set(sources)].sort().map((source) => {
+      const calls = Object.entries(journey.perOrder.sdkCalls).filter(([key]) => key.startsWith(`${source} `));
+      const dynamo = calls.filter(([key]) => key.includes(' DynamoDB ')).reduce((total, [, value]) => total + value, 0);
+      const other = calls.filter(([key]) => !key.includes(' DynamoDB ')).map(([key, value]) => `${num(value)} ${key.slice(source.length + 1).replace('Command', '')}`);
+      return [source, num(journey.perOrder.invocations[source] ?? 0), num(dynamo), num(journey.perOrder.readUnits[source] ?? 0), num(journey.perOrder.writeUnits[source] ?? 0), other.join(', ') || '–'];
+    });
+    print(table(['function', 'invocations', 'DynamoDB requests', 'RCU', 'WCU', 'other SDK calls'], rows));
+    const totalRead = Object.values(journey.perOrder.readUnits).reduce((a, b) => a + b, 0);
+    const totalWrite = Object.values(journey.perOrder.writeUnits).reduce((a, b) => a + b, 0);
+    print(`\nPer order: ${num(journey.perOrder.dynamoDbRequests)} DynamoDB requests (${num(totalRead)} RCU, ${num(totalWrite)} WCU as DynamoDB Local reports them), ${num(journey.perOrder.stateTransitions)} state transitions, ${num(journey.perOrder.sqsMessages)} SQS messages in ${num(journey.perOrder.sqsBatches)} batches.`);
+  }
+
+  if (report.cost !== undefined) {
+    print(`\n## Cost of ${report.cost.orders} orders (${report.cost.prices.region} on-demand prices of ${report.cost.prices.retrieved}, bench/cost.ts)\n`);
+    print(table(['item', 'per order', `USD per ${report.cost.orders}`], [...report.cost.lines.map((line) => [line.item, num(line.perOrder, 4), `$${line.cost.toFixed(4)}`]), ['**total**', '', `**$${report.cost.total.toFixed(4)}**`]]));
+  }
+
+  if (report.builtFunctions !== undefined) {
+    const { artifacts, moduleLoad } = report.builtFunctions;
+    const baseline = moduleLoad.find((entry) => entry.name.startsWith('baseline'));
+    print(`\n## Built functions (sam build): size and cold module load${baseline === undefined ? '' : `, ${baseline.samples} samples`}\n`);
+    const rows = artifacts.map((artifact) => {
+      const load = moduleLoad.find((entry) => entry.name === artifact.name);
+      return [
+        artifact.name,
+        String(artifact.codeBytes),
+        String(artifact.totalBytes),
+        load === undefined ? '–' : ms(load.p50),
+        load === undefined ? '–' : ms(load.p90),
+        load === undefined || baseline === undefined ? '–' : `${num(load.p50 / baseline.p50, 2)}×`,
+      ];
+    });
+    if (baseline !== undefined) rows.unshift([baseline.name, '', '', ms(baseline.p50), ms(baseline.p90), '1×']);
+    print(table(['artifact', 'JS bytes', 'bytes with maps', 'import p50 (ms)', 'import p90 (ms)', 'p50 ÷ baseline'], rows));
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const file = process.argv[2] ?? path.join(path.dirname(fileURLToPath(import.meta.url)), 'results/latest.json');
+  printReport(JSON.parse(readFileSync(file, 'utf8')) as BenchReport);
+}

@@ -1,0 +1,409 @@
+/**
+ * `npm run bench`: one run, on its own local cloud, of everything docs/performance.md explains.
+ *
+ *   npm run bench -- [--requests 100] [--levels 1,4,16] [--journeys 20] [--samples 6]
+ *                    [--time-scale 0.02] [--no-module-load]
+ *
+ * 1. Raw DynamoDB Local: TransactWriteItems (order header + 1 line) and Query (one order's
+ *    partition) at each concurrency level, on a copy of the orders table's keys and indexes.
+ * 2. Order journeys, one at a time: POST /orders → CONFIRMED (timed) → ship → saga done, with
+ *    every Lambda invocation, AWS SDK call (DynamoDB with consumed capacity), SNS publish, SQS
+ *    message and state transition counted.
+ * 3. API latency and throughput: POST /orders and GET /orders/{id} at each concurrency level,
+ *    with the DynamoDB calls each request made.
+ * 4. After the cloud stops: bundle sizes and cold module load of every `sam build` function
+ *    against a baseline that only imports DynamoDBDocumentClient.
+ * 5. The cost of 1,000 orders at published prices (bench/cost.ts), from the journey counts.
+ *
+ * Prints tables and writes bench/results/<timestamp>.json and bench/results/latest.json.
+ * Only 127.0.0.1 is contacted; every loop is bounded in count and in time.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { spawnSync } from 'node:child_process';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand, QueryCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import { startLocalCloud } from '../local/src/cloud/local-cloud.ts';
+import { fileLog } from '../local/src/cloud/local-cloud-log.ts';
+import { sdkMetricsMiddleware, type SdkCall } from '../local/src/lambda/sdk-metrics.ts';
+import { idTokenFor } from '../local/src/seed/sign-in.ts';
+import { freePort } from '../local/src/services/ports.ts';
+import { BUILD_DIR, buildIsStale, builtArtifacts, measureModuleLoad, ROOT } from './built-functions.ts';
+import { costOf, gbSeconds, PRICES, type UsagePerOrder } from './cost.ts';
+import { bump, difference, type LatencySummary, percentile, runLoad } from './stats.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    requests: { type: 'string', default: '100' },
+    levels: { type: 'string', default: '1,4,16' },
+    journeys: { type: 'string', default: '20' },
+    samples: { type: 'string', default: '6' },
+    'time-scale': { type: 'string', default: '0.02' },
+    'no-module-load': { type: 'boolean', default: false },
+  },
+});
+const REQUESTS = Number(args.requests);
+const LEVELS = args.levels.split(',').map(Number);
+const JOURNEYS = Number(args.journeys);
+const SAMPLES = Number(args.samples);
+const TIME_SCALE = Number(args['time-scale']);
+const REQUEST_TIMEOUT_MS = 30_000;
+const PHASE_DEADLINE_MS = 180_000;
+
+const READ_COMMANDS = new Set(['GetItemCommand', 'QueryCommand', 'ScanCommand', 'BatchGetItemCommand', 'TransactGetItemsCommand']);
+const SFN_DIRECT = 'StepFunctions (direct integrations)';
+
+// ---- counters fed by the local cloud's hooks --------------------------------------------------------
+
+/** Counters keyed by `<function>` or `<function> <service> <command>`. */
+const counters = {
+  invocations: {} as Record<string, number>,
+  gbSeconds: {} as Record<string, number>,
+  sdkCalls: {} as Record<string, number>,
+  readUnits: {} as Record<string, number>,
+  writeUnits: {} as Record<string, number>,
+};
+const memoryMb = new Map<string, number>();
+
+function recordSdkCall(source: string, call: SdkCall): void {
+  bump(counters.sdkCalls, `${source} ${call.service} ${call.command}${call.failed ? ' (failed)' : ''}`);
+  if (call.service === 'DynamoDB' && call.capacityUnits !== undefined) {
+    bump(READ_COMMANDS.has(call.command) ? counters.readUnits : counters.writeUnits, source, call.capacityUnits);
+  }
+}
+
+const snapshot = () => structuredClone(counters);
+type Snapshot = ReturnType<typeof snapshot>;
+const since = (before: Snapshot) => ({
+  invocations: difference(counters.invocations, before.invocations),
+  gbSeconds: difference(counters.gbSeconds, before.gbSeconds),
+  sdkCalls: difference(counters.sdkCalls, before.sdkCalls),
+  readUnits: difference(counters.readUnits, before.readUnits),
+  writeUnits: difference(counters.writeUnits, before.writeUnits),
+});
+const sum = (record: Record<string, number>, filter: (key: string) => boolean = () => true) =>
+  Object.entries(record).reduce((total, [key, value]) => (filter(key) ? total + value : total), 0);
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits until no function has been invoked for `quietMs` (bounded by `maxMs`): background work of earlier requests is done. */
+async function settle(quietMs = 1500, maxMs = 60_000): Promise<void> {
+  const started = Date.now();
+  let last = sum(counters.invocations);
+  let quietSince = Date.now();
+  while (Date.now() - started < maxMs) {
+    await sleep(100);
+    const now = sum(counters.invocations);
+    if (now !== last) {
+      last = now;
+      quietSince = Date.now();
+    } else if (Date.now() - quietSince >= quietMs) return;
+  }
+}
+
+// ---- the run ---------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const startedAt = new Date();
+  if (buildIsStale()) {
+    console.log('sam build (the build is missing or older than the sources) …');
+    const sam = path.join(ROOT, '.venv/bin/sam');
+    const result = spawnSync(sam, ['build'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 600_000,
+      env: { ...process.env, SAM_CLI_TELEMETRY: '0', AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' },
+    });
+    if (result.status !== 0) throw new Error(`sam build failed:\n${result.stdout}\n${result.stderr}`);
+  }
+
+  // A fault plan in the environment would make the numbers meaningless.
+  delete process.env.LOCAL_FAULTS;
+  const [api, dynamoDb, cognito] = await Promise.all([freePort(), freePort(), freePort()]);
+  const cognitoDataDirectory = mkdtempSync(path.join(tmpdir(), 'bench-cognito-'));
+  const logPath = path.join(ROOT, '.local-cloud/logs/bench.log');
+  const log = await fileLog(logPath);
+  console.log(`Starting the local cloud (log: ${path.relative(ROOT, logPath)}) …`);
+  const cloud = await startLocalCloud({
+    templatePath: path.join(ROOT, 'template.yaml'),
+    ports: { api, dynamoDb, cognito },
+    cognitoDataDirectory,
+    log,
+    timeScale: TIME_SCALE,
+    functionEnvironment: { POWERTOOLS_LOG_LEVEL: 'ERROR' },
+    onInvocation: (functionLogicalId, outcome) => {
+      bump(counters.invocations, functionLogicalId);
+      bump(counters.gbSeconds, functionLogicalId, gbSeconds(outcome.durationMs, memoryMb.get(functionLogicalId) ?? 128));
+    },
+    onSdkCall: recordSdkCall,
+  });
+  for (const fn of cloud.lambda.functions) memoryMb.set(fn.logicalId, fn.memorySizeMb);
+  // The Step Functions service's own DynamoDB client (direct `dynamodb:` tasks): a private field,
+  // reached here only to add the same counting middleware the Lambda workers get.
+  const sfnDynamoDb = (cloud.stepFunctions.service as unknown as { options: { dynamoDb: DynamoDBClient } }).options.dynamoDb;
+  sfnDynamoDb.middlewareStack.add(sdkMetricsMiddleware('DynamoDB', (call) => recordSdkCall(SFN_DIRECT, call)) as never, {
+    step: 'initialize',
+    name: 'benchSdkMetrics',
+  });
+
+  const results: Record<string, unknown> = {};
+  const client = new DynamoDBClient({ region: cloud.region, endpoint: cloud.dynamoDbEndpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  try {
+    const ordersTable = cloud.tables.find((table) => table.logicalId === 'OrdersTable') ?? cloud.tables[0];
+    if (ordersTable === undefined) throw new Error('The template has no table');
+    const customer = cloud.users.find((user) => !user.groups.includes('admin'));
+    const admin = cloud.users.find((user) => user.groups.includes('admin'));
+    const product = cloud.products[0];
+    if (customer === undefined || admin === undefined || product === undefined) throw new Error('The local cloud was not seeded');
+    const customerToken = await idTokenFor(cloud.cognitoEndpoint, cloud.clientId, customer.email, cloud.password, cloud.region);
+    const adminToken = await idTokenFor(cloud.cognitoEndpoint, cloud.clientId, admin.email, cloud.password, cloud.region);
+
+    const call = async (method: string, route: string, token: string, body?: unknown, headers: Record<string, string> = {}) => {
+      const response = await fetch(`${cloud.apiUrl}${route}`, {
+        method,
+        headers: { authorization: token, 'content-type': 'application/json', ...headers },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+      const text = await response.text();
+      if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${text}`);
+      return JSON.parse(text) as Record<string, unknown>;
+    };
+    const orderBody = {
+      items: [{ productId: product.productId, quantity: 1 }],
+      shippingAddress: { name: 'Bench Customer', line1: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' },
+      paymentMethod: 'tok_visa',
+    };
+    const placeOrder = async () => {
+      const order = await call('POST', '/orders', customerToken, orderBody, { 'idempotency-key': randomUUID() });
+      return String(order.orderId);
+    };
+    // Enough stock for every order of the run, so none is rejected.
+    await call('PUT', `/products/${product.productId}/stock`, adminToken, { stock: 1_000_000 });
+    await settle();
+
+    // ---- 1. raw DynamoDB Local ---------------------------------------------------------------------
+    console.log('Raw DynamoDB Local …');
+    const description = await client.send(new DescribeTableCommand({ TableName: ordersTable.tableName }));
+    const table = description.Table;
+    const rawTable = `bench-raw-${Date.now()}`;
+    await client.send(
+      new CreateTableCommand({
+        TableName: rawTable,
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: table?.KeySchema,
+        AttributeDefinitions: table?.AttributeDefinitions,
+        GlobalSecondaryIndexes: table?.GlobalSecondaryIndexes?.map((index) => ({ IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection })),
+      }),
+    );
+    const rawIds: string[] = [];
+    const rawCapacity = { transactWrite: [] as number[], query: [] as number[] };
+    const rawWrite = async () => {
+      const id = randomUUID();
+      const at = new Date().toISOString();
+      const header = {
+        PK: { S: `ORDER#${id}` }, SK: { S: 'ORDER' }, type: { S: 'Order' }, GSI1PK: { S: 'CUSTOMER#bench' }, GSI1SK: { S: `ORDER#${at}#${id}` },
+        GSI2PK: { S: 'STATUS#PENDING' }, GSI2SK: { S: `${at}#${id}` }, orderId: { S: id }, customerId: { S: 'bench' }, status: { S: 'PENDING' },
+        total: { N: '2490' }, currency: { S: 'USD' }, createdAt: { S: at }, updatedAt: { S: at },
+        shippingAddress: { M: { name: { S: 'Bench Customer' }, line1: { S: '1 Main St' }, city: { S: 'Springfield' }, postalCode: { S: '12345' }, country: { S: 'US' } } },
+      };
+      const line = { PK: { S: `ORDER#${id}` }, SK: { S: 'ORDER#LINE#000' }, type: { S: 'OrderLine' }, productId: { S: product.productId }, name: { S: product.name }, quantity: { N: '1' }, unitPrice: { N: '2490' } };
+      const output = await client.send(
+        new TransactWriteItemsCommand({
+          ReturnConsumedCapacity: 'TOTAL',
+          TransactItems: [header, line].map((Item) => ({ Put: { TableName: rawTable, Item, ConditionExpression: 'attribute_not_exists(PK)' } })),
+        }),
+      );
+      rawCapacity.transactWrite.push(sum(Object.fromEntries((output.ConsumedCapacity ?? []).map((entry, i) => [i, entry.CapacityUnits ?? 0]))));
+      rawIds.push(id);
+    };
+    const rawQuery = async (index: number) => {
+      const id = rawIds[index % rawIds.length];
+      const output = await client.send(
+        new QueryCommand({
+          TableName: rawTable,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+          ExpressionAttributeValues: { ':pk': { S: `ORDER#${id}` }, ':sk': { S: 'ORDER' } },
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      );
+      rawCapacity.query.push(output.ConsumedCapacity?.CapacityUnits ?? 0);
+    };
+    const raw: Record<string, Record<number, LatencySummary>> = { transactWrite: {}, query: {} };
+    await runLoad(20, 4, rawWrite, PHASE_DEADLINE_MS); // warm-up: the JVM's JIT, not measured
+    for (const level of LEVELS) {
+      raw.transactWrite![level] = strip(await runLoad(REQUESTS, level, rawWrite, PHASE_DEADLINE_MS));
+      raw.query![level] = strip(await runLoad(REQUESTS, level, rawQuery, PHASE_DEADLINE_MS));
+    }
+    results.rawDynamoDb = { ...raw, capacityUnitsPerCall: { transactWrite: percentile(rawCapacity.transactWrite, 50), query: percentile(rawCapacity.query, 50) } };
+
+    // ---- 2. order journeys -------------------------------------------------------------------------
+    console.log(`${JOURNEYS} order journeys (time scale ${TIME_SCALE}) …`);
+    await settle();
+    const journeyBefore = snapshot();
+    const journalBefore = cloud.journal.list().at(-1)?.sequence ?? 0;
+    const toConfirmed: number[] = [];
+    const journeyOrders: string[] = [];
+    const orderItem = async (orderId: string) =>
+      (await client.send(new GetItemCommand({ TableName: ordersTable.tableName, Key: { PK: { S: `ORDER#${orderId}` }, SK: { S: 'ORDER' } }, ConsistentRead: true }))).Item;
+    const waitFor = async (what: string, check: () => Promise<boolean>, maxMs = 30_000) => {
+      const started = Date.now();
+      while (Date.now() - started < maxMs) {
+        if (await check()) return;
+        await sleep(20);
+      }
+      throw new Error(`Timed out after ${maxMs} ms waiting for ${what}`);
+    };
+    const machine = cloud.stepFunctions.stateMachines[0];
+    for (let i = 0; i < JOURNEYS; i += 1) {
+      const started = performance.now();
+      const orderId = await placeOrder();
+      await waitFor(`order ${orderId} to be CONFIRMED`, async () => {
+        const status = (await orderItem(orderId))?.status?.S;
+        if (status !== undefined && !['PENDING', 'CONFIRMED'].includes(status)) throw new Error(`Order ${orderId} ended ${status}`);
+        return status === 'CONFIRMED';
+      });
+      toConfirmed.push(performance.now() - started);
+      journeyOrders.push(orderId);
+      await waitFor(`order ${orderId} to await shipment`, async () => (await orderItem(orderId))?.shipmentTaskToken !== undefined);
+      await call('POST', `/admin/orders/${orderId}/ship`, adminToken, { trackingNumber: `BENCH-${i}` });
+      if (machine !== undefined) {
+        await waitFor(`the saga of ${orderId} to finish`, async () =>
+          cloud.stepFunctions.service.listExecutions({ stateMachineArn: machine.arn }).some((execution) => execution.name === orderId && execution.status !== 'RUNNING'),
+        );
+      }
+    }
+    await settle(2000);
+    const journey = since(journeyBefore);
+    const batches = cloud.journal.list({ after: journalBefore }).filter((batch) => batch.source === 'sqs');
+    const sqsMessages = batches.reduce((total, batch) => total + batch.itemIds.length, 0);
+    let transitions = 0;
+    if (machine !== undefined) {
+      for (const execution of cloud.stepFunctions.service.listExecutions({ stateMachineArn: machine.arn })) {
+        if (!journeyOrders.includes(execution.name)) continue;
+        transitions += cloud.stepFunctions.service.getExecutionHistory({ executionArn: execution.executionArn }).filter((event) => event.type.endsWith('StateEntered')).length;
+      }
+    }
+    const perOrder = (value: number) => value / JOURNEYS;
+    const usage: UsagePerOrder = {
+      apiRequests: 2,
+      lambdaRequests: perOrder(sum(journey.invocations)),
+      lambdaGbSeconds: perOrder(sum(journey.gbSeconds)),
+      readRequestUnits: perOrder(sum(journey.readUnits)),
+      writeRequestUnits: perOrder(sum(journey.writeUnits)),
+      stateTransitions: perOrder(transitions),
+      snsPublishes: perOrder(sum(journey.sdkCalls, (key) => / SNS Publish/.test(key))),
+      // SNS → SQS delivery (one SendMessage each), then the poller's ReceiveMessage and DeleteMessageBatch per batch.
+      sqsRequests: perOrder(sqsMessages + 2 * batches.length),
+    };
+    results.journey = {
+      orders: JOURNEYS,
+      timeScale: TIME_SCALE,
+      toConfirmedMs: { p50: percentile(toConfirmed, 50), p95: percentile(toConfirmed, 95), max: Math.max(...toConfirmed) },
+      perOrder: {
+        invocations: perFunction(journey.invocations, JOURNEYS),
+        sdkCalls: perFunction(journey.sdkCalls, JOURNEYS),
+        readUnits: perFunction(journey.readUnits, JOURNEYS),
+        writeUnits: perFunction(journey.writeUnits, JOURNEYS),
+        dynamoDbRequests: perOrder(sum(journey.sdkCalls, (key) => key.includes(' DynamoDB '))),
+        sqsMessages: perOrder(sqsMessages),
+        sqsBatches: perOrder(batches.length),
+        stateTransitions: perOrder(transitions),
+      },
+      usage,
+    };
+    results.cost = { orders: 1000, prices: PRICES, ...costOf(usage, 1000) };
+
+    // ---- 3. API latency ----------------------------------------------------------------------------
+    console.log(`API latency: ${REQUESTS} requests at concurrency ${LEVELS.join(', ')} …`);
+    const apiResults: Record<string, Record<number, unknown>> = { 'POST /orders': {}, 'GET /orders/{id}': {} };
+    const placed: string[] = [];
+    for (const level of LEVELS) {
+      // Warm-up, not measured: one execution environment per concurrent caller (up to the
+      // function's limit), so the level measures warm latency, not cold starts.
+      await runLoad(2 * level, level, async () => void placed.push(await placeOrder()), PHASE_DEADLINE_MS);
+      await settle();
+      const before = snapshot();
+      const summary = await runLoad(REQUESTS, level, async () => void placed.push(await placeOrder()), PHASE_DEADLINE_MS);
+      apiResults['POST /orders']![level] = { ...strip(summary), dynamoDb: dynamoDbPerInvocation(since(before), 'PlaceOrderFunction') };
+    }
+    for (const level of LEVELS) {
+      await runLoad(2 * level, level, async (index) => void (await call('GET', `/orders/${placed[index % placed.length]}`, customerToken)), PHASE_DEADLINE_MS);
+      await settle();
+      const before = snapshot();
+      const summary = await runLoad(REQUESTS, level, async (index) => void (await call('GET', `/orders/${placed[index % placed.length]}`, customerToken)), PHASE_DEADLINE_MS);
+      apiResults['GET /orders/{id}']![level] = { ...strip(summary), dynamoDb: dynamoDbPerInvocation(since(before), 'GetOrderFunction') };
+    }
+    results.api = apiResults;
+  } finally {
+    client.destroy();
+    await cloud.stop();
+    await log.close();
+    rmSync(cognitoDataDirectory, { recursive: true, force: true });
+  }
+
+  // ---- 4. built functions ------------------------------------------------------------------------
+  const artifacts = builtArtifacts(BUILD_DIR);
+  let moduleLoad: ReturnType<typeof measureModuleLoad> = [];
+  if (!args['no-module-load']) {
+    console.log(`Module load: ${SAMPLES} samples per function …`);
+    moduleLoad = measureModuleLoad(artifacts, mkdtempSync(path.join(tmpdir(), 'bench-module-load-')), SAMPLES);
+  }
+  results.builtFunctions = { artifacts: artifacts.map(({ directory: _directory, ...artifact }) => artifact), moduleLoad };
+
+  const report = {
+    startedAt: startedAt.toISOString(),
+    durationS: Math.round((Date.now() - startedAt.getTime()) / 1000),
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+    settings: { requests: REQUESTS, levels: LEVELS, journeys: JOURNEYS, samples: SAMPLES, timeScale: TIME_SCALE },
+    minimums: MINIMUMS,
+    ...results,
+  };
+  const directory = path.join(ROOT, 'bench/results');
+  mkdirSync(directory, { recursive: true });
+  const file = path.join(directory, `${startedAt.toISOString().replaceAll(':', '-').replace(/\.\d+Z$/, 'Z')}.json`);
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(path.join(directory, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+  const { printReport } = await import('./report.ts');
+  printReport(report);
+  console.log(`\nWritten: ${path.relative(ROOT, file)} and bench/results/latest.json`);
+}
+
+/** The least each API operation needs, from docs/data-model.md's access patterns. */
+const MINIMUMS = {
+  'POST /orders': {
+    requests: 4,
+    how: 'BatchGetItem (the products) + TransactWriteItems (header + lines); Powertools idempotency: PutItem (in progress) + UpdateItem (completed)',
+  },
+  'GET /orders/{id}': { requests: 1, how: 'Query PK = ORDER#<id>, begins_with(SK, ORDER)' },
+};
+
+function strip(summary: LatencySummary & { latenciesMs?: number[] }): LatencySummary {
+  const { latenciesMs: _latencies, ...rest } = summary;
+  return rest;
+}
+
+function perFunction(record: Record<string, number>, orders: number): Record<string, number> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)).map(([key, value]) => [key, value / orders]));
+}
+
+function dynamoDbPerInvocation(delta: ReturnType<typeof since>, functionLogicalId: string) {
+  const invocations = delta.invocations[functionLogicalId] ?? 0;
+  const per = (value: number) => (invocations === 0 ? Number.NaN : value / invocations);
+  const calls = Object.fromEntries(
+    Object.entries(delta.sdkCalls)
+      .filter(([key]) => key.startsWith(`${functionLogicalId} DynamoDB `))
+      .map(([key, value]) => [key.slice(`${functionLogicalId} DynamoDB `.length), per(value)]),
+  );
+  return {
+    invocations,
+    requests: per(sum(delta.sdkCalls, (key) => key.startsWith(`${functionLogicalId} DynamoDB `))),
+    readUnits: per(delta.readUnits[functionLogicalId] ?? 0),
+    writeUnits: per(delta.writeUnits[functionLogicalId] ?? 0),
+    calls,
+  };
+}
+
+await main();

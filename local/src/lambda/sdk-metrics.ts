@@ -1,0 +1,111 @@
+/**
+ * Optional SDK call counting inside a local Lambda execution environment, for `npm run bench`.
+ * Off unless the Lambda service is created with an `onSdkCall` hook; handler code never
+ * changes.
+ *
+ * `installSdkMetrics` patches `send` on the AWS SDK's shared base client class (the prototype
+ * every `@aws-sdk/client-*` client and `DynamoDBDocumentClient` inherit from; the SDK packages
+ * resolve to one CommonJS copy from import and require alike, so this is the instance the
+ * handlers use). On a client's first call it adds one middleware to that client's
+ * `middlewareStack` (a document client shares its DynamoDB client's stack, so one middleware per
+ * stack) which, for every command:
+ *   - asks DynamoDB for `ReturnConsumedCapacity: 'TOTAL'` when the command accepts it and the
+ *     caller did not set it,
+ *   - reports `{ service, command, capacityUnits, failed }` once the command settles.
+ * The caller sees the same output it would without the middleware, except for the
+ * `ConsumedCapacity` member it did not ask for.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
+export interface SdkCall {
+  /** The client's service id: `DynamoDB`, `SNS`, `SFN`, `SQS`, … */
+  service: string;
+  /** The SDK command, e.g. `TransactWriteItemsCommand` (a document client's `PutCommand` is `PutItemCommand`). */
+  command: string;
+  /** DynamoDB only: the consumed capacity units the table (and its indexes) reported. */
+  capacityUnits?: number;
+  /** The command failed (e.g. a condition check); DynamoDB reports no capacity then. */
+  failed: boolean;
+}
+
+/** DynamoDB operations that take `ReturnConsumedCapacity`. */
+const CAPACITY_COMMANDS = new Set([
+  'GetItemCommand',
+  'PutItemCommand',
+  'UpdateItemCommand',
+  'DeleteItemCommand',
+  'QueryCommand',
+  'ScanCommand',
+  'BatchGetItemCommand',
+  'BatchWriteItemCommand',
+  'TransactGetItemsCommand',
+  'TransactWriteItemsCommand',
+  'ExecuteStatementCommand',
+  'BatchExecuteStatementCommand',
+  'ExecuteTransactionCommand',
+]);
+
+interface ConsumedCapacity {
+  CapacityUnits?: number;
+}
+
+/** The total of `ConsumedCapacity`: one object for single-item and query calls, a list for batches and transactions. */
+export function totalCapacityUnits(consumed: ConsumedCapacity | ConsumedCapacity[] | undefined): number | undefined {
+  if (consumed === undefined) return undefined;
+  const list = Array.isArray(consumed) ? consumed : [consumed];
+  return list.reduce((sum, entry) => sum + (entry.CapacityUnits ?? 0), 0);
+}
+
+type Stack = { add: (middleware: unknown, options: { step: string; name: string; override?: boolean }) => void };
+type Send = (this: { middlewareStack: Stack; config?: { serviceId?: string } }, ...args: unknown[]) => unknown;
+
+const MIDDLEWARE_NAME = 'localCloudSdkMetrics';
+let installed = false;
+
+/** The middleware `installSdkMetrics` adds to one client's stack (exported for tests). */
+export function sdkMetricsMiddleware(service: string, onCall: (call: SdkCall) => void) {
+  return (next: (args: { input: Record<string, unknown> }) => Promise<{ output: Record<string, unknown> }>, context: { commandName?: string }) =>
+    async (args: { input: Record<string, unknown> }) => {
+      const command = context.commandName ?? 'UnknownCommand';
+      const wantsCapacity = service === 'DynamoDB' && CAPACITY_COMMANDS.has(command);
+      const input = wantsCapacity && args.input.ReturnConsumedCapacity === undefined ? { ...args.input, ReturnConsumedCapacity: 'TOTAL' } : args.input;
+      try {
+        const result = await next({ ...args, input });
+        const capacityUnits = wantsCapacity ? totalCapacityUnits(result.output.ConsumedCapacity as ConsumedCapacity | ConsumedCapacity[] | undefined) : undefined;
+        onCall({ service, command, ...(capacityUnits !== undefined && { capacityUnits }), failed: false });
+        return result;
+      } catch (error) {
+        onCall({ service, command, failed: true });
+        throw error;
+      }
+    };
+}
+
+/**
+ * Counts every AWS SDK call made in this thread from now on, reporting each to `onCall`.
+ * Returns the function that restores the SDK's own `send` (for tests; a Lambda worker never
+ * uninstalls). Only one installation at a time: a second call throws.
+ */
+export function installSdkMetrics(onCall: (call: SdkCall) => void): () => void {
+  if (installed) throw new Error('SDK metrics are already installed in this thread');
+  installed = true;
+  const base = Object.getPrototypeOf(DynamoDBClient.prototype) as { send: Send };
+  const originalSend = base.send;
+  const instrumented = new WeakSet<Stack>();
+  base.send = function send(this, ...args) {
+    if (!instrumented.has(this.middlewareStack)) {
+      instrumented.add(this.middlewareStack);
+      const service = this.config?.serviceId ?? 'unknown';
+      this.middlewareStack.add(sdkMetricsMiddleware(service, (call) => installed && onCall(call)), {
+        step: 'initialize',
+        name: MIDDLEWARE_NAME,
+        override: true,
+      });
+    }
+    return originalSend.apply(this, args);
+  };
+  return () => {
+    base.send = originalSend;
+    installed = false;
+  };
+}
