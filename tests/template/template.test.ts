@@ -260,7 +260,7 @@ describe('functions', () => {
       StartingPosition: 'TRIM_HORIZON',
       BatchSize: 25,
       MaximumBatchingWindowInSeconds: 1,
-      MaximumRetryAttempts: 5,
+      MaximumRetryAttempts: 50,
       BisectBatchOnFunctionError: true,
       MaximumRecordAgeInSeconds: 3600,
       FunctionResponseTypes: ['ReportBatchItemFailures'],

@@ -87,7 +87,7 @@ describe('stock reservations on DynamoDB Local', () => {
 });
 
 describe('the simulated payment provider', () => {
-  const charge = (paymentMethod: string, idempotencyKey = randomUUID()) =>
+  const charge = (paymentMethod: string, idempotencyKey: string = randomUUID()) =>
     provider.charge({ idempotencyKey, amount: 1000, currency: 'USD', paymentMethod });
 
   it('approves a normal card, once per idempotency key', async () => {
@@ -106,6 +106,14 @@ describe('the simulated payment provider', () => {
     await expect(charge('tok_transient', key)).rejects.toBeInstanceOf(PaymentUnavailableError);
     await expect(charge('tok_transient', key)).rejects.toBeInstanceOf(PaymentUnavailableError);
     expect((await charge('tok_transient', key)).chargeId).toBe(`ch_${key}`);
+  });
+
+  it('finds a charge by its idempotency key, and none where nothing was charged', async () => {
+    const key = randomUUID();
+    await expect(charge('tok_timeout', key)).rejects.toThrow(/timed out/);
+    expect(await provider.findCharge(key)).toEqual({ chargeId: `ch_${key}` });
+    await expect(charge('tok_decline', key + '-declined')).rejects.toBeInstanceOf(PaymentDeclinedError);
+    expect(await provider.findCharge(key + '-declined')).toBeUndefined();
   });
 
   it('charges tok_timeout on the first attempt but loses the answer; the retry returns that same charge', async () => {

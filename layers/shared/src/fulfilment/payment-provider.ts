@@ -17,6 +17,11 @@ export interface PaymentProvider {
   charge(request: ChargeRequest): Promise<{ chargeId: string }>;
   /** Refunds a charge in full; refunding twice is harmless. */
   refund(chargeId: string): Promise<void>;
+  /**
+   * The charge made under an idempotency key, if any: a call whose answer was lost (a timeout)
+   * may still have charged, and only the provider knows.
+   */
+  findCharge(idempotencyKey: string): Promise<{ chargeId: string } | undefined>;
 }
 
 /**
@@ -57,6 +62,11 @@ export class SimulatedPaymentProvider implements PaymentProvider {
       }
     }
     return { chargeId: await this.recordCharge(key, request) };
+  }
+
+  async findCharge(idempotencyKey: string): Promise<{ chargeId: string } | undefined> {
+    const chargeId = await this.existingCharge(simulatedChargeKey(idempotencyKey));
+    return chargeId === undefined ? undefined : { chargeId };
   }
 
   async refund(chargeId: string): Promise<void> {

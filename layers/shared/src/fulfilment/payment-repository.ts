@@ -48,6 +48,26 @@ export class PaymentRepository {
     }
   }
 
+  /**
+   * Records a refund of a charge the order never recorded (its answer was lost), so the order's
+   * payment history is complete; recording it again changes nothing.
+   */
+  async recordRefundedCharge(payment: Omit<Payment, 'status'>, now: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...paymentKey(payment.orderId), type: ENTITY.payment, ...payment, status: 'REFUNDED', refundedAt: now },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
   /** CHARGED → REFUNDED; false when there was nothing (left) to refund. */
   async markRefunded(orderId: string, now: string): Promise<boolean> {
     try {

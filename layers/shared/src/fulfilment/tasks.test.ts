@@ -83,10 +83,23 @@ describe('takePayment', () => {
 });
 
 describe('refundPayment', () => {
-  it('does nothing when nothing was charged', async () => {
+  it('does nothing when nothing was charged, here or at the provider', async () => {
     documents.on(GetCommand).resolves({});
     expect(await refundPayment({ orderId: ORDER_ID })).toEqual({ refunded: false });
     expect(documents.commandCalls(UpdateCommand)).toHaveLength(0);
+  });
+
+  it('refunds a charge whose answer was lost, found at the provider under the order id', async () => {
+    documents.on(GetCommand, { Key: { PK: `ORDER#${ORDER_ID}`, SK: 'PAYMENT' } }).resolves({});
+    documents.on(GetCommand, { Key: { PK: `SIMULATED_PAYMENT#${ORDER_ID}`, SK: 'CHARGE' } }).resolves({ Item: { chargeId: `ch_${ORDER_ID}` } });
+    documents.on(QueryCommand).resolves({ Items: [{ SK: 'ORDER', orderId: ORDER_ID, total: 2500, currency: 'USD', paymentMethod: 'tok_timeout' }] });
+    documents.on(UpdateCommand).resolves({});
+    documents.on(PutCommand).resolves({});
+    expect(await refundPayment({ orderId: ORDER_ID })).toEqual({ refunded: true });
+    const [refund] = documents.commandCalls(UpdateCommand);
+    expect(refund?.args[0].input.Key).toEqual({ PK: `SIMULATED_PAYMENT#${ORDER_ID}`, SK: 'CHARGE' });
+    const [record] = documents.commandCalls(PutCommand);
+    expect(record?.args[0].input.Item).toMatchObject({ SK: 'PAYMENT', status: 'REFUNDED', chargeId: `ch_${ORDER_ID}`, amount: 2500 });
   });
 
   it('does nothing when the payment was already refunded', async () => {

@@ -54,12 +54,29 @@ export async function takePayment(input: z.infer<typeof orderOnlyInput>): Promis
   return { chargeId };
 }
 
-/** Compensation: refunds the order's payment if, and only if, it was charged and not yet refunded. */
+/**
+ * Compensation: refunds the order's payment if, and only if, it was charged and not yet
+ * refunded. A charge the order never recorded (the provider's answer was lost, then the
+ * retries ran out) is found at the provider under the order id and refunded too.
+ */
 export async function refundPayment(input: z.infer<typeof orderOnlyInput>): Promise<{ refunded: boolean }> {
   const payment = await paymentRepository().get(input.orderId);
-  if (payment?.status !== 'CHARGED') return { refunded: false };
-  await paymentProvider().refund(payment.chargeId);
-  const refunded = await paymentRepository().markRefunded(input.orderId, now());
+  if (payment?.status === 'REFUNDED') return { refunded: false };
+  if (payment?.status === 'CHARGED') {
+    await paymentProvider().refund(payment.chargeId);
+    const refunded = await paymentRepository().markRefunded(input.orderId, now());
+    if (refunded) metrics.addMetric('PaymentsRefunded', MetricUnit.Count, 1);
+    return { refunded };
+  }
+  const unrecorded = await paymentProvider().findCharge(input.orderId);
+  if (unrecorded === undefined) return { refunded: false };
+  await paymentProvider().refund(unrecorded.chargeId);
+  const order = await orderRepository().get(input.orderId);
+  const refunded = await paymentRepository().recordRefundedCharge(
+    { orderId: input.orderId, chargeId: unrecorded.chargeId, amount: order?.total ?? 0, currency: order?.currency ?? 'USD' },
+    now(),
+  );
+  logger.warn('Refunded a charge whose answer had been lost', { chargeId: unrecorded.chargeId });
   if (refunded) metrics.addMetric('PaymentsRefunded', MetricUnit.Count, 1);
   return { refunded };
 }
