@@ -12,6 +12,21 @@ import { orderEventFromSqsRecord } from './sqs-message.ts';
 // id, and a stream's changes to one order are published in the order they happened.
 const SEQUENTIAL = { processInParallel: false } as const;
 
+/**
+ * Logs a record's failure before handing it back to the batch processor (which only reports
+ * the record as failed): without this, a poisoned record would be retried with no trace of why.
+ */
+const loggingFailures =
+  <R>(handleRecord: (record: R) => Promise<void>, describe: (record: R) => Record<string, unknown>) =>
+  async (record: R): Promise<void> => {
+    try {
+      await handleRecord(record);
+    } catch (error) {
+      logger.error('Record failed; it will be retried', { ...describe(record), error: error as Error });
+      throw error;
+    }
+  };
+
 const withObservability = <Event, Result>(handler: (event: Event, context: import('aws-lambda').Context) => Promise<Result>) =>
   middy<Event, Result>()
     .use(captureLambdaHandler(tracer))
@@ -26,7 +41,12 @@ const withObservability = <Event, Result>(handler: (event: Event, context: impor
 export function streamBatchHandler(handleRecord: (record: DynamoDBRecord) => Promise<void>) {
   const processor = new BatchProcessor(EventType.DynamoDBStreams);
   return withObservability<DynamoDBStreamEvent, SQSBatchResponse>((event, context) =>
-    processPartialResponse(event, handleRecord, processor, { context, ...SEQUENTIAL }),
+    processPartialResponse(
+      event,
+      loggingFailures(handleRecord, (record) => ({ eventId: record.eventID, sequenceNumber: record.dynamodb?.SequenceNumber })),
+      processor,
+      { context, ...SEQUENTIAL },
+    ),
   );
 }
 
@@ -44,6 +64,11 @@ export function orderEventConsumer(handleEvent: (event: OrderEvent, record: SQSR
     await handleEvent(event, record);
   };
   return withObservability<SQSEvent, SQSBatchResponse>((event, context) =>
-    processPartialResponse(event, handleRecord, processor, { context, ...SEQUENTIAL }),
+    processPartialResponse(
+      event,
+      loggingFailures(handleRecord, (record) => ({ messageId: record.messageId })),
+      processor,
+      { context, ...SEQUENTIAL },
+    ),
   );
 }

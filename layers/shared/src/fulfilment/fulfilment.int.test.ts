@@ -70,7 +70,8 @@ describe('stock reservations on DynamoDB Local', () => {
     await client.send(
       new PutCommand({
         TableName: table,
-        Item: { ...orderKey(orderId), type: 'Order', orderId, status: 'CONFIRMED', shipmentTaskToken: 'token-1' },
+        // Not typed `Order`: the stream publisher must not take this partial order for a real one.
+        Item: { ...orderKey(orderId), type: 'StockTestOrder', orderId, status: 'CONFIRMED', shipmentTaskToken: 'token-1' },
       }),
     );
     await stock.reserve(orderId, [{ productId, quantity: 3 }], now());
