@@ -1,6 +1,7 @@
 import type { SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
 import type { MessageAttributes } from './message.ts';
 import type { Queue, ReceivedMessage } from './queue.ts';
+import { readBatchItemFailures } from '../lambda/batch-item-failures.ts';
 
 /**
  * The two halves of Lambda's SQS integration that are pure data: the event a function
@@ -57,43 +58,12 @@ export type InvocationOutcome =
   | { kind: 'partial'; failedMessageIds: string[] }
   | { kind: 'failure'; reason: string };
 
-/**
- * What Lambda makes of a function's return value. Without ReportBatchItemFailures any
- * return is success. With it, per the Lambda developer guide: a missing/null response or an
- * empty/null `batchItemFailures` list is complete success; a response that is not a
- * batch-response object, or an item whose `itemIdentifier` is missing, empty, not a string or
- * not a message ID of this batch, makes the whole batch fail.
- */
+/** What Lambda makes of a function's return value (see readBatchItemFailures), by message ID. */
 export function interpretBatchResponse(
   response: unknown,
   messageIds: readonly string[],
   reportBatchItemFailures: boolean,
 ): InvocationOutcome {
-  if (!reportBatchItemFailures || response === undefined || response === null) {
-    return { kind: 'success' };
-  }
-  if (typeof response !== 'object' || Array.isArray(response)) {
-    return { kind: 'failure', reason: 'the response is not a batch response object' };
-  }
-  const failures = (response as { batchItemFailures?: unknown }).batchItemFailures;
-  if (failures === undefined || failures === null) return { kind: 'success' };
-  if (!Array.isArray(failures)) {
-    return { kind: 'failure', reason: 'batchItemFailures is not a list' };
-  }
-  const known = new Set(messageIds);
-  const failed = new Set<string>();
-  for (const item of failures as unknown[]) {
-    const identifier =
-      typeof item === 'object' && item !== null
-        ? (item as { itemIdentifier?: unknown }).itemIdentifier
-        : undefined;
-    if (typeof identifier !== 'string' || identifier === '') {
-      return { kind: 'failure', reason: 'a batch item failure has no itemIdentifier' };
-    }
-    if (!known.has(identifier)) {
-      return { kind: 'failure', reason: `itemIdentifier ${identifier} is not a message of this batch` };
-    }
-    failed.add(identifier);
-  }
-  return failed.size === 0 ? { kind: 'success' } : { kind: 'partial', failedMessageIds: [...failed] };
+  const read = readBatchItemFailures(response, messageIds, { reportBatchItemFailures, identifierName: 'message' });
+  return read.kind === 'failed-items' ? { kind: 'partial', failedMessageIds: read.identifiers } : read;
 }

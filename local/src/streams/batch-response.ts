@@ -1,3 +1,4 @@
+import { readBatchItemFailures } from '../lambda/batch-item-failures.ts';
 import { compareSequenceNumbers } from './stream-record.ts';
 
 /**
@@ -22,33 +23,8 @@ export function interpretStreamBatchResponse(
   sequenceNumbers: readonly string[],
   reportBatchItemFailures: boolean,
 ): StreamBatchOutcome {
-  if (!reportBatchItemFailures || response === undefined || response === null) {
-    return { kind: 'success' };
-  }
-  if (typeof response !== 'object' || Array.isArray(response)) {
-    return { kind: 'failure', reason: 'the response is not a batch response object' };
-  }
-  const failures = (response as { batchItemFailures?: unknown }).batchItemFailures;
-  if (failures === undefined || failures === null) return { kind: 'success' };
-  if (!Array.isArray(failures)) {
-    return { kind: 'failure', reason: 'batchItemFailures is not a list' };
-  }
-  if (failures.length === 0) return { kind: 'success' };
-
-  const identifiers: string[] = [];
-  for (const failure of failures as unknown[]) {
-    const identifier =
-      typeof failure === 'object' && failure !== null
-        ? (failure as { itemIdentifier?: unknown }).itemIdentifier
-        : undefined;
-    if (typeof identifier !== 'string' || identifier === '') {
-      return { kind: 'failure', reason: 'a batch item failure has no itemIdentifier' };
-    }
-    if (!sequenceNumbers.includes(identifier)) {
-      return { kind: 'failure', reason: `itemIdentifier ${identifier} is not a sequence number of this batch` };
-    }
-    identifiers.push(identifier);
-  }
-  const lowest = identifiers.reduce((low, next) => (compareSequenceNumbers(next, low) < 0 ? next : low));
+  const read = readBatchItemFailures(response, sequenceNumbers, { reportBatchItemFailures, identifierName: 'sequence number' });
+  if (read.kind !== 'failed-items') return read;
+  const lowest = read.identifiers.reduce((low, next) => (compareSequenceNumbers(next, low) < 0 ? next : low));
   return { kind: 'partial', firstFailedIndex: sequenceNumbers.indexOf(lowest) };
 }
