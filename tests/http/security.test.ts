@@ -85,10 +85,14 @@ describe('who may do what', () => {
     });
 
     it('leave the product untouched after a customer’s attempt to change it', async () => {
-      const before = (await api('GET', `/products/${product!.productId}`)).json;
-      await api('PUT', `/products/${product!.productId}`, { token: alice.token, body: { price: 1 } });
-      await api('PUT', `/products/${product!.productId}/stock`, { token: alice.token, body: { stock: 0 } });
-      expect((await api('GET', `/products/${product!.productId}`)).json).toEqual(before);
+      // A product of this test's own: no other test's saga reserves its stock meanwhile.
+      const created = await api('POST', '/products', { token: admin.token, body: { name: 'Security Fixture', price: 700 } });
+      const productId = created.json.productId as string;
+      await api('PUT', `/products/${productId}/stock`, { token: admin.token, body: { stock: 5 } });
+      const before = (await api('GET', `/products/${productId}`)).json;
+      await api('PUT', `/products/${productId}`, { token: alice.token, body: { price: 1 } });
+      await api('PUT', `/products/${productId}/stock`, { token: alice.token, body: { stock: 0 } });
+      expect((await api('GET', `/products/${productId}`)).json).toEqual(before);
     });
 
     it('serve an admin the orders in a status', async () => {
