@@ -20,25 +20,18 @@ template as written, before the SAM transform, so both forms are read; SAM's Glo
   Defaults: Timeout 3 s, VisibilityTimeout 30 s, batching window 0 s.
 """
 
+import os
+import sys
+
 from cfnlint.rules import CloudFormationLintRule, RuleMatch
+
+# cfn-lint loads rule files by path, not as a package: make the shared helpers importable.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _references import logical_id as _logical_id  # noqa: E402
 
 SAM_SOURCES = {"SQS": "Queue", "DynamoDB": "Stream", "Kinesis": "Stream"}
 SOURCE_KINDS = {"AWS::SQS::Queue": "queue", "AWS::DynamoDB::Table": "stream", "AWS::Kinesis::Stream": "stream"}
 FUNCTION_TYPES = ("AWS::Serverless::Function", "AWS::Lambda::Function")
-
-
-def _logical_id(value):
-    """The resource a Ref or Fn::GetAtt points at, or None."""
-    if not isinstance(value, dict) or len(value) != 1:
-        return None
-    if isinstance(value.get("Ref"), str):
-        return value["Ref"]
-    attribute = value.get("Fn::GetAtt")
-    if isinstance(attribute, list) and attribute and isinstance(attribute[0], str):
-        return attribute[0]
-    if isinstance(attribute, str):
-        return attribute.split(".", 1)[0]
-    return None
 
 
 def _kind(resources, source):

@@ -24,8 +24,13 @@ skipped.
 
 import json
 import os
+import sys
 
 from cfnlint.rules import CloudFormationLintRule, RuleMatch
+
+# cfn-lint loads rule files by path, not as a package: make the shared helpers importable.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _references import logical_id as _logical_id  # noqa: E402
 
 STATE_MACHINE_TYPES = ("AWS::Serverless::StateMachine", "AWS::StepFunctions::StateMachine")
 VENDED_LOGS_PREFIX = "/aws/vendedlogs/states/"
@@ -35,20 +40,6 @@ LAMBDA_TRANSIENT_ERRORS = (
     "Lambda.SdkClientException",
     "Lambda.TooManyRequestsException",
 )
-
-
-def _logical_id(value):
-    """The resource a Ref or Fn::GetAtt points at, or None."""
-    if not isinstance(value, dict) or len(value) != 1:
-        return None
-    if isinstance(value.get("Ref"), str):
-        return value["Ref"]
-    attribute = value.get("Fn::GetAtt")
-    if isinstance(attribute, list) and attribute and isinstance(attribute[0], str):
-        return attribute[0]
-    if isinstance(attribute, str):
-        return attribute.split(".", 1)[0]
-    return None
 
 
 def _settings(resource):
