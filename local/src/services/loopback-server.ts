@@ -1,28 +1,58 @@
-import type { Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
- * Listens on 127.0.0.1 (port 0: any free port) and returns the base URL, e.g.
- * `http://127.0.0.1:8710`. Every local endpoint (SQS, SNS, Step Functions, …) starts this way.
+ * An HTTP endpoint on 127.0.0.1 (port 0: any free port), the way every local service (SQS,
+ * SNS, Step Functions) is served: start once, give clients `endpoint`, stop with its
+ * keep-alive connections.
  */
-export async function listenOnLoopback(server: Server, port: number): Promise<string> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
+export class LoopbackHttpServer {
+  private server: Server | undefined;
+  private url: string | undefined;
 
-/**
- * Closes a server and its keep-alive connections. `beforeClosingConnections` runs first, for
- * servers that must answer requests still in flight (say, long polls) before their sockets go.
- */
-export async function closeServer(server: Server, beforeClosingConnections?: () => Promise<unknown>): Promise<void> {
-  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  await beforeClosingConnections?.();
-  server.closeAllConnections();
-  await closed;
+  constructor(
+    private readonly name: string,
+    private readonly port: number,
+    private readonly handle: (req: IncomingMessage, res: ServerResponse) => void,
+  ) {}
+
+  get running(): boolean {
+    return this.server !== undefined;
+  }
+
+  /** The base URL to give clients, e.g. `http://127.0.0.1:8710`; set once started. */
+  get endpoint(): string {
+    if (!this.url) throw new Error(`${this.name} is not started`);
+    return this.url;
+  }
+
+  async start(): Promise<string> {
+    if (this.server) return this.endpoint;
+    const server = createServer(this.handle);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.server = server;
+    this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return this.url;
+  }
+
+  /**
+   * Closes the server and its keep-alive connections. `beforeClosingConnections` runs first, for
+   * servers that must answer requests still in flight (say, long polls) before their sockets go.
+   */
+  async stop(beforeClosingConnections?: () => Promise<unknown>): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    this.url = undefined;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    await beforeClosingConnections?.();
+    server.closeAllConnections();
+    await closed;
+  }
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   errorResponseXml,
   parseQuery,
@@ -11,7 +11,7 @@ import {
 } from './sns-server-query.ts';
 import type { TopicRegistry } from './topic.ts';
 import { SnsError, snsErrors } from './topic-validation.ts';
-import { closeServer, listenOnLoopback } from '../services/loopback-server.ts';
+import { LoopbackHttpServer } from '../services/loopback-server.ts';
 
 /**
  * The SNS endpoint for SDK v3 clients (`AWS_ENDPOINT_URL_SNS`): the query protocol over HTTP.
@@ -29,14 +29,12 @@ type Action = (params: QueryParams, requestId: string) => string;
 
 export class SnsServer {
   private readonly topics: TopicRegistry;
-  private readonly port: number;
   private readonly actions: Record<string, Action>;
-  private server: Server | undefined;
-  private url: string | undefined;
+  private readonly http: LoopbackHttpServer;
 
   constructor(options: SnsServerOptions) {
     this.topics = options.topics;
-    this.port = options.port ?? 0;
+    this.http = new LoopbackHttpServer('SNS server', options.port ?? 0, (req, res) => void this.handle(req, res));
     this.actions = {
       Publish: (params, requestId) => {
         const result = this.topics.publish(topicArnOf(params), readPublishInput(params));
@@ -49,27 +47,18 @@ export class SnsServer {
     };
   }
 
-  /** The base URL to give clients, e.g. `http://127.0.0.1:4575`; set once started. */
+  /** The base URL to give clients, e.g. `http://127.0.0.1:8720`; set once started. */
   get endpoint(): string {
-    if (!this.url) throw new Error('SNS server is not started');
-    return this.url;
+    return this.http.endpoint;
   }
 
-  async start(): Promise<string> {
-    if (this.server) return this.endpoint;
-    const server = createServer((req, res) => void this.handle(req, res));
-    this.url = await listenOnLoopback(server, this.port);
-    this.server = server;
-    return this.url;
+  start(): Promise<string> {
+    return this.http.start();
   }
 
   /** Every request is answered synchronously, so only idle keep-alive sockets remain. */
-  async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = undefined;
-    this.url = undefined;
-    await closeServer(server);
+  stop(): Promise<void> {
+    return this.http.stop();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

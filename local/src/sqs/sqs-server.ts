@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SqsError } from './errors.ts';
 import type { QueueRegistry } from './registry.ts';
 import { createSqsOperations, type SqsOperation } from './sqs-operations.ts';
-import { closeServer, listenOnLoopback } from '../services/loopback-server.ts';
+import { LoopbackHttpServer } from '../services/loopback-server.ts';
 
 /**
  * The SQS endpoint for SDK v3 clients (`AWS_ENDPOINT_URL_SQS`): AWS JSON 1.0 over HTTP,
@@ -22,44 +22,33 @@ const SHAPE_NAMESPACE = 'com.amazonaws.sqs#';
 
 export class SqsServer {
   private readonly operations: Record<string, SqsOperation>;
-  private readonly port: number;
-  private server: Server | undefined;
+  private readonly http: LoopbackHttpServer;
   // Aborting it ends every long poll this server is holding open.
   private lifetime = new AbortController();
-  private url: string | undefined;
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(options: SqsServerOptions) {
-    this.port = options.port ?? 0;
     this.operations = createSqsOperations(options.registry);
-  }
-
-  /** The base URL to give clients, e.g. `http://127.0.0.1:4576`; set once started. */
-  get endpoint(): string {
-    if (!this.url) throw new Error('SQS server is not started');
-    return this.url;
-  }
-
-  async start(): Promise<string> {
-    if (this.server) return this.endpoint;
-    this.lifetime = new AbortController();
-    const server = createServer((req, res) => {
+    this.http = new LoopbackHttpServer('SQS server', options.port ?? 0, (req, res) => {
       const handling = this.handle(req, res).finally(() => this.inFlight.delete(handling));
       this.inFlight.add(handling);
     });
-    this.url = await listenOnLoopback(server, this.port);
-    this.server = server;
-    return this.url;
   }
 
-  async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = undefined;
-    this.url = undefined;
+  /** The base URL to give clients, e.g. `http://127.0.0.1:8710`; set once started. */
+  get endpoint(): string {
+    return this.http.endpoint;
+  }
+
+  start(): Promise<string> {
+    if (!this.http.running) this.lifetime = new AbortController();
+    return this.http.start();
+  }
+
+  stop(): Promise<void> {
     // Aborting answers the held long polls at once; once every answer is written, keep-alive
     // sockets are all that is left, and they can go.
-    await closeServer(server, () => {
+    return this.http.stop(() => {
       this.lifetime.abort();
       return Promise.allSettled([...this.inFlight]);
     });

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SfnError } from './errors.ts';
 import type { ExecutionStatus, LocalStepFunctions } from './local-step-functions.ts';
-import { closeServer, listenOnLoopback } from '../services/loopback-server.ts';
+import { LoopbackHttpServer } from '../services/loopback-server.ts';
 
 /**
  * The Step Functions endpoint for SDK v3 clients (`AWS_ENDPOINT_URL_SFN`): AWS JSON 1.0 over
@@ -25,35 +25,24 @@ const STATUSES = new Set(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTE
 
 export class SfnServer {
   private readonly operations: Record<string, Operation>;
-  private readonly port: number;
-  private server: Server | undefined;
-  private url: string | undefined;
+  private readonly http: LoopbackHttpServer;
 
   constructor(options: SfnServerOptions) {
-    this.port = options.port ?? 0;
     this.operations = sfnOperations(options.service);
+    this.http = new LoopbackHttpServer('Step Functions server', options.port ?? 0, (req, res) => void this.handle(req, res));
   }
 
-  /** The base URL to give clients, e.g. `http://127.0.0.1:4583`; set once started. */
+  /** The base URL to give clients, e.g. `http://127.0.0.1:8740`; set once started. */
   get endpoint(): string {
-    if (!this.url) throw new Error('Step Functions server is not started');
-    return this.url;
+    return this.http.endpoint;
   }
 
-  async start(): Promise<string> {
-    if (this.server) return this.endpoint;
-    const server = createServer((req, res) => void this.handle(req, res));
-    this.url = await listenOnLoopback(server, this.port);
-    this.server = server;
-    return this.url;
+  start(): Promise<string> {
+    return this.http.start();
   }
 
-  async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = undefined;
-    this.url = undefined;
-    await closeServer(server);
+  stop(): Promise<void> {
+    return this.http.stop();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
