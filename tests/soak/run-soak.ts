@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { parseFaultPlan } from '../../local/src/faults/fault-plan.ts';
+import { parseFaultPlan } from '#local/faults/fault-plan.ts';
 import { formatReport, runSoak } from './soak.ts';
 
 /**

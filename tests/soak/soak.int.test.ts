@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { LOCAL_CLOUD_DIRECTORY } from '../../local/src/cloud/state-file.ts';
+import { LOCAL_CLOUD_DIRECTORY } from '#local/cloud/state-file.ts';
 import { formatReport, runSoak } from './soak.ts';
 
 // A small soak run in `npm test`: its own local cloud (free ports, time scale 0.02) with the

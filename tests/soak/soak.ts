@@ -6,13 +6,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ListExecutionsCommand, SFNClient, type ExecutionListItem } from '@aws-sdk/client-sfn';
 import { GetQueueAttributesCommand, SQSClient, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
 import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { type LocalCloud, startLocalCloud } from '../../local/src/cloud/local-cloud.ts';
-import { fileLog } from '../../local/src/cloud/local-cloud-log.ts';
-import { LOCAL_CLOUD_DIRECTORY, REPOSITORY_ROOT } from '../../local/src/cloud/state-file.ts';
-import type { FaultPlan } from '../../local/src/faults/fault-plan.ts';
-import { seededRandom, type Random } from '../../local/src/faults/random.ts';
-import { idTokenFor } from '../../local/src/seed/sign-in.ts';
-import { freePort } from '../../local/src/services/ports.ts';
+import { type LocalCloud, startLocalCloud } from '#local/cloud/local-cloud.ts';
+import { fileLog } from '#local/cloud/local-cloud-log.ts';
+import { LOCAL_CLOUD_DIRECTORY, REPOSITORY_ROOT } from '#local/cloud/state-file.ts';
+import type { FaultPlan } from '#local/faults/fault-plan.ts';
+import { seededRandom, type Random } from '#local/faults/random.ts';
+import { idTokenFor } from '#local/seed/sign-in.ts';
+import { freePort } from '#local/core/ports.ts';
 
 /**
  * The soak run: N orders through the whole local cloud with faults on, then a check that

@@ -3,12 +3,12 @@ import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { bareFunctionName } from '../../local/src/stepfunctions/lambda-invoker.ts';
-import { registerStateMachines, type RunningLocalStepFunctions, startLocalStepFunctions } from '../../local/src/stepfunctions/from-template.ts';
-import type { InvokeLambda } from '../../local/src/stepfunctions/integrations.ts';
-import { createIntrinsicResolver, DEFAULT_PSEUDO } from '../../local/src/template/intrinsics.ts';
-import { loadTemplate } from '../../local/src/template/load-template.ts';
-import { ResourceRegistry } from '../../local/src/template/resource-registry.ts';
+import { bareFunctionName } from '#local/stepfunctions/lambda-invoker.ts';
+import { registerStateMachines, type RunningLocalStepFunctions, startLocalStepFunctions } from '#local/stepfunctions/from-template.ts';
+import type { InvokeLambda } from '#local/stepfunctions/integrations.ts';
+import { createIntrinsicResolver, DEFAULT_PSEUDO } from '#local/template/intrinsics.ts';
+import { loadTemplate } from '#local/template/load-template.ts';
+import { ResourceRegistry } from '#local/template/resource-registry.ts';
 import { documentClient, tableName } from '../support/dynamodb.ts';
 import { waitFor } from '../support/wait.ts';
 

@@ -1,5 +1,5 @@
 import { inject } from 'vitest';
-import { idTokenFor as signIn } from '../../local/src/seed/sign-in.ts';
+import { idTokenFor as signIn } from '#local/seed/sign-in.ts';
 
 const tokens = new Map<string, Promise<string>>();
 

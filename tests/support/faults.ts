@@ -1,5 +1,5 @@
 import { inject } from 'vitest';
-import type { EventSourceBatch } from '../../local/src/messaging/event-source-journal.ts';
+import type { EventSourceBatch } from '#local/event-sources/journal.ts';
 
 /**
  * The local cloud's control endpoint (local/src/cloud/control-server.ts): make a function fail

@@ -2,11 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startLocalCloud } from '../../local/src/cloud/local-cloud.ts';
-import { fileLog } from '../../local/src/cloud/local-cloud-log.ts';
-import { LOCAL_CLOUD_DIRECTORY, REPOSITORY_ROOT } from '../../local/src/cloud/state-file.ts';
-import { parseTimeScale } from '../../local/src/messaging/time-scale.ts';
-import { freePort } from '../../local/src/services/ports.ts';
+import { startLocalCloud } from '#local/cloud/local-cloud.ts';
+import { fileLog } from '#local/cloud/local-cloud-log.ts';
+import { LOCAL_CLOUD_DIRECTORY, REPOSITORY_ROOT } from '#local/cloud/state-file.ts';
+import { parseTimeScale } from '#local/core/time-scale.ts';
+import { freePort } from '#local/core/ports.ts';
 
 /**
  * Global setup of the `integration` project: the whole local cloud from template.yaml, on

@@ -9,8 +9,8 @@ import {
   type QueueDepthRow,
   redriveDeadLetterQueue,
   type RedriveResult,
-} from '../../local/src/messaging/queue-inspection.ts';
-import type { QueueSummary } from '../../local/src/messaging/queue-summary.ts';
+} from '#local/sqs/queue-inspection.ts';
+import type { QueueSummary } from '#local/cloud/queue-summary.ts';
 
 /**
  * The local cloud's queues and topics from a test: SDK clients on the local SQS and SNS

@@ -1,6 +1,6 @@
-import type { QueueSummary } from '../../local/src/messaging/queue-summary.ts';
-import type { SeededProduct } from '../../local/src/seed/seed-catalog.ts';
-import type { SeedUser } from '../../local/src/seed/seed-files.ts';
+import type { QueueSummary } from '#local/cloud/queue-summary.ts';
+import type { SeededProduct } from '#local/seed/seed-catalog.ts';
+import type { SeedUser } from '#local/seed/seed-files.ts';
 
 // What tests/support/global-setup.ts provides to integration tests through `inject(...)`.
 declare module 'vitest' {

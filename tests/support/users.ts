@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { inject } from 'vitest';
-import { seedUsers } from '../../local/src/seed/seed-users.ts';
+import { seedUsers } from '#local/seed/seed-users.ts';
 import { idTokenFor } from './auth.ts';
 
 let client: CognitoIdentityProviderClient | undefined;

@@ -13,7 +13,7 @@ import { type LocalCloud, startLocalCloud } from '../cloud/local-cloud.ts';
 import { bold, dim, fileLog } from '../cloud/local-cloud-log.ts';
 import { LOCAL_CLOUD_DIRECTORY, readState, REPOSITORY_ROOT } from '../cloud/state-file.ts';
 import { idTokenFor } from '../seed/sign-in.ts';
-import { freePort } from '../services/ports.ts';
+import { freePort } from '../core/ports.ts';
 
 const PASSWORD = 'Passw0rd!Local';
 const address = { name: 'Alice Example', line1: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' };

@@ -16,8 +16,8 @@ import {
   QueueInspectionError,
   queueDepths,
   redriveDeadLetterQueue,
-} from '../messaging/queue-inspection.ts';
-import type { QueueSummary } from '../messaging/queue-summary.ts';
+} from '../sqs/queue-inspection.ts';
+import type { QueueSummary } from '../cloud/queue-summary.ts';
 
 const USAGE = 'Usage: npm run queues                      depths and dead letters\n       npm run queues -- redrive <DLQ>     move a dead-letter queue back to its source queue';
 

@@ -11,8 +11,8 @@ import { type LocalCloud, startLocalCloud } from '../cloud/local-cloud.ts';
 import { watchFunctionCode } from '../cloud/code-watcher.ts';
 import { consoleLog } from '../cloud/local-cloud-log.ts';
 import { LOCAL_CLOUD_DIRECTORY, REPOSITORY_ROOT, removeState, writeState } from '../cloud/state-file.ts';
-import { InvalidTimeScaleError, parseTimeScale } from '../messaging/time-scale.ts';
-import { PortInUseError } from '../services/ports.ts';
+import { InvalidTimeScaleError, parseTimeScale } from '../core/time-scale.ts';
+import { PortInUseError } from '../core/ports.ts';
 import { TemplateError } from '../template/template-types.ts';
 import { banner } from './banner.ts';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FaultRule } from '../lambda/faults.ts';
-import { EventSourceJournal } from '../messaging/event-source-journal.ts';
+import { EventSourceJournal } from '../event-sources/journal.ts';
 import { type RunningControlServer, startControlServer } from './control-server.ts';
 
 /** The fault API of the Lambda service, remembered instead of applied. */

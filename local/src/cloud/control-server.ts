@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { textFault } from '../lambda/faults.ts';
 import type { LocalLambdaService } from '../lambda/lambda-service.ts';
-import type { EventSourceJournal } from '../messaging/event-source-journal.ts';
+import type { EventSourceJournal } from '../event-sources/journal.ts';
 
 /**
  * The local cloud's control endpoint: test and demo facilities that AWS does not have, on a port

@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { RequestLogEntry } from '../api/api-server.ts';
+import type { RequestLogEntry } from '../apigateway/api-server.ts';
 import type { FunctionLogLine } from '../lambda/lambda-service.ts';
 
 /** Where the local cloud reports what happens in it. */

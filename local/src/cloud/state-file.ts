@@ -1,7 +1,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { QueueSummary } from '../messaging/queue-summary.ts';
+import type { QueueSummary } from './queue-summary.ts';
 
 /** The repository root (local/src/cloud → ../../..), where `.local-cloud/` lives. */
 export const REPOSITORY_ROOT = fileURLToPath(new URL('../../../', import.meta.url));

@@ -1,4 +1,4 @@
-import type { LocalFunctionDefinition } from './function-definitions.ts';
+import type { LocalFunctionDefinition } from './from-template.ts';
 
 export interface RuntimeSettings {
   region: string;

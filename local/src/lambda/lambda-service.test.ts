@@ -4,7 +4,7 @@ import { createIntrinsicResolver } from '../template/intrinsics.ts';
 import { loadTemplate } from '../template/load-template.ts';
 import { ResourceRegistry } from '../template/resource-registry.ts';
 import { textFault } from './faults.ts';
-import { readFunctionDefinitions } from './function-definitions.ts';
+import { readFunctionDefinitions } from './from-template.ts';
 import { FunctionInvocationError, type InvocationOutcome, invokeOrThrow } from './invocation.ts';
 import { type FunctionLogLine, LocalLambdaService } from './lambda-service.ts';
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { ExecutionEnvironment } from './execution-environment.ts';
 import { decideFault, type FaultDescription, type FaultRule, withBatchItemFailures } from './faults.ts';
-import type { LocalFunctionDefinition } from './function-definitions.ts';
+import type { LocalFunctionDefinition } from './from-template.ts';
 import type { InvocationOutcome, InvokeOptions, LambdaInvoker } from './invocation.ts';
 import type { SdkCall } from './sdk-metrics.ts';
 import { functionArn, lambdaEnvironment, logGroupName, type RuntimeSettings } from './lambda-environment.ts';

@@ -1,9 +1,9 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFunctionDefinitions } from '../lambda/function-definitions.ts';
-import { freePort } from '../services/ports.ts';
-import { fixtureTemplate, propertiesOf } from './fixtures/fixture-template.ts';
+import { readFunctionDefinitions } from '../lambda/from-template.ts';
+import { freePort } from '../core/ports.ts';
+import { fixtureTemplate, propertiesOf } from '../../test-support/messaging-fixtures/fixture-template.ts';
 import { type LocalMessaging, startLocalMessaging } from './local-messaging.ts';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };

@@ -1,4 +1,4 @@
-import type { Clock } from '../sqs/clock.ts';
+import type { Clock } from '../core/clock.ts';
 import type { Queue } from '../sqs/queue.ts';
 import { QueueRegistry } from '../sqs/registry.ts';
 import { SqsServer } from '../sqs/sqs-server.ts';
@@ -8,15 +8,15 @@ import { TopicRegistry } from '../sns/topic.ts';
 import type { IntrinsicResolver } from '../template/intrinsics.ts';
 import type { ResourceRegistry } from '../template/resource-registry.ts';
 import { type CfnTemplate, TemplateError } from '../template/template-types.ts';
-import { type QueueDefinition, readQueueDefinitions } from './queue-definitions.ts';
-import { scaledClock } from './time-scale.ts';
+import { type QueueDefinition, readQueueDefinitions } from '../sqs/from-template.ts';
+import { scaledClock } from '../core/time-scale.ts';
 import {
   missingQueuePolicyWarnings,
   readSubscriptionDefinitions,
   readTopicDefinitions,
   type SubscriptionDefinition,
   type TopicDefinition,
-} from './topic-definitions.ts';
+} from '../sns/from-template.ts';
 
 export interface LocalMessagingOptions {
   template: CfnTemplate;

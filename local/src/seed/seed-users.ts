@@ -4,7 +4,7 @@ import {
   AdminSetUserPasswordCommand,
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { type PasswordPolicy, passwordPolicyViolations } from '../provision/password-policy.ts';
+import { type PasswordPolicy, passwordPolicyViolations } from '../cognito/password-policy.ts';
 import type { SeedUsers } from './seed-files.ts';
 
 /**

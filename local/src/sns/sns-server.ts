@@ -11,7 +11,7 @@ import {
 } from './sns-server-query.ts';
 import type { TopicRegistry } from './topic.ts';
 import { SnsError, snsErrors } from './topic-validation.ts';
-import { LoopbackHttpServer } from '../services/loopback-server.ts';
+import { LoopbackHttpServer } from '../core/loopback-server.ts';
 
 /**
  * The SNS endpoint for SDK v3 clients (`AWS_ENDPOINT_URL_SNS`): the query protocol over HTTP.

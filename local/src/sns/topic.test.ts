@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ManualClock } from '../sqs/clock.ts';
+import { ManualClock } from '../core/clock.ts';
 import { QueueRegistry } from '../sqs/registry.ts';
 import { TopicRegistry, type Delivery, type SubscriptionMatcher } from './topic.ts';
 import { SnsError } from './topic-validation.ts';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { systemClock, type Clock } from '../sqs/clock.ts';
+import { systemClock, type Clock } from '../core/clock.ts';
 import { SqsError } from '../sqs/errors.ts';
 import type { MessageAttributes } from '../sqs/message.ts';
 import type { Queue } from '../sqs/queue.ts';

@@ -1,6 +1,6 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
-import { ManualClock } from './clock.ts';
+import { ManualClock } from '../core/clock.ts';
 import { EventSourcePoller, type BatchResult, type EventSourcePollerOptions } from './event-source-poller.ts';
 import type { QueueSettings } from './queue.ts';
 import { QueueRegistry } from './registry.ts';

@@ -1,5 +1,5 @@
 import type { SQSEvent } from 'aws-lambda';
-import { systemClock, type Clock } from './clock.ts';
+import { systemClock, type Clock } from '../core/clock.ts';
 import type { Queue, ReceivedMessage } from './queue.ts';
 import { interpretBatchResponse, toSqsEvent, type InvocationOutcome } from './sqs-lambda-event.ts';
 

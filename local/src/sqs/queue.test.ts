@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from './clock.ts';
+import { ManualClock } from '../core/clock.ts';
 import { SqsError } from './errors.ts';
 import { QueueRegistry } from './registry.ts';
 import type { QueueSettings } from './queue.ts';

@@ -1,4 +1,4 @@
-import { systemClock, type Clock } from './clock.ts';
+import { systemClock, type Clock } from '../core/clock.ts';
 import { sqsErrors } from './errors.ts';
 import { Queue, type QueueSettings } from './queue.ts';
 

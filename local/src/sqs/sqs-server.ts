@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SqsError } from './errors.ts';
 import type { QueueRegistry } from './registry.ts';
 import { createSqsOperations, type SqsOperation } from './sqs-operations.ts';
-import { LoopbackHttpServer } from '../services/loopback-server.ts';
+import { LoopbackHttpServer } from '../core/loopback-server.ts';
 
 /**
  * The SQS endpoint for SDK v3 clients (`AWS_ENDPOINT_URL_SQS`): AWS JSON 1.0 over HTTP,

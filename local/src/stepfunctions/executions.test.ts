@@ -1,6 +1,6 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, describe, expect, it } from 'vitest';
-import { waitUntil } from '../services/ports.ts';
+import { waitUntil } from '../core/ports.ts';
 import { describeExecutionsForOrder, fetchExecutionsForOrder, formatExecutionReports } from './executions.ts';
 import { LocalStepFunctions } from './local-step-functions.ts';
 import { SfnServer } from './sfn-server.ts';

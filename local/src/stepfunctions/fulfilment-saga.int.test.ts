@@ -14,9 +14,9 @@ import {
 } from '@aws-sdk/client-sfn';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { provisionTables } from '../provision/dynamodb-tables.ts';
-import { type RunningDynamoDbLocal, startDynamoDbLocal } from '../services/dynamodb-local.ts';
-import { freePort, waitUntil } from '../services/ports.ts';
+import { provisionTables } from '../dynamodb/from-template.ts';
+import { type RunningDynamoDbLocal, startDynamoDbLocal } from '../dynamodb/dynamodb-local.ts';
+import { freePort, waitUntil } from '../core/ports.ts';
 import { createIntrinsicResolver, DEFAULT_PSEUDO } from '../template/intrinsics.ts';
 import { loadTemplate } from '../template/load-template.ts';
 import { ResourceRegistry } from '../template/resource-registry.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LocalFunctionDefinition } from '../lambda/function-definitions.ts';
+import type { LocalFunctionDefinition } from '../lambda/from-template.ts';
 import type { InvocationOutcome } from '../lambda/invocation.ts';
 import { bareFunctionName, invokeThroughLambdaService } from './lambda-invoker.ts';
 

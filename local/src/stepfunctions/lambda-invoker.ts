@@ -1,4 +1,4 @@
-import type { LocalFunctionDefinition } from '../lambda/function-definitions.ts';
+import type { LocalFunctionDefinition } from '../lambda/from-template.ts';
 import type { LambdaInvoker } from '../lambda/invocation.ts';
 import type { InvokeLambda } from './integrations.ts';
 

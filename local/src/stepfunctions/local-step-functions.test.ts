@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { waitUntil } from '../services/ports.ts';
+import { waitUntil } from '../core/ports.ts';
 import { SfnError } from './errors.ts';
 import type { InvokeLambda } from './integrations.ts';
 import { LocalStepFunctions } from './local-step-functions.ts';

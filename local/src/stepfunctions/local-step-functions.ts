@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, type RunOptions, StateMachine } from 'aws-local-stepfunctions';
 import { randomUUID } from 'node:crypto';
-import { checkTimeScale } from '../messaging/time-scale.ts';
+import { checkTimeScale } from '../core/time-scale.ts';
 import { Attempt } from './attempt.ts';
 import { definitionProblems, InvalidDefinitionError, parseDefinition, planStateMachine, type StateMachinePlan, type TaskPlan, type WaitPlan, type WrappedInput } from './definition.ts';
 import { executionFailure, runtimeError, SfnError, StateError } from './errors.ts';

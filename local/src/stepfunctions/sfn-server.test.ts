@@ -12,7 +12,7 @@ import {
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitUntil } from '../services/ports.ts';
+import { waitUntil } from '../core/ports.ts';
 import { LocalStepFunctions } from './local-step-functions.ts';
 import { SfnServer } from './sfn-server.ts';
 

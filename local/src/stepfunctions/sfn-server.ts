@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SfnError } from './errors.ts';
 import type { ExecutionStatus, LocalStepFunctions } from './local-step-functions.ts';
-import { LoopbackHttpServer } from '../services/loopback-server.ts';
+import { LoopbackHttpServer } from '../core/loopback-server.ts';
 
 /**
  * The Step Functions endpoint for SDK v3 clients (`AWS_ENDPOINT_URL_SFN`): AWS JSON 1.0 over

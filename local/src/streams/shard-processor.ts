@@ -1,6 +1,6 @@
 import type { _Record } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import type { Clock } from '../sqs/clock.ts';
+import type { Clock } from '../core/clock.ts';
 import { interpretStreamBatchResponse, type StreamBatchOutcome } from './batch-response.ts';
 import type { RecordFilter } from './event-filter.ts';
 import type { DiscardCondition, LastInvocation } from './on-failure-record.ts';

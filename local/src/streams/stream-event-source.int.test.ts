@@ -7,8 +7,8 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningDynamoDbLocal, startDynamoDbLocal } from '../services/dynamodb-local.ts';
-import { freePort } from '../services/ports.ts';
+import { type RunningDynamoDbLocal, startDynamoDbLocal } from '../dynamodb/dynamodb-local.ts';
+import { freePort } from '../core/ports.ts';
 import { createLocalStreamMapping, type LocalStreamMapping } from './local-stream-mapping.ts';
 import { streamMappingFromTemplate } from './mapping-config.ts';
 import type { StreamOnFailureRecord } from './on-failure-record.ts';

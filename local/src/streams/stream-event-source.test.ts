@@ -1,7 +1,7 @@
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Clock } from '../sqs/clock.ts';
-import { InMemoryStream } from './in-memory-stream.ts';
+import type { Clock } from '../core/clock.ts';
+import { InMemoryStream } from '../../test-support/in-memory-stream.ts';
 import type { StreamOnFailureRecord } from './on-failure-record.ts';
 import { type ShardBatchResult, type StreamDiscard, StreamEventSource, type StreamEventSourceOptions } from './stream-event-source.ts';
 

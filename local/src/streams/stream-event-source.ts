@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { systemClock, type Clock } from '../sqs/clock.ts';
+import { systemClock, type Clock } from '../core/clock.ts';
 import { compileFilterCriteria, type FilterCriteria } from './event-filter.ts';
 import type { FunctionResponseType } from './mapping-config.ts';
 import { buildOnFailureRecord, type DiscardCondition, type StreamOnFailureRecord } from './on-failure-record.ts';

@@ -1,4 +1,4 @@
-import type { Clock } from '../sqs/clock.ts';
+import type { Clock } from '../core/clock.ts';
 
 /**
  * Waits `ms` on `clock`, returning early when any of `signals` aborts (stop, or a nudge to look

@@ -1,0 +1,46 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { readFunctionDefinitions } from '../lambda/from-template.ts';
+import { createIntrinsicResolver, DEFAULT_PSEUDO } from '../template/intrinsics.ts';
+import { loadTemplate, resourcesOfType } from '../template/load-template.ts';
+import { ResourceRegistry } from '../template/resource-registry.ts';
+import { readApiDefinitions } from './from-template.ts';
+
+async function apisOf(path: string) {
+  const { template, directory } = await loadTemplate(path);
+  const resolver = createIntrinsicResolver({ template, resources: new ResourceRegistry(template, DEFAULT_PSEUDO) });
+  return { template, apis: readApiDefinitions(template, resolver, readFunctionDefinitions(template, resolver, directory)) };
+}
+
+describe('readApiDefinitions', () => {
+  it('reads routes, authorizers, Cors and gateway responses from the template', async () => {
+    const { apis } = await apisOf(fileURLToPath(new URL('./fixtures/template.yaml', import.meta.url)));
+    expect(apis).toHaveLength(1);
+    const [api] = apis;
+    expect(api).toMatchObject({
+      logicalId: 'Api',
+      stageName: 'test',
+      defaultAuthorizer: 'Cognito',
+      authorizePreflight: false,
+      binaryMediaTypes: ['image/png'],
+      authorizers: { Cognito: { name: 'Cognito', userPoolLogicalIds: ['UserPool'], header: 'Authorization' } },
+      cors: { allowOrigin: 'http://localhost:5173', allowHeaders: 'Authorization,Content-Type', maxAge: '600' },
+      gatewayResponses: { DEFAULT_4XX: { headers: { 'Access-Control-Allow-Origin': 'http://localhost:5173' } } },
+    });
+    expect(api?.routes).toContainEqual({ method: 'GET', resourcePath: '/public/{name}', functionLogicalId: 'EchoFunction', authorizer: null });
+    expect(api?.routes).toContainEqual({ method: 'GET', resourcePath: '/me', functionLogicalId: 'EchoFunction', authorizer: 'Cognito' });
+    expect(api?.routes).toContainEqual({ method: 'ANY', resourcePath: '/files/{proxy+}', functionLogicalId: 'EchoFunction', authorizer: null });
+  });
+
+  it('reads every Api event of the project template into a route', async () => {
+    const path = fileURLToPath(new URL('../../../template.yaml', import.meta.url));
+    const { template, apis } = await apisOf(path);
+    const declared = resourcesOfType(template, 'AWS::Serverless::Function').flatMap(([, fn]) =>
+      Object.values((fn.Properties?.Events ?? {}) as Record<string, { Type: string }>).filter((event) => event.Type === 'Api'),
+    );
+    expect(apis.flatMap((api) => api.routes)).toHaveLength(declared.length);
+    for (const route of apis.flatMap((api) => api.routes)) {
+      expect(route.authorizer === null || apis.some((api) => route.authorizer! in api.authorizers)).toBe(true);
+    }
+  });
+});

@@ -1,0 +1,203 @@
+import { type LocalFunctionDefinition, referencedLogicalId } from '../lambda/from-template.ts';
+import type { IntrinsicResolver } from '../template/intrinsics.ts';
+import { type CfnTemplate, isRecord, TemplateError } from '../template/template-types.ts';
+
+/** One REST API (`AWS::Serverless::Api`) with the routes its functions declare. */
+export interface ApiDefinition {
+  logicalId: string;
+  stageName: string;
+  routes: RouteDefinition[];
+  authorizers: Record<string, CognitoAuthorizerDefinition>;
+  /** `Auth.DefaultAuthorizer`: guards every route that does not say otherwise. */
+  defaultAuthorizer: string | undefined;
+  cors: CorsConfig | undefined;
+  /** SAM puts the default authorizer on the CORS preflight too unless told not to. */
+  authorizePreflight: boolean;
+  binaryMediaTypes: string[];
+  gatewayResponses: Record<string, GatewayResponseDefinition>;
+}
+
+export interface RouteDefinition {
+  /** Upper case; `ANY` matches every method. */
+  method: string;
+  /** The resource path as declared, e.g. `/products/{productId}` or `/{proxy+}`. */
+  resourcePath: string;
+  functionLogicalId: string;
+  /** Name of the authorizer guarding the route, or null for `Authorizer: NONE`. */
+  authorizer: string | null;
+}
+
+export interface CognitoAuthorizerDefinition {
+  name: string;
+  /** Logical ids of the user pools whose tokens the authorizer accepts. */
+  userPoolLogicalIds: string[];
+  /** The request header carrying the token (`Identity.Header`, default `Authorization`). */
+  header: string;
+  /** `Identity.ValidationExpression`: a regex the token must match before it is verified. */
+  validationExpression: string | undefined;
+}
+
+/** Cors values as SAM takes them: API Gateway header values, quotes stripped. */
+export interface CorsConfig {
+  allowOrigin: string;
+  allowMethods: string | undefined;
+  allowHeaders: string | undefined;
+  maxAge: string | undefined;
+  allowCredentials: boolean;
+}
+
+export interface GatewayResponseDefinition {
+  statusCode: number | undefined;
+  headers: Record<string, string>;
+}
+
+/** The API SAM creates when a function's Api event names no `RestApiId`. */
+export const IMPLICIT_API = 'ServerlessRestApi';
+
+/**
+ * Reads every REST API in the template together with the routes that point at it. Cors and
+ * GatewayResponses are resolved (they may use `!Sub`); the authorizer's `UserPoolArn` is
+ * read as written, because what matters locally is which pool resource it names.
+ */
+export function readApiDefinitions(
+  template: CfnTemplate,
+  resolver: IntrinsicResolver,
+  functions: LocalFunctionDefinition[],
+): ApiDefinition[] {
+  const apis = new Map<string, ApiDefinition>();
+  const globalApi = template.Globals?.Api ?? {};
+
+  const apiFor = (logicalId: string): ApiDefinition => {
+    const existing = apis.get(logicalId);
+    if (existing !== undefined) return existing;
+    const resource = template.Resources[logicalId];
+    if (logicalId !== IMPLICIT_API && resource?.Type !== 'AWS::Serverless::Api') {
+      throw new TemplateError(`RestApiId points at ${logicalId}, which is not an AWS::Serverless::Api`);
+    }
+    const api = apiFromProperties(logicalId, resource?.Properties ?? globalApi, resolver);
+    apis.set(logicalId, api);
+    return api;
+  };
+
+  for (const fn of functions) {
+    for (const [eventName, event] of Object.entries(fn.events)) {
+      if (event.Type !== 'Api') continue;
+      const properties = event.Properties;
+      const apiId = properties.RestApiId === undefined ? IMPLICIT_API : referencedLogicalId(properties.RestApiId);
+      if (apiId === undefined) {
+        throw new TemplateError(`${fn.logicalId}.Events.${eventName}: RestApiId must be !Ref to an Api resource`);
+      }
+      const api = apiFor(apiId);
+      const resolved = resolver.resolve(properties) as Record<string, unknown>;
+      const auth = isRecord(resolved.Auth) ? resolved.Auth : {};
+      const authorizer = typeof auth.Authorizer === 'string' ? auth.Authorizer : api.defaultAuthorizer;
+      api.routes.push({
+        method: String(resolved.Method).toUpperCase(),
+        resourcePath: String(resolved.Path),
+        functionLogicalId: fn.logicalId,
+        authorizer: authorizer === undefined || authorizer === 'NONE' ? null : authorizer,
+      });
+      if (authorizer !== undefined && authorizer !== 'NONE' && api.authorizers[authorizer] === undefined) {
+        throw new TemplateError(`${fn.logicalId}.Events.${eventName} uses authorizer ${authorizer}, which ${apiId} does not declare`);
+      }
+    }
+  }
+  return [...apis.values()];
+}
+
+function apiFromProperties(
+  logicalId: string,
+  properties: Record<string, unknown>,
+  resolver: IntrinsicResolver,
+): ApiDefinition {
+  const { Auth: rawAuth, ...rest } = properties;
+  const resolved = resolver.resolve(rest) as Record<string, unknown>;
+  const auth = isRecord(rawAuth) ? rawAuth : {};
+  const defaultAuthorizer = typeof auth.DefaultAuthorizer === 'string' ? auth.DefaultAuthorizer : undefined;
+  const authorizers: Record<string, CognitoAuthorizerDefinition> = {};
+  for (const [name, raw] of Object.entries(isRecord(auth.Authorizers) ? auth.Authorizers : {})) {
+    authorizers[name] = cognitoAuthorizer(logicalId, name, raw, resolver);
+  }
+  const cors = readCors(resolved.Cors);
+  return {
+    logicalId,
+    stageName: String(resolved.StageName ?? 'Prod'),
+    routes: [],
+    authorizers,
+    defaultAuthorizer,
+    cors,
+    authorizePreflight:
+      defaultAuthorizer !== undefined && cors !== undefined && auth.AddDefaultAuthorizerToCorsPreflight !== false,
+    binaryMediaTypes: Array.isArray(resolved.BinaryMediaTypes)
+      ? resolved.BinaryMediaTypes.map((type) => String(type).replaceAll('~1', '/'))
+      : [],
+    gatewayResponses: readGatewayResponses(resolved.GatewayResponses),
+  };
+}
+
+function cognitoAuthorizer(
+  apiId: string,
+  name: string,
+  raw: unknown,
+  resolver: IntrinsicResolver,
+): CognitoAuthorizerDefinition {
+  if (!isRecord(raw) || raw.UserPoolArn === undefined) {
+    throw new TemplateError(`${apiId}.Auth.Authorizers.${name}: only Cognito user pool authorizers run locally`);
+  }
+  const arns = Array.isArray(raw.UserPoolArn) ? raw.UserPoolArn : [raw.UserPoolArn];
+  const userPoolLogicalIds = arns.map((arn) => {
+    const id = referencedLogicalId(arn);
+    if (id === undefined) {
+      throw new TemplateError(`${apiId}.Auth.Authorizers.${name}.UserPoolArn must be !GetAtt <UserPool>.Arn`);
+    }
+    return id;
+  });
+  const identity = isRecord(raw.Identity) ? (resolver.resolve(raw.Identity) as Record<string, unknown>) : {};
+  return {
+    name,
+    userPoolLogicalIds,
+    header: typeof identity.Header === 'string' ? identity.Header : 'Authorization',
+    validationExpression: typeof identity.ValidationExpression === 'string' ? identity.ValidationExpression : undefined,
+  };
+}
+
+/** SAM Cors values are header values in single quotes ("'*'"); a bare string is the origin. */
+export function readCors(cors: unknown): CorsConfig | undefined {
+  if (cors === undefined) return undefined;
+  if (typeof cors === 'string') {
+    return { allowOrigin: unquote(cors), allowMethods: undefined, allowHeaders: undefined, maxAge: undefined, allowCredentials: false };
+  }
+  if (!isRecord(cors) || typeof cors.AllowOrigin !== 'string') {
+    throw new TemplateError('Cors must be a string or a map with AllowOrigin');
+  }
+  const optional = (value: unknown) => (typeof value === 'string' ? unquote(value) : undefined);
+  return {
+    allowOrigin: unquote(cors.AllowOrigin),
+    allowMethods: optional(cors.AllowMethods),
+    allowHeaders: optional(cors.AllowHeaders),
+    maxAge: optional(cors.MaxAge),
+    allowCredentials: cors.AllowCredentials === true || cors.AllowCredentials === 'true',
+  };
+}
+
+function readGatewayResponses(responses: unknown): Record<string, GatewayResponseDefinition> {
+  if (!isRecord(responses)) return {};
+  return Object.fromEntries(
+    Object.entries(responses).map(([type, definition]) => {
+      const body = isRecord(definition) ? definition : {};
+      const parameters = isRecord(body.ResponseParameters) ? body.ResponseParameters : {};
+      const headers = isRecord(parameters.Headers) ? parameters.Headers : {};
+      return [
+        type,
+        {
+          statusCode: body.StatusCode === undefined ? undefined : Number(body.StatusCode),
+          headers: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, unquote(String(value))])),
+        },
+      ];
+    }),
+  );
+}
+
+function unquote(value: string): string {
+  return /^'.*'$/s.test(value) ? value.slice(1, -1) : value;
+}
