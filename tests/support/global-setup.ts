@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startLocalCloud } from '#local/cloud/local-cloud.ts';
+import { describeLocalCloud, type LocalCloudDescription } from '#local/cloud/description.ts';
 import { fileLog } from '#local/cloud/local-cloud-log.ts';
 import { LOCAL_CLOUD_DIRECTORY, REPOSITORY_ROOT } from '#local/cloud/state-file.ts';
 import { parseTimeScale } from '#local/core/time-scale.ts';
@@ -36,29 +37,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
     throw error;
   });
 
-  const ordersTable = cloud.tables.find((table) => table.logicalId === 'OrdersTable') ?? cloud.tables[0];
-  project.provide('apiUrl', cloud.apiUrl);
+  const description = describeLocalCloud(cloud);
+  for (const key of Object.keys(description) as Array<keyof LocalCloudDescription>) project.provide(key, description[key]);
   project.provide('dynamoEndpoint', cloud.dynamoDbEndpoint);
-  project.provide('tableName', ordersTable?.tableName ?? '');
-  project.provide('tableNames', Object.fromEntries(cloud.tables.map((table) => [table.logicalId, table.tableName])));
-  project.provide('cognitoEndpoint', cloud.cognitoEndpoint);
-  project.provide('userPoolId', cloud.userPoolId);
-  project.provide('clientId', cloud.clientId);
-  project.provide('region', cloud.region);
-  project.provide('users', cloud.users);
-  project.provide('password', cloud.password);
-  project.provide('products', cloud.products);
+  project.provide('tableName', description.tableNames.OrdersTable ?? cloud.tables[0]?.tableName ?? '');
   project.provide('productIds', cloud.products.map((product) => product.productId));
   project.provide('localCloudLog', logPath);
-  project.provide('sqsEndpoint', cloud.sqsEndpoint);
-  project.provide('snsEndpoint', cloud.snsEndpoint);
-  project.provide('sfnEndpoint', cloud.sfnEndpoint);
-  project.provide('stateMachineArns', Object.fromEntries(cloud.stepFunctions.stateMachines.map((machine) => [machine.logicalId, machine.arn])));
-  project.provide('controlUrl', cloud.controlUrl);
-  project.provide('timeScale', cloud.timeScale);
-  project.provide('queues', Object.fromEntries(cloud.queues.map((queue) => [queue.logicalId, queue])));
   project.provide('queueUrls', Object.fromEntries(cloud.queues.map((queue) => [queue.logicalId, queue.url])));
-  project.provide('topicArns', Object.fromEntries(cloud.messaging.topics.map((topic) => [topic.logicalId, topic.arn])));
 
   return async () => {
     await cloud.stop();

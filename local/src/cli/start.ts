@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { type LocalCloud, startLocalCloud } from '../cloud/local-cloud.ts';
 import { watchFunctionCode } from '../cloud/code-watcher.ts';
 import { consoleLog } from '../cloud/local-cloud-log.ts';
+import { describeLocalCloud } from '../cloud/description.ts';
 import { LOCAL_CLOUD_DIRECTORY, REPOSITORY_ROOT, removeState, writeState } from '../cloud/state-file.ts';
 import { InvalidTimeScaleError, parseTimeScale } from '../core/time-scale.ts';
 import { PortInUseError } from '../core/ports.ts';
@@ -81,27 +82,7 @@ try {
   process.exit(1);
 }
 
-await writeState({
-  pid: process.pid,
-  startedAt: new Date().toISOString(),
-  apiUrl: cloud.apiUrl,
-  dynamoDbEndpoint: cloud.dynamoDbEndpoint,
-  cognitoEndpoint: cloud.cognitoEndpoint,
-  sqsEndpoint: cloud.sqsEndpoint,
-  snsEndpoint: cloud.snsEndpoint,
-  sfnEndpoint: cloud.sfnEndpoint,
-  stateMachineArns: Object.fromEntries(cloud.stepFunctions.stateMachines.map((machine) => [machine.logicalId, machine.arn])),
-  controlUrl: cloud.controlUrl,
-  region: cloud.region,
-  timeScale: cloud.timeScale,
-  userPoolId: cloud.userPoolId,
-  clientId: cloud.clientId,
-  tableNames: Object.fromEntries(cloud.tables.map((table) => [table.logicalId, table.tableName])),
-  queues: Object.fromEntries(cloud.queues.map((queue) => [queue.logicalId, queue])),
-  topicArns: Object.fromEntries(cloud.messaging.topics.map((topic) => [topic.logicalId, topic.arn])),
-  users: cloud.users.map((user) => user.email),
-  password: cloud.password,
-});
+await writeState({ pid: process.pid, startedAt: new Date().toISOString(), ...describeLocalCloud(cloud) });
 console.log(banner(cloud));
 
 watchFunctionCode(cloud.template, cloud.lambda, (file) => {

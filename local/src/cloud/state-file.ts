@@ -1,7 +1,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { QueueSummary } from './queue-summary.ts';
+import type { LocalCloudDescription } from './description.ts';
 
 /** The repository root (local/src/cloud → ../../..), where `.local-cloud/` lives. */
 export const REPOSITORY_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -10,32 +10,9 @@ export const LOCAL_CLOUD_DIRECTORY = join(REPOSITORY_ROOT, '.local-cloud');
 export const STATE_FILE = join(LOCAL_CLOUD_DIRECTORY, 'state.json');
 
 /** What `npm start` tells other commands (`npm run token`) about the running local cloud. */
-export interface LocalCloudState {
+export interface LocalCloudState extends LocalCloudDescription {
   pid: number;
   startedAt: string;
-  apiUrl: string;
-  dynamoDbEndpoint: string;
-  cognitoEndpoint: string;
-  sqsEndpoint: string;
-  snsEndpoint: string;
-  /** The local Step Functions API. */
-  sfnEndpoint: string;
-  /** State machine ARNs by logical id. */
-  stateMachineArns: Record<string, string>;
-  /** The local-only control endpoint (faults, event source batches). */
-  controlUrl: string;
-  region: string;
-  /** 1 unless LOCAL_CLOUD_TIME_SCALE made queue time run faster. */
-  timeScale: number;
-  userPoolId: string;
-  clientId: string;
-  tableNames: Record<string, string>;
-  /** By logical id. */
-  queues: Record<string, QueueSummary>;
-  /** Topic ARNs by logical id. */
-  topicArns: Record<string, string>;
-  users: string[];
-  password: string;
 }
 
 export async function writeState(state: LocalCloudState, path = STATE_FILE): Promise<void> {

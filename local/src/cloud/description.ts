@@ -1,0 +1,64 @@
+import type { SeededProduct } from '../seed/seed-catalog.ts';
+import type { LocalCloud } from './local-cloud.ts';
+import type { QueueSummary } from './queue-summary.ts';
+
+/**
+ * The one description of a running local cloud, as plain JSON: `npm start` writes it to the
+ * state file (which `npm run token`, `queues`, `executions` and `demo` read), and the
+ * integration tests' global setup provides each field to `inject(...)`.
+ */
+export interface LocalCloudDescription {
+  apiUrl: string;
+  dynamoDbEndpoint: string;
+  cognitoEndpoint: string;
+  /** The local SQS endpoint (AWS JSON protocol): `new SQSClient({ endpoint })`. */
+  sqsEndpoint: string;
+  /** The local SNS endpoint (query protocol; Publish and PublishBatch). */
+  snsEndpoint: string;
+  /** The local Step Functions API. */
+  sfnEndpoint: string;
+  /** The local-only control endpoint (faults, event source batches). */
+  controlUrl: string;
+  region: string;
+  /** Queue time runs 1/timeScale times faster than the template says (1 unless LOCAL_CLOUD_TIME_SCALE is set). */
+  timeScale: number;
+  userPoolId: string;
+  clientId: string;
+  /** Local table names by logical id. */
+  tableNames: Record<string, string>;
+  /** Every queue of the template by logical id: URL, ARN, dead-letter wiring. */
+  queues: Record<string, QueueSummary>;
+  /** Topic ARNs by logical id. */
+  topicArns: Record<string, string>;
+  /** State machine ARNs by logical id. */
+  stateMachineArns: Record<string, string>;
+  /** The seeded users' emails (`alice@example.com`, `bob@example.com` customers, `admin@example.com` in admin). */
+  users: string[];
+  /** The one password of every seeded user. */
+  password: string;
+  /** The seeded catalog, in local/seed/catalog.json order. */
+  products: SeededProduct[];
+}
+
+export function describeLocalCloud(cloud: LocalCloud): LocalCloudDescription {
+  return {
+    apiUrl: cloud.apiUrl,
+    dynamoDbEndpoint: cloud.dynamoDbEndpoint,
+    cognitoEndpoint: cloud.cognitoEndpoint,
+    sqsEndpoint: cloud.sqsEndpoint,
+    snsEndpoint: cloud.snsEndpoint,
+    sfnEndpoint: cloud.sfnEndpoint,
+    controlUrl: cloud.controlUrl,
+    region: cloud.region,
+    timeScale: cloud.timeScale,
+    userPoolId: cloud.userPoolId,
+    clientId: cloud.clientId,
+    tableNames: Object.fromEntries(cloud.tables.map((table) => [table.logicalId, table.tableName])),
+    queues: Object.fromEntries(cloud.queues.map((queue) => [queue.logicalId, queue])),
+    topicArns: Object.fromEntries(cloud.messaging.topics.map((topic) => [topic.logicalId, topic.arn])),
+    stateMachineArns: Object.fromEntries(cloud.stepFunctions.stateMachines.map((machine) => [machine.logicalId, machine.arn])),
+    users: cloud.users.map((user) => user.email),
+    password: cloud.password,
+    products: cloud.products,
+  };
+}
