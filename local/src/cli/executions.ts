@@ -6,6 +6,7 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { readState, STATE_FILE } from '../cloud/state-file.ts';
 import { fetchExecutionsForOrder, formatExecutionReports } from '../stepfunctions/executions.ts';
+import { LOCAL_CREDENTIALS } from '../core/aws-account.ts';
 
 function fail(message: string): never {
   console.error(message);
@@ -22,7 +23,7 @@ if (typeof state.sfnEndpoint !== 'string') fail(`${STATE_FILE} was written by an
 const client = new SFNClient({
   endpoint: state.sfnEndpoint,
   region: state.region,
-  credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  credentials: LOCAL_CREDENTIALS,
   maxAttempts: 1,
 });
 try {

@@ -18,6 +18,7 @@ import {
   redriveDeadLetterQueue,
 } from '../sqs/queue-inspection.ts';
 import type { QueueSummary } from '../cloud/queue-summary.ts';
+import { LOCAL_CREDENTIALS } from '../core/aws-account.ts';
 
 const USAGE = 'Usage: npm run queues                      depths and dead letters\n       npm run queues -- redrive <DLQ>     move a dead-letter queue back to its source queue';
 
@@ -39,7 +40,7 @@ const queues = Object.values(state.queues);
 const client = new SQSClient({
   endpoint: sqsEndpoint,
   region,
-  credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  credentials: LOCAL_CREDENTIALS,
   maxAttempts: 1,
 });
 

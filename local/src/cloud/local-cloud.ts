@@ -32,6 +32,7 @@ import { startControlServer } from './control-server.ts';
 import { FAULT_PLAN_ENV, type FaultPlan, isActive, parseFaultPlan } from '../faults/fault-plan.ts';
 import { type LocalFaults, startLocalFaults } from '../faults/local-faults.ts';
 import type { LocalCloudLog } from './local-cloud-log.ts';
+import { LOCAL_CREDENTIALS } from '../core/aws-account.ts';
 
 export interface LocalCloudOptions {
   templatePath: string;
@@ -158,7 +159,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     if (faults !== undefined) stops.push(faults.stop);
     const functionsDynamoDb = faults?.dynamoDbEndpoint ?? dynamo.endpoint;
 
-    const sdkConfig = { region: pseudo.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+    const sdkConfig = { region: pseudo.region, credentials: LOCAL_CREDENTIALS };
     const dynamoClient = new DynamoDBClient({ ...sdkConfig, endpoint: dynamo.endpoint });
     const cognitoClient = new CognitoIdentityProviderClient({ ...sdkConfig, endpoint: cognito.endpoint });
     stops.push(async () => {

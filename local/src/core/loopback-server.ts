@@ -2,9 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 
 /**
- * An HTTP endpoint on 127.0.0.1 (port 0: any free port), the way every local service (SQS,
- * SNS, Step Functions) is served: start once, give clients `endpoint`, stop with its
- * keep-alive connections.
+ * An HTTP endpoint on 127.0.0.1 (port 0: any free port), the way every local endpoint (the API,
+ * SQS, SNS, Step Functions, the control endpoint, the DynamoDB throttle proxy) is served: start
+ * once, give clients `endpoint`, stop with its keep-alive connections.
  */
 export class LoopbackHttpServer {
   private server: Server | undefined;
@@ -14,7 +14,12 @@ export class LoopbackHttpServer {
     private readonly name: string,
     private readonly port: number,
     private readonly handle: (req: IncomingMessage, res: ServerResponse) => void,
+    private readonly options: { host?: string; keepAliveTimeoutMs?: number } = {},
   ) {}
+
+  private get host(): string {
+    return this.options.host ?? '127.0.0.1';
+  }
 
   get running(): boolean {
     return this.server !== undefined;
@@ -26,18 +31,25 @@ export class LoopbackHttpServer {
     return this.url;
   }
 
+  /** The port it listens on; set once started. */
+  get listeningPort(): number {
+    if (!this.server) throw new Error(`${this.name} is not started`);
+    return (this.server.address() as AddressInfo).port;
+  }
+
   async start(): Promise<string> {
     if (this.server) return this.endpoint;
     const server = createServer(this.handle);
+    if (this.options.keepAliveTimeoutMs !== undefined) server.keepAliveTimeout = this.options.keepAliveTimeoutMs;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(this.port, '127.0.0.1', () => {
+      server.listen(this.port, this.host, () => {
         server.off('error', reject);
         resolve();
       });
     });
     this.server = server;
-    this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    this.url = `http://${this.host}:${(server.address() as AddressInfo).port}`;
     return this.url;
   }
 
@@ -55,4 +67,11 @@ export class LoopbackHttpServer {
     server.closeAllConnections();
     await closed;
   }
+}
+
+/** A request's whole body. */
+export async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
 }

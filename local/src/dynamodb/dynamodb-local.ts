@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { type ManagedProcess, spawnManaged } from '../core/child-process.ts';
 import { waitUntil } from '../core/ports.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../core/aws-account.ts';
 
 export interface RunningDynamoDbLocal {
   endpoint: string;
@@ -34,8 +35,8 @@ export async function startDynamoDbLocal(port: number): Promise<RunningDynamoDbL
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({
     endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
     maxAttempts: 1,
   });
   try {

@@ -1,4 +1,5 @@
 import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../core/aws-account.ts';
 
 /**
  * Signs a user in with USER_PASSWORD_AUTH against cognito-local and returns the ID token,
@@ -9,12 +10,12 @@ export async function idTokenFor(
   clientId: string,
   email: string,
   password: string,
-  region = 'us-east-1',
+  region = LOCAL_REGION,
 ): Promise<string> {
   const client = new CognitoIdentityProviderClient({
     endpoint: cognitoEndpoint,
     region,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    credentials: LOCAL_CREDENTIALS,
   });
   try {
     const { AuthenticationResult } = await client.send(

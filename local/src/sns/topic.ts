@@ -3,7 +3,7 @@ import { systemClock, type Clock } from '../core/clock.ts';
 import { SqsError } from '../sqs/errors.ts';
 import type { MessageAttributes } from '../sqs/message.ts';
 import type { Queue } from '../sqs/queue.ts';
-import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../sqs/registry.ts';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../core/aws-account.ts';
 import { notificationEnvelope } from './envelope.ts';
 import {
   messageForProtocol,

@@ -1,10 +1,9 @@
 import { systemClock, type Clock } from '../core/clock.ts';
 import { sqsErrors } from './errors.ts';
 import { Queue, type QueueSettings } from './queue.ts';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../core/aws-account.ts';
 
 /** The account and region the local cloud pretends to be. */
-export const LOCAL_ACCOUNT_ID = '000000000000';
-export const LOCAL_REGION = 'us-east-1';
 
 const QUEUE_NAME = /^[A-Za-z0-9_-]{1,80}$/;
 

@@ -11,6 +11,7 @@ import { SfnError } from './errors.ts';
 import type { InvokeLambda } from './integrations.ts';
 import { LocalStepFunctions, type StateMachineType, type StepFunctionsLog } from './local-step-functions.ts';
 import { SfnServer } from './sfn-server.ts';
+import { LOCAL_CREDENTIALS } from '../core/aws-account.ts';
 
 /**
  * The template's state machines, read the way a deployment would create them: the definition
@@ -190,7 +191,7 @@ export async function startLocalStepFunctions(options: StartLocalStepFunctionsOp
   const dynamoDb = new DynamoDBClient({
     endpoint: options.dynamoDbEndpoint,
     region,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    credentials: LOCAL_CREDENTIALS,
   });
   const service = new LocalStepFunctions({
     invokeLambda: options.invokeLambda,

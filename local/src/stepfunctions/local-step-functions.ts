@@ -10,6 +10,7 @@ import { callDynamoDb, type InvokeLambda, invokeFunction, invokeFunctionArn } fr
 import { prepareStatesTimeout, statesTimeout } from './states-timeout.ts';
 import { historyResource } from './task-resources.ts';
 import { TASK_TOKEN_PLACEHOLDER, TaskTokens, withTaskToken } from './task-tokens.ts';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../core/aws-account.ts';
 
 /**
  * The local Step Functions service: state machines, Standard-workflow executions and task
@@ -125,8 +126,8 @@ export class LocalStepFunctions {
   private readonly timeScale: number;
 
   constructor(private readonly options: LocalStepFunctionsOptions) {
-    this.region = options.region ?? 'us-east-1';
-    this.accountId = options.accountId ?? '000000000000';
+    this.region = options.region ?? LOCAL_REGION;
+    this.accountId = options.accountId ?? LOCAL_ACCOUNT_ID;
     this.timeScale = checkTimeScale(options.timeScale ?? 1);
     prepareStatesTimeout();
   }

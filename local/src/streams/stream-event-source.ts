@@ -8,6 +8,7 @@ import { backoff, type BufferedRecord, type RetryDelay, type ShardBatchResult, S
 import { toLambdaRecord } from './stream-record.ts';
 import type { StreamShardReader } from './stream-reader.ts';
 import { Nudge, wait } from './wait.ts';
+import { LOCAL_REGION } from '../core/aws-account.ts';
 
 /**
  * A DynamoDB event source mapping: polls every shard of a table's stream and invokes one
@@ -122,7 +123,7 @@ export class StreamEventSource {
       pollIntervalMs: options.pollIntervalMs ?? 250,
       retryDelay: { initialMs: 100, maxMs: 2000, ...options.retryDelay },
     };
-    const region = options.region ?? 'us-east-1';
+    const region = options.region ?? LOCAL_REGION;
     const newRequestId = options.newRequestId ?? randomUUID;
     this.services = {
       reader: this.reader,

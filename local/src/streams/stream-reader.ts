@@ -8,6 +8,7 @@ import {
   type ShardIteratorType,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { StartingPosition } from './mapping-config.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../core/aws-account.ts';
 
 /**
  * Reads a DynamoDB stream shard by shard, the way Lambda's pollers do: DescribeStream (all
@@ -90,8 +91,8 @@ export class DynamoDbStreamReader implements StreamShardReader {
       options.client ??
       new DynamoDBStreamsClient({
         endpoint: options.endpoint,
-        region: options.region ?? 'us-east-1',
-        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+        region: options.region ?? LOCAL_REGION,
+        credentials: LOCAL_CREDENTIALS,
       });
   }
 

@@ -1,4 +1,5 @@
 import { type CfnTemplate, isRecord, TemplateError } from './template-types.ts';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../core/aws-account.ts';
 
 /**
  * Resolves CloudFormation intrinsic functions the way a deployment would, with local values for
@@ -45,8 +46,8 @@ export interface IntrinsicResolver {
 }
 
 export const DEFAULT_PSEUDO: PseudoParameters = {
-  region: 'us-east-1',
-  accountId: '000000000000',
+  region: LOCAL_REGION,
+  accountId: LOCAL_ACCOUNT_ID,
   stackName: 'local',
   partition: 'aws',
   urlSuffix: 'amazonaws.com',
