@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LambdaInvoker } from '../lambda/invocation.ts';
 import type { ApiDefinition } from './from-template.ts';
 import type { TokenAuthorizer } from './cognito-authorizer.ts';
@@ -10,6 +9,7 @@ import type { HttpReply } from './http-reply.ts';
 import { buildProxyEvent, type ReceivedRequest } from './proxy-event.ts';
 import { mapProxyResult } from './proxy-result.ts';
 import { RouteTable } from './route-table.ts';
+import { LoopbackHttpServer } from '../core/loopback-server.ts';
 
 /** API Gateway's payload limit for REST APIs. */
 export const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
@@ -52,7 +52,7 @@ export interface RunningApiServer {
  */
 export async function startApiServer(options: ApiServerOptions): Promise<RunningApiServer> {
   const routes = new RouteTable(options.api.routes);
-  const server = createServer((request, response) => {
+  const server = new LoopbackHttpServer('local API', options.port, (request, response) => {
     handle(request, options, routes)
       .then(({ reply, functionLogicalId, requestId, started }) => {
         write(response, reply);
@@ -69,25 +69,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
         options.onIntegrationError?.(`Local API failure on ${request.method} ${request.url}: ${(error as Error).stack ?? String(error)}`);
         if (!response.headersSent) write(response, gatewayResponse('INTEGRATION_FAILURE', {}, 'local'));
       });
-  });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://${options.host}:${port}`,
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  }, { host: options.host });
+  const url = await server.start();
+  return { url, port: server.listeningPort, close: () => server.stop() };
 }
 
 interface Handled {

@@ -1,8 +1,8 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { textFault } from '../lambda/faults.ts';
 import type { LocalLambdaService } from '../lambda/lambda-service.ts';
 import type { EventSourceJournal } from '../event-sources/journal.ts';
+import { LoopbackHttpServer } from '../core/loopback-server.ts';
 
 /**
  * The local cloud's control endpoint: test and demo facilities that AWS does not have, on a port
@@ -43,7 +43,7 @@ class HttpProblem extends Error {
 }
 
 export async function startControlServer(options: ControlServerOptions): Promise<RunningControlServer> {
-  const server = createServer((request, response) => {
+  const server = new LoopbackHttpServer('local control endpoint', options.port, (request, response) => {
     handle(request, options)
       .then(({ status, body }) => reply(response, status, body))
       .catch((error: unknown) => {
@@ -51,21 +51,7 @@ export async function startControlServer(options: ControlServerOptions): Promise
         reply(response, status, { message: error instanceof Error ? error.message : String(error) });
       });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return { url: await server.start(), close: () => server.stop() };
 }
 
 async function handle(request: IncomingMessage, options: ControlServerOptions): Promise<{ status: number; body?: unknown }> {

@@ -1,7 +1,7 @@
-import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { FaultTally } from './fault-tally.ts';
 import type { Random } from './random.ts';
+import { LoopbackHttpServer } from '../core/loopback-server.ts';
 
 /**
  * An HTTP proxy in front of DynamoDB Local that answers a fraction of data-plane requests the
@@ -46,7 +46,7 @@ export async function startDynamoDbThrottleProxy(options: {
   const target = new URL(options.target);
   let rate = 0;
 
-  const server = createServer((incoming, outgoing) => {
+  const server = new LoopbackHttpServer('DynamoDB throttle proxy', options.port ?? 0, (incoming, outgoing) => {
     readBody(incoming)
       .then((body) => {
         const operation = String(incoming.headers['x-amz-target'] ?? '').replace(/^DynamoDB_20120810\./, '');
@@ -60,27 +60,16 @@ export async function startDynamoDbThrottleProxy(options: {
         if (!outgoing.headersSent) outgoing.writeHead(500, { 'content-type': 'text/plain' });
         outgoing.end(`Local DynamoDB throttle proxy: ${error instanceof Error ? error.message : String(error)}`);
       });
-  });
-  server.keepAliveTimeout = 30_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  }, { keepAliveTimeoutMs: 30_000 });
+  const endpoint = await server.start();
 
   return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    endpoint,
     setRate(next) {
       if (!(next >= 0 && next <= 1)) throw new Error(`A throttle rate is from 0 to 1, not ${next}`);
       rate = next;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: () => server.stop(),
   };
 }
 

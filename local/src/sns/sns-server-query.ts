@@ -1,18 +1,13 @@
+import { escapeXml } from '../core/aws-query-protocol.ts';
 import type { PublishBatchEntry, PublishBatchResult } from './topic.ts';
 import type { PublishInput, SnsMessageAttributes } from './topic-validation.ts';
 
 /**
- * The AWS query protocol as SNS speaks it: form-encoded requests with flattened lists and
- * maps (`MessageAttributes.entry.1.Name`), XML responses in the 2010-03-31 namespace.
+ * SNS's members in the query protocol (core/aws-query-protocol.ts): flattened lists and maps in
+ * requests (`MessageAttributes.entry.1.Name`), the results of Publish and PublishBatch.
  */
 
-const XMLNS = 'http://sns.amazonaws.com/doc/2010-03-31/';
-
 export type QueryParams = URLSearchParams;
-
-export function parseQuery(body: string): QueryParams {
-  return new URLSearchParams(body);
-}
 
 /** Reads `<prefix>.entry.N.Name` / `.Value.DataType|StringValue|BinaryValue` until N runs out. */
 export function readMessageAttributes(params: QueryParams, prefix: string): SnsMessageAttributes {
@@ -54,11 +49,11 @@ export function readBatchEntries(params: QueryParams): PublishBatchEntry[] {
   return entries;
 }
 
-export function publishResponseXml(messageId: string, requestId: string): string {
-  return response('Publish', `<MessageId>${escapeXml(messageId)}</MessageId>`, requestId);
+export function publishResultXml(messageId: string): string {
+  return `<MessageId>${escapeXml(messageId)}</MessageId>`;
 }
 
-export function publishBatchResponseXml(result: PublishBatchResult, requestId: string): string {
+export function publishBatchResultXml(result: PublishBatchResult): string {
   const successful = result.successful
     .map((entry) => `<member><Id>${escapeXml(entry.id)}</Id><MessageId>${escapeXml(entry.messageId)}</MessageId></member>`)
     .join('');
@@ -69,35 +64,5 @@ export function publishBatchResponseXml(result: PublishBatchResult, requestId: s
         `<Message>${escapeXml(entry.message)}</Message><SenderFault>${entry.senderFault}</SenderFault></member>`,
     )
     .join('');
-  return response('PublishBatch', `<Successful>${successful}</Successful><Failed>${failed}</Failed>`, requestId);
-}
-
-export function errorResponseXml(
-  error: { code: string; message: string; senderFault: boolean },
-  requestId: string,
-): string {
-  return (
-    `<?xml version="1.0"?>\n<ErrorResponse xmlns="${XMLNS}"><Error>` +
-    `<Type>${error.senderFault ? 'Sender' : 'Receiver'}</Type><Code>${escapeXml(error.code)}</Code>` +
-    `<Message>${escapeXml(error.message)}</Message></Error>` +
-    `<RequestId>${escapeXml(requestId)}</RequestId></ErrorResponse>`
-  );
-}
-
-function response(action: string, result: string, requestId: string): string {
-  return (
-    `<?xml version="1.0"?>\n<${action}Response xmlns="${XMLNS}">` +
-    `<${action}Result>${result}</${action}Result>` +
-    `<ResponseMetadata><RequestId>${escapeXml(requestId)}</RequestId></ResponseMetadata>` +
-    `</${action}Response>`
-  );
-}
-
-export function escapeXml(text: string): string {
-  return text
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&apos;');
+  return `<Successful>${successful}</Successful><Failed>${failed}</Failed>`;
 }

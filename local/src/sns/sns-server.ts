@@ -1,16 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  errorResponseXml,
-  parseQuery,
-  publishBatchResponseXml,
-  publishResponseXml,
-  readBatchEntries,
-  readPublishInput,
-  type QueryParams,
-} from './sns-server-query.ts';
+import { publishBatchResultXml, publishResultXml, readBatchEntries, readPublishInput, type QueryParams } from './sns-server-query.ts';
 import type { TopicRegistry } from './topic.ts';
-import { SnsError, snsErrors } from './topic-validation.ts';
+import { snsErrors } from './topic-validation.ts';
+import { answerAwsQuery, type AwsQueryService } from '../core/aws-query-protocol.ts';
 import { LoopbackHttpServer } from '../core/loopback-server.ts';
 
 /**
@@ -25,24 +17,19 @@ export interface SnsServerOptions {
   port?: number;
 }
 
-type Action = (params: QueryParams, requestId: string) => string;
-
 export class SnsServer {
   private readonly topics: TopicRegistry;
-  private readonly actions: Record<string, Action>;
+  private readonly protocol: AwsQueryService;
   private readonly http: LoopbackHttpServer;
 
   constructor(options: SnsServerOptions) {
     this.topics = options.topics;
     this.http = new LoopbackHttpServer('SNS server', options.port ?? 0, (req, res) => void this.handle(req, res));
-    this.actions = {
-      Publish: (params, requestId) => {
-        const result = this.topics.publish(topicArnOf(params), readPublishInput(params));
-        return publishResponseXml(result.messageId, requestId);
-      },
-      PublishBatch: (params, requestId) => {
-        const result = this.topics.publishBatch(requiredTopicArn(params.get('TopicArn')), readBatchEntries(params));
-        return publishBatchResponseXml(result, requestId);
+    this.protocol = {
+      xmlns: 'http://sns.amazonaws.com/doc/2010-03-31/',
+      actions: {
+        Publish: (params) => publishResultXml(this.topics.publish(topicArnOf(params), readPublishInput(params)).messageId),
+        PublishBatch: (params) => publishBatchResultXml(this.topics.publishBatch(requiredTopicArn(params.get('TopicArn')), readBatchEntries(params))),
       },
     };
   }
@@ -61,23 +48,8 @@ export class SnsServer {
     return this.http.stop();
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const requestId = randomUUID();
-    try {
-      const params = parseQuery(await readBody(req));
-      const actionName = params.get('Action') ?? '';
-      const action = req.method === 'POST' ? this.actions[actionName] : undefined;
-      if (!action) {
-        throw new SnsError('InvalidAction', 400, `The action ${actionName} is not valid for this web service.`);
-      }
-      reply(res, requestId, 200, action(params, requestId));
-    } catch (error) {
-      const snsError =
-        error instanceof SnsError
-          ? error
-          : new SnsError('InternalFailure', 500, error instanceof Error ? error.message : String(error), false);
-      reply(res, requestId, snsError.statusCode, errorResponseXml(snsError, requestId));
-    }
+  private handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    return answerAwsQuery(this.protocol, req, res);
   }
 }
 
@@ -91,19 +63,4 @@ function topicArnOf(params: QueryParams): string {
 function requiredTopicArn(arn: string | null): string {
   if (!arn) throw snsErrors.invalidParameter('TopicArn or TargetArn Reason: no value for required parameter');
   return arn;
-}
-
-function reply(res: ServerResponse, requestId: string, status: number, xml: string): void {
-  res.writeHead(status, {
-    'content-type': 'text/xml',
-    'content-length': Buffer.byteLength(xml),
-    'x-amzn-requestid': requestId,
-  });
-  res.end(xml);
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }

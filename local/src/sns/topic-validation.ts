@@ -1,18 +1,14 @@
+import { AwsError } from '../core/aws-error.ts';
+
 /**
  * What SNS refuses in Publish and PublishBatch, with its error codes. `code` is the query
  * protocol `<Code>`; SDK v3 maps it to the modelled exception (NotFound → NotFoundException,
  * ParameterValueInvalid → InvalidParameterValueException, ...).
  */
 
-export class SnsError extends Error {
-  constructor(
-    readonly code: string,
-    readonly statusCode: number,
-    message: string,
-    readonly senderFault = true,
-  ) {
-    super(message);
-    this.name = code;
+export class SnsError extends AwsError {
+  constructor(code: string, statusCode: number, message: string, senderFault = true) {
+    super(code, statusCode, message, { senderFault });
   }
 }
 

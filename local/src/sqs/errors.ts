@@ -1,18 +1,18 @@
+import { AwsError } from '../core/aws-error.ts';
+
 /**
  * SQS errors as the service reports them. `type` is the JSON protocol's `__type` shape name,
  * `queryCode` the legacy query-protocol code that the SDK reads from `x-amzn-query-error`
  * (SQS is "awsQueryCompatible"), so `error.name` in SDK v3 ends up what AWS would produce.
  */
-export class SqsError extends Error {
-  constructor(
-    readonly type: string,
-    readonly queryCode: string,
-    readonly statusCode: number,
-    message: string,
-    readonly senderFault = true,
-  ) {
-    super(message);
-    this.name = type;
+export class SqsError extends AwsError {
+  constructor(type: string, queryCode: string, statusCode: number, message: string, senderFault = true) {
+    super(type, statusCode, message, { senderFault, queryCode });
+  }
+
+  /** The JSON protocol's `__type` shape name. */
+  get type(): string {
+    return this.code;
   }
 }
 

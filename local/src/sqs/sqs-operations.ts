@@ -9,7 +9,7 @@ import { queueUrl, type QueueRegistry } from './registry.ts';
  * response document. Field names are the API's; the HTTP layer lives in sqs-server.ts.
  */
 
-export interface OperationContext {
+export interface SqsOperationContext {
   /** Origin the client reached us on; queue URLs we hand out point back at it. */
   endpoint: string;
   /** Ends a long poll early (client gone, server stopping). */
@@ -18,7 +18,7 @@ export interface OperationContext {
 
 type Input = Record<string, unknown>;
 type Output = Record<string, unknown>;
-export type SqsOperation = (input: Input, context: OperationContext) => Promise<Output> | Output;
+export type SqsOperation = (input: Input, context: SqsOperationContext) => Promise<Output> | Output;
 
 const BATCH_ENTRY_ID = /^[A-Za-z0-9_-]{1,80}$/;
 const MAX_BATCH_ENTRIES = 10;

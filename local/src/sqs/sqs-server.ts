@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { SqsError } from './errors.ts';
 import type { QueueRegistry } from './registry.ts';
-import { createSqsOperations, type SqsOperation } from './sqs-operations.ts';
+import { createSqsOperations, type SqsOperation, type SqsOperationContext } from './sqs-operations.ts';
+import { answerAwsJson, type AwsJsonService } from '../core/aws-json-protocol.ts';
 import { LoopbackHttpServer } from '../core/loopback-server.ts';
 
 /**
@@ -16,9 +15,15 @@ export interface SqsServerOptions {
   port?: number;
 }
 
-const TARGET_PREFIX = 'AmazonSQS.';
-const CONTENT_TYPE = 'application/x-amz-json-1.0';
-const SHAPE_NAMESPACE = 'com.amazonaws.sqs#';
+const SQS_PROTOCOL = (operations: Record<string, SqsOperation>): AwsJsonService<SqsOperationContext> => ({
+  targetPrefix: 'AmazonSQS.',
+  shapeNamespace: 'com.amazonaws.sqs#',
+  protocolErrorNamespace: 'com.amazon.coral.service#',
+  internalErrorCode: 'InternalError',
+  // SQS is awsQueryCompatible: SDK v3 reads the legacy code from x-amzn-query-error.
+  queryCompatible: true,
+  operations,
+});
 
 export class SqsServer {
   private readonly operations: Record<string, SqsOperation>;
@@ -54,69 +59,13 @@ export class SqsServer {
     });
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const requestId = randomUUID();
+  private handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // A client that goes away mid long poll must not take messages with it.
     const request = new AbortController();
     res.once('close', () => request.abort());
-    try {
-      const body = await readBody(req);
-      const target = String(req.headers['x-amz-target'] ?? '');
-      const operation = target.startsWith(TARGET_PREFIX)
-        ? this.operations[target.slice(TARGET_PREFIX.length)]
-        : undefined;
-      if (req.method !== 'POST' || !operation) {
-        return reply(res, requestId, 400, errorBody('com.amazon.coral.service#UnknownOperationException', `Unknown operation ${target}`), 'UnknownOperation;Sender');
-      }
-      let input: unknown;
-      try {
-        input = body.length === 0 ? {} : JSON.parse(body);
-      } catch {
-        return reply(res, requestId, 400, errorBody('com.amazon.coral.service#SerializationException', 'Invalid JSON body'), 'SerializationException;Sender');
-      }
-      if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-        return reply(res, requestId, 400, errorBody('com.amazon.coral.service#SerializationException', 'Expected a JSON object'), 'SerializationException;Sender');
-      }
-      const output = await operation(input as Record<string, unknown>, {
-        endpoint: `http://${req.headers.host ?? '127.0.0.1'}`,
-        signal: AbortSignal.any([this.lifetime.signal, request.signal]),
-      });
-      reply(res, requestId, 200, output);
-    } catch (error) {
-      if (error instanceof SqsError) {
-        const fault = error.senderFault ? 'Sender' : 'Receiver';
-        return reply(res, requestId, error.statusCode, errorBody(SHAPE_NAMESPACE + error.type, error.message), `${error.queryCode};${fault}`);
-      }
-      const message = error instanceof Error ? error.message : String(error);
-      reply(res, requestId, 500, errorBody(SHAPE_NAMESPACE + 'InternalError', message), 'InternalError;Receiver');
-    }
+    return answerAwsJson(SQS_PROTOCOL(this.operations), req, res, () => ({
+      endpoint: `http://${req.headers.host ?? '127.0.0.1'}`,
+      signal: AbortSignal.any([this.lifetime.signal, request.signal]),
+    }));
   }
-}
-
-function errorBody(type: string, message: string) {
-  return { __type: type, message };
-}
-
-function reply(
-  res: ServerResponse,
-  requestId: string,
-  status: number,
-  body: unknown,
-  queryError?: string,
-): void {
-  if (res.destroyed) return;
-  const payload = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': CONTENT_TYPE,
-    'content-length': Buffer.byteLength(payload),
-    'x-amzn-requestid': requestId,
-    ...(queryError && { 'x-amzn-query-error': queryError }),
-  });
-  res.end(payload);
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }

@@ -1,3 +1,5 @@
+import { AwsError } from '../core/aws-error.ts';
+
 /**
  * The two kinds of error in the local Step Functions service:
  *
@@ -23,14 +25,14 @@ export type SfnErrorType =
   | 'TaskTimedOut'
   | 'ValidationException';
 
-export class SfnError extends Error {
+export class SfnError extends AwsError {
   override name = 'SfnError';
-  constructor(
-    readonly type: SfnErrorType,
-    message: string,
-    readonly statusCode = 400,
-  ) {
-    super(message);
+  constructor(type: SfnErrorType, message: string, statusCode = 400) {
+    super(type, statusCode, message);
+  }
+
+  get type(): SfnErrorType {
+    return this.code as SfnErrorType;
   }
 }
 

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { SfnError } from './errors.ts';
 import type { ExecutionStatus, LocalStepFunctions } from './local-step-functions.ts';
+import { SfnError } from './errors.ts';
+import { answerAwsJson, type AwsJsonService } from '../core/aws-json-protocol.ts';
 import { LoopbackHttpServer } from '../core/loopback-server.ts';
 
 /**
@@ -18,17 +18,20 @@ export interface SfnServerOptions {
 
 type Operation = (input: Record<string, unknown>) => unknown;
 
-const TARGET_PREFIX = 'AWSStepFunctions.';
-const CONTENT_TYPE = 'application/x-amz-json-1.0';
-const SHAPE_NAMESPACE = 'com.amazonaws.sfn#';
 const STATUSES = new Set(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE']);
 
 export class SfnServer {
-  private readonly operations: Record<string, Operation>;
+  private readonly protocol: AwsJsonService<undefined>;
   private readonly http: LoopbackHttpServer;
 
   constructor(options: SfnServerOptions) {
-    this.operations = sfnOperations(options.service);
+    this.protocol = {
+      targetPrefix: 'AWSStepFunctions.',
+      shapeNamespace: 'com.amazonaws.sfn#',
+      protocolErrorNamespace: 'com.amazonaws.sfn#',
+      internalErrorCode: 'InternalFailure',
+      operations: sfnOperations(options.service),
+    };
     this.http = new LoopbackHttpServer('Step Functions server', options.port ?? 0, (req, res) => void this.handle(req, res));
   }
 
@@ -45,29 +48,8 @@ export class SfnServer {
     return this.http.stop();
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const requestId = randomUUID();
-    try {
-      const body = await readBody(req);
-      const target = String(req.headers['x-amz-target'] ?? '');
-      const operation = target.startsWith(TARGET_PREFIX) ? this.operations[target.slice(TARGET_PREFIX.length)] : undefined;
-      if (req.method !== 'POST' || operation === undefined) {
-        return reply(res, requestId, 400, errorBody('UnknownOperationException', `Unknown operation ${target}`));
-      }
-      let input: unknown;
-      try {
-        input = body.length === 0 ? {} : JSON.parse(body);
-      } catch {
-        return reply(res, requestId, 400, errorBody('SerializationException', 'Invalid JSON body'));
-      }
-      if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-        return reply(res, requestId, 400, errorBody('SerializationException', 'Expected a JSON object'));
-      }
-      reply(res, requestId, 200, await operation(input as Record<string, unknown>));
-    } catch (error) {
-      if (error instanceof SfnError) return reply(res, requestId, error.statusCode, errorBody(error.type, error.message));
-      reply(res, requestId, 500, errorBody('InternalFailure', error instanceof Error ? error.message : String(error)));
-    }
+  private handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    return answerAwsJson(this.protocol, req, res, () => undefined);
   }
 }
 
@@ -152,29 +134,4 @@ function page<T>(member: string, items: T[], input: Record<string, unknown>): Re
     [member]: items.slice(start, end),
     ...(end < items.length && { nextToken: Buffer.from(`offset:${end}`).toString('base64url') }),
   };
-}
-
-function errorBody(type: string, message: string) {
-  return { __type: SHAPE_NAMESPACE + type, message };
-}
-
-function reply(res: ServerResponse, requestId: string, status: number, body: unknown): void {
-  if (res.destroyed) return;
-  // JSON 1.0 timestamps are epoch seconds.
-  const payload = JSON.stringify(body, function (this: Record<string, unknown>, key, value: unknown) {
-    const original = this[key];
-    return original instanceof Date ? original.getTime() / 1000 : value;
-  });
-  res.writeHead(status, {
-    'content-type': CONTENT_TYPE,
-    'content-length': Buffer.byteLength(payload),
-    'x-amzn-requestid': requestId,
-  });
-  res.end(payload);
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
