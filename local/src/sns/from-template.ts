@@ -1,4 +1,4 @@
-import { InvalidFilterPolicyError, parseFilterPolicy } from './filter-policy.ts';
+import { InvalidFilterPolicyError, parseFilterPolicy } from '../core/filter-policy.ts';
 import type { FilterPolicyScope, SqsSubscription } from './topic.ts';
 import type { IntrinsicResolver } from '../template/intrinsics.ts';
 import { resourcesOfType } from '../template/load-template.ts';

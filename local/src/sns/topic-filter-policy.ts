@@ -1,4 +1,4 @@
-import { matchesFilterPolicy, parseFilterPolicy, type FilterPolicy } from './filter-policy.ts';
+import { matchesFilterPolicy, parseFilterPolicy, type FilterPolicy } from '../core/filter-policy.ts';
 import type { Subscription, SubscriptionMatcher } from './topic.ts';
 
 /**

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { systemClock, type Clock } from '../core/clock.ts';
-import { SqsError } from '../sqs/errors.ts';
-import type { MessageAttributes } from '../sqs/message.ts';
-import type { Queue } from '../sqs/queue.ts';
+import { AwsError } from '../core/aws-error.ts';
+import type { MessageSink, SinkMessage } from '../core/message-sink.ts';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../core/aws-account.ts';
 import { notificationEnvelope } from './envelope.ts';
 import {
@@ -75,8 +74,8 @@ export interface PublishBatchResult {
 }
 
 export interface TopicRegistryOptions {
-  /** Finds subscribed queues; usually `(arn) => queueRegistry.getByArn(arn)`. */
-  resolveQueue: (arn: string) => Queue | undefined;
+  /** Finds a subscribed queue by its ARN; the SQS service's queues are message sinks. */
+  resolveQueue: (arn: string) => MessageSink | undefined;
   /** The filter-policy matcher; only consulted for subscriptions that have a policy. */
   matcher: SubscriptionMatcher;
   accountId?: string;
@@ -217,7 +216,7 @@ export class TopicRegistry {
         return { ...base, status: 'delivered' as const, sqsMessageId: sent.messageId };
       } catch (error) {
         // SQS refused it (e.g. more than 10 attributes with raw delivery): SNS cannot deliver.
-        if (!(error instanceof SqsError)) throw error;
+        if (!(error instanceof AwsError)) throw error;
         return this.failed({ ...base, status: 'failed', reason: error.message });
       }
     });
@@ -231,7 +230,7 @@ export class TopicRegistry {
 }
 
 /** Raw delivery turns SNS message attributes into SQS message attributes one for one. */
-function toSqsAttributes(attributes: SnsMessageAttributes): MessageAttributes {
+function toSqsAttributes(attributes: SnsMessageAttributes): SinkMessage['messageAttributes'] {
   return Object.fromEntries(
     Object.entries(attributes).map(([name, value]) => [
       name,

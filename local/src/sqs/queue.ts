@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { systemClock, type Clock } from '../core/clock.ts';
+import type { MessageSink } from '../core/message-sink.ts';
 import { sqsErrors } from './errors.ts';
 import {
   md5Hex,
@@ -135,7 +136,7 @@ interface Waiter {
   finish(messages: ReceivedMessage[]): void;
 }
 
-export class Queue {
+export class Queue implements MessageSink {
   readonly name: string;
   readonly accountId: string;
   readonly region: string;

@@ -1,5 +1,5 @@
 import type { DynamoDBRecord } from 'aws-lambda';
-import { InvalidFilterPolicyError, matchesFilterPolicy, parseFilterPolicy, type FilterPolicy } from '../sns/filter-policy.ts';
+import { InvalidFilterPolicyError, matchesFilterPolicy, parseFilterPolicy, type FilterPolicy } from '../core/filter-policy.ts';
 
 /**
  * Lambda event filtering ("Control which events Lambda sends to your function") for a DynamoDB

@@ -1,7 +1,8 @@
 import { BlockList, isIP, isIPv4, isIPv6 } from 'node:net';
 
 /**
- * SNS subscription filter policies for the local cloud.
+ * SNS subscription filter policies for the local cloud, in core because Lambda's event filtering
+ * (streams/event-filter.ts) uses the same engine: both are AWS Event Ruler patterns.
  *
  * `parseFilterPolicy` does what SNS does when a policy is attached to a subscription: it rejects
  * invalid policies and normalises a valid one once. `matchesFilterPolicy` is the hot path, run for
