@@ -1,38 +1,26 @@
-import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { Jwks } from 'aws-jwt-verify/jwk';
-import { type ApiDefinition, readApiDefinitions } from '../apigateway/from-template.ts';
-import { type RunningApiServer, startApiServer } from '../apigateway/api-server.ts';
-import { createCognitoAuthorizer, type TokenAuthorizer } from '../apigateway/cognito-authorizer.ts';
-import { readFunctionDefinitions } from '../lambda/from-template.ts';
-import { functionArn } from '../lambda/lambda-environment.ts';
-import { LocalLambdaService, type LambdaServiceOptions } from '../lambda/lambda-service.ts';
-import { readEventSourceDefinitions } from '../event-sources/from-template.ts';
-import { EventSourceJournal } from '../event-sources/journal.ts';
-import { type RunningEventSourceMappings, startEventSourceMappings } from '../event-sources/mappings.ts';
-import { type LocalMessaging, startLocalMessaging } from '../messaging/local-messaging.ts';
-import { type QueueSummary, summarizeQueues } from './queue-summary.ts';
-import { checkTimeScale } from '../core/time-scale.ts';
-import { type ProvisionedTable, provisionTables } from '../dynamodb/from-template.ts';
-import { type ProvisionedUserPool, provisionUserPools } from '../cognito/from-template.ts';
+import type { ApiDefinition } from '../apigateway/from-template.ts';
 import { RouteTable } from '../apigateway/route-table.ts';
-import { CATALOG_SEEDING_ROUTES, type SeededProduct, seedCatalog } from '../seed/seed-catalog.ts';
-import { readSeedCatalog, readSeedUsers, type SeedUser } from '../seed/seed-files.ts';
-import { seedUsers } from '../seed/seed-users.ts';
-import { idTokenFor } from '../seed/sign-in.ts';
-import { startCognitoLocal } from '../cognito/cognito-local.ts';
-import { startDynamoDbLocal } from '../dynamodb/dynamodb-local.ts';
+import type { ProvisionedUserPool } from '../cognito/from-template.ts';
 import { assertPortsFree } from '../core/ports.ts';
+import { checkTimeScale } from '../core/time-scale.ts';
+import type { ProvisionedTable } from '../dynamodb/from-template.ts';
+import type { EventSourceJournal } from '../event-sources/journal.ts';
+import type { RunningEventSourceMappings } from '../event-sources/mappings.ts';
+import type { FaultPlan } from '../faults/fault-plan.ts';
+import type { LocalFaults } from '../faults/local-faults.ts';
+import type { LambdaServiceOptions, LocalLambdaService } from '../lambda/lambda-service.ts';
+import { CATALOG_SEEDING_ROUTES, type SeededProduct, seedCatalog } from '../seed/seed-catalog.ts';
+import { readSeedCatalog, type SeedUser } from '../seed/seed-files.ts';
+import { idTokenFor } from '../seed/sign-in.ts';
+import type { RunningLocalStepFunctions } from '../stepfunctions/from-template.ts';
 import { createIntrinsicResolver, DEFAULT_PSEUDO, type IntrinsicResolver, type PseudoParameters } from '../template/intrinsics.ts';
 import { type LoadedTemplate, loadTemplate } from '../template/load-template.ts';
 import { ResourceRegistry } from '../template/resource-registry.ts';
-import { invokeThroughLambdaService } from '../stepfunctions/lambda-invoker.ts';
-import { registerStateMachines, type RunningLocalStepFunctions, startLocalStepFunctions } from '../stepfunctions/from-template.ts';
-import { startControlServer } from './control-server.ts';
-import { FAULT_PLAN_ENV, type FaultPlan, isActive, parseFaultPlan } from '../faults/fault-plan.ts';
-import { type LocalFaults, startLocalFaults } from '../faults/local-faults.ts';
+import type { ServiceContext } from './emulated-service.ts';
 import type { LocalCloudLog } from './local-cloud-log.ts';
-import { LOCAL_CREDENTIALS } from '../core/aws-account.ts';
+import { type LocalMessaging, messagingView } from './local-messaging.ts';
+import { type QueueSummary, summarizeQueues } from './queue-summary.ts';
+import { LOCAL_SERVICES, type RunningServices } from './services.ts';
 
 export interface LocalCloudOptions {
   templatePath: string;
@@ -50,7 +38,7 @@ export interface LocalCloudOptions {
   pseudo?: Partial<PseudoParameters>;
   /**
    * 0 < timeScale ≤ 1 (default 1): queue time (visibility timeouts, delays, retention, batching
-   * windows) and stream retry backoff run 1/timeScale times faster. See messaging/time-scale.ts.
+   * windows) and stream retry backoff run 1/timeScale times faster. See core/time-scale.ts.
    */
   timeScale?: number;
   /** Benchmark hooks (off by default): every function invocation, and with `onSdkCall` every AWS SDK call a handler makes (see lambda/sdk-metrics.ts). */
@@ -102,10 +90,12 @@ export interface LocalCloud {
 }
 
 /**
- * Starts the whole system from template.yaml: DynamoDB Local and cognito-local (in parallel),
- * the template's tables and user pools, the functions behind the local API Gateway, and the
- * demo data. State lives only as long as the process (in-memory DynamoDB, a fresh user pool),
- * so every start is identical. If any step fails, whatever was started is stopped again.
+ * Starts the whole system from template.yaml: every service of `LOCAL_SERVICES` in its order
+ * (the queues and topics, DynamoDB Local and cognito-local with the template's tables and user
+ * pools, the functions, the state machines, the event source mappings, the control endpoint and
+ * the API), then the demo data. State lives only as long as the process (in-memory DynamoDB, a
+ * fresh user pool), so every start is identical. If any step fails, whatever was started is
+ * stopped again.
  */
 export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
   const { log, ports } = options;
@@ -133,166 +123,81 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const pseudo: PseudoParameters = { ...DEFAULT_PSEUDO, ...options.pseudo };
     const registry = new ResourceRegistry(template, pseudo);
     const resolver = createIntrinsicResolver({ template, resources: registry, parameterOverrides: options.parameterOverrides, pseudo });
-
-    // In process and quick, so first: a template SQS or SNS would refuse fails before any
-    // process is spawned. Queues and topics are registered before functions are read.
-    const messaging = await startLocalMessaging({
-      template,
-      resolver,
-      registry,
-      ports: { sqs: ports.sqs ?? 0, sns: ports.sns ?? 0 },
-      timeScale,
-      onWarning: (message) => log.warn(message),
-    });
-    stops.push(messaging.stop);
-
-    const [dynamo, cognito] = await Promise.all([
-      startDynamoDbLocal(ports.dynamoDb).then((service) => (stops.push(service.stop), service)),
-      startCognitoLocal(ports.cognito, options.cognitoDataDirectory).then((service) => (stops.push(service.stop), service)),
-    ]);
-    log.info(`DynamoDB Local and cognito-local ready in ${Math.round(performance.now() - started)} ms`);
-
-    // Fault plan: with throttling on, the functions and state machines reach DynamoDB through
-    // the throttle proxy (`functionsDynamoDb`); everything is armed only after seeding.
-    const faultPlan = options.faults === undefined ? parseFaultPlan(process.env[FAULT_PLAN_ENV] ?? '') : (options.faults ?? undefined);
-    const faults = isActive(faultPlan) ? await startLocalFaults(faultPlan, dynamo.endpoint) : undefined;
-    if (faults !== undefined) stops.push(faults.stop);
-    const functionsDynamoDb = faults?.dynamoDbEndpoint ?? dynamo.endpoint;
-
-    const sdkConfig = { region: pseudo.region, credentials: LOCAL_CREDENTIALS };
-    const dynamoClient = new DynamoDBClient({ ...sdkConfig, endpoint: dynamo.endpoint });
-    const cognitoClient = new CognitoIdentityProviderClient({ ...sdkConfig, endpoint: cognito.endpoint });
-    stops.push(async () => {
-      dynamoClient.destroy();
-      cognitoClient.destroy();
-    });
-
-    const [tables, userPools, seedUsersFile] = await Promise.all([
-      provisionTables(template, resolver, registry, dynamoClient),
-      provisionUserPools(template, resolver, registry, cognitoClient, cognito.endpoint),
-      readSeedUsers(),
-    ]);
-    const primaryPool = userPools[0];
-    const clientId = primaryPool?.clients[0]?.clientId;
-    if (primaryPool === undefined || clientId === undefined) {
-      throw new Error('The template declares no AWS::Cognito::UserPool with an AWS::Cognito::UserPoolClient');
-    }
-    const seeding = options.seed === false ? Promise.resolve() : seedUsers(cognitoClient, primaryPool, seedUsersFile);
-
-    // State machines are registered before functions are read (their ARNs go into function
-    // environments) and served before the functions start; the service reaches the functions
-    // through the Lambda service created just below, hence the late binding.
-    registerStateMachines(template, resolver, registry);
-    let lambdaService: LocalLambdaService | undefined;
-    const stepFunctions: RunningLocalStepFunctions = await startLocalStepFunctions({
+    const running: Partial<RunningServices> = {};
+    const context: ServiceContext = {
+      options,
       template: loaded,
       resolver,
-      invokeLambda: (functionName, payload) => {
-        if (lambdaService === undefined) throw new Error('The Lambda service is not running yet');
-        return invokeThroughLambdaService(lambdaService)(functionName, payload);
-      },
-      dynamoDbEndpoint: functionsDynamoDb,
-      region: pseudo.region,
+      registry,
+      pseudo,
       timeScale,
-      port: ports.sfn ?? 0,
       log,
-    });
-
-    const functions = readFunctionDefinitions(template, resolver, loaded.directory);
-    const lambda = new LocalLambdaService({
-      functions,
-      region: pseudo.region,
-      accountId: pseudo.accountId,
-      serviceEndpoints: {
-        DYNAMODB: functionsDynamoDb,
-        DYNAMODB_STREAMS: dynamo.endpoint,
-        COGNITO_IDENTITY_PROVIDER: cognito.endpoint,
-        SQS: messaging.sqsEndpoint,
-        SNS: messaging.snsEndpoint,
-        SFN: stepFunctions.endpoint,
+      functionEndpoints: {},
+      get(name) {
+        const service = running[name];
+        if (service === undefined) throw new Error(`The ${name} service is not running yet: check the order of LOCAL_SERVICES`);
+        return service;
       },
-      overrides: options.functionEnvironment,
-      onLog: (line) => log.functionLine(line),
-      onFault: (functionLogicalId, message) => log.warn(`Local fault in ${functionLogicalId}: ${message}`),
-      onInvocation: options.onInvocation,
-      onSdkCall: options.onSdkCall,
-    });
-    lambdaService = lambda;
-    // Executions stop before the functions they call.
-    stops.push(() => lambda.stop());
-    stops.push(() => stepFunctions.stop());
+    };
 
-    // Mappings start before the catalog is seeded: products never pass the stream's filter, and
-    // whatever is written from now on is delivered.
-    const journal = new EventSourceJournal();
-    const eventSourceReading = readEventSourceDefinitions(functions, resolver, messaging.queues);
-    for (const warning of eventSourceReading.warnings) log.warn(warning);
-    const eventSources = await startEventSourceMappings({
-      definitions: eventSourceReading.mappings,
-      lambda,
-      messaging,
-      dynamoDbEndpoint: dynamo.endpoint,
-      region: pseudo.region,
-      functionArn: (functionLogicalId) => {
-        const fn = functions.find((candidate) => candidate.logicalId === functionLogicalId);
-        return fn === undefined ? functionLogicalId : functionArn(fn, { region: pseudo.region, accountId: pseudo.accountId, serviceEndpoints: {} });
-      },
-      timeScale,
-      journal,
-      log,
-    });
-    stops.push(() => eventSources.stop());
-    const control = await startControlServer({ lambda, journal, port: ports.control ?? 0, onFaultChange: (message) => log.warn(message) });
-    stops.push(() => control.close());
+    for (const step of LOCAL_SERVICES) for (const service of step) service.register?.(context);
+    for (const step of LOCAL_SERVICES) {
+      // Every service of a step is started, and each that started is stopped again on failure.
+      const outcomes = await Promise.allSettled(
+        step.map(async (service) => {
+          const started = await service.start(context);
+          stops.push(() => started.stop());
+          (running as Record<string, unknown>)[service.name] = started;
+          return started;
+        }),
+      );
+      const failure = outcomes.find((outcome) => outcome.status === 'rejected');
+      if (failure !== undefined) throw failure.reason;
+      for (const outcome of outcomes) if (outcome.status === 'fulfilled') Object.assign(context.functionEndpoints, outcome.value.functionEndpoints);
+    }
 
-    const api = chooseApi(readApiDefinitions(template, resolver, functions), log);
-    if (options.seed !== false) lambda.prewarm(functionsBehind(api, CATALOG_SEEDING_ROUTES));
-    const server = await startApiServer({
-      api,
-      lambda,
-      authorizers: await authorizersFor(api, userPools),
-      host: '127.0.0.1',
-      port: ports.api,
-      accountId: pseudo.accountId,
-      onRequest: (entry) => log.request(entry),
-      onIntegrationError: (message) => log.error(message),
-    });
-    stops.push(() => server.close());
-    await seeding;
-
-    const products = options.seed === false ? [] : await seedDemoCatalog(server, primaryPool, clientId, seedUsersFile, cognito.endpoint);
+    const services = running as RunningServices;
+    const { lambda } = services.lambda;
+    const cognito = services.cognito;
+    const api = services.apigateway;
+    if (options.seed !== false) lambda.prewarm(functionsBehind(api.api, CATALOG_SEEDING_ROUTES));
+    await cognito.usersSeeded;
+    const products =
+      options.seed === false ? [] : await seedDemoCatalog(api.url, cognito.primaryPool, cognito.clientId, cognito.seedUsers, cognito.endpoint);
     // The event consumers' cold starts happen now, in the background, not on the first order.
-    lambda.prewarm(eventSources.functionLogicalIds);
+    lambda.prewarm(services.eventSources.mappings.functionLogicalIds);
+    const { faults } = services.faults;
     if (faults !== undefined) {
       faults.arm(lambda);
       log.warn(`Fault plan armed: ${faults.describe()}`);
     }
     log.info(`Local cloud ready in ${Math.round(performance.now() - started)} ms`);
 
+    const messaging = messagingView(services.sqs, services.sns);
     return {
-      apiUrl: server.url,
-      dynamoDbEndpoint: dynamo.endpoint,
+      apiUrl: api.url,
+      dynamoDbEndpoint: services.dynamodb.endpoint,
       cognitoEndpoint: cognito.endpoint,
-      sqsEndpoint: messaging.sqsEndpoint,
-      snsEndpoint: messaging.snsEndpoint,
-      sfnEndpoint: stepFunctions.endpoint,
-      stepFunctions,
-      controlUrl: control.url,
+      sqsEndpoint: services.sqs.endpoint,
+      snsEndpoint: services.sns.endpoint,
+      sfnEndpoint: services.stepfunctions.endpoint,
+      stepFunctions: services.stepfunctions,
+      controlUrl: services.control.url,
       region: pseudo.region,
       timeScale,
       faults,
-      tables,
-      userPools,
-      userPoolId: primaryPool.userPoolId,
-      clientId,
-      users: options.seed === false ? [] : seedUsersFile.users,
-      password: seedUsersFile.password,
+      tables: services.dynamodb.tables,
+      userPools: cognito.userPools,
+      userPoolId: cognito.primaryPool.userPoolId,
+      clientId: cognito.clientId,
+      users: options.seed === false ? [] : cognito.seedUsers.users,
+      password: cognito.seedUsers.password,
       products,
       lambda,
       messaging,
-      queues: summarizeQueues(messaging, eventSourceReading.mappings),
-      eventSources,
-      journal,
+      queues: summarizeQueues(messaging, services.eventSources.definitions),
+      eventSources: services.eventSources.mappings,
+      journal: services.eventSources.journal,
       template: loaded,
       resolver,
       registry,
@@ -316,41 +221,8 @@ function functionsBehind(api: ApiDefinition, requests: ReadonlyArray<{ method: s
   });
 }
 
-function chooseApi(apis: ApiDefinition[], log: LocalCloudLog): ApiDefinition {
-  const [api, ...others] = apis;
-  if (api === undefined) throw new Error('The template has no function with an Api event: nothing to serve');
-  if (others.length > 0) log.warn(`Serving ${api.logicalId} only; ${others.map((other) => other.logicalId).join(', ')} not served`);
-  if (api.authorizePreflight) {
-    log.warn(
-      `${api.logicalId} puts its default authorizer on CORS preflight (AddDefaultAuthorizerToCorsPreflight is not false), ` +
-        'so browsers will fail preflight requests, locally as in AWS.',
-    );
-  }
-  return api;
-}
-
-async function authorizersFor(api: ApiDefinition, pools: ProvisionedUserPool[]): Promise<Record<string, TokenAuthorizer>> {
-  const jwksByPool = new Map<string, Jwks>();
-  for (const pool of pools) {
-    // Fetched once: cognito-local signs every token with one fixed key.
-    const response = await fetch(`${pool.issuer}/.well-known/jwks.json`);
-    if (!response.ok) throw new Error(`Fetching the JWKS of ${pool.logicalId} failed with ${response.status}`);
-    jwksByPool.set(pool.logicalId, (await response.json()) as Jwks);
-  }
-  return Object.fromEntries(
-    Object.values(api.authorizers).map((authorizer) => {
-      const trusted = authorizer.userPoolLogicalIds.map((logicalId) => {
-        const pool = pools.find((candidate) => candidate.logicalId === logicalId);
-        if (pool === undefined) throw new Error(`Authorizer ${authorizer.name} names ${logicalId}, which is not a user pool in the template`);
-        return { issuer: pool.issuer, clientIds: pool.clients.map((client) => client.clientId), jwks: jwksByPool.get(logicalId)! };
-      });
-      return [authorizer.name, createCognitoAuthorizer(trusted, authorizer.validationExpression)];
-    }),
-  );
-}
-
 async function seedDemoCatalog(
-  server: RunningApiServer,
+  apiUrl: string,
   pool: ProvisionedUserPool,
   clientId: string,
   seed: { password: string; users: SeedUser[] },
@@ -359,5 +231,5 @@ async function seedDemoCatalog(
   const admin = seed.users.find((user) => user.groups.includes('admin'));
   if (admin === undefined) throw new Error(`No seed user is in the admin group of ${pool.logicalId}; the catalog is seeded as an admin`);
   const token = await idTokenFor(cognitoEndpoint, clientId, admin.email, seed.password);
-  return seedCatalog(server.url, token, await readSeedCatalog());
+  return seedCatalog(apiUrl, token, await readSeedCatalog());
 }

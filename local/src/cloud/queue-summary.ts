@@ -1,5 +1,5 @@
 import type { EventSourceDefinition } from '../event-sources/from-template.ts';
-import type { LocalMessaging } from '../messaging/local-messaging.ts';
+import type { LocalMessaging } from './local-messaging.ts';
 
 /** One queue as `npm run queues` and the integration tests see it (also in the state file). */
 export interface QueueSummary {

@@ -6,7 +6,7 @@ import { readEventSourceDefinitions } from './from-template.ts';
 import { EventSourceJournal } from './journal.ts';
 import { type RunningEventSourceMappings, startEventSourceMappings } from './mappings.ts';
 import { fixtureTemplate } from '../../test-support/messaging-fixtures/fixture-template.ts';
-import { type LocalMessaging, startLocalMessaging } from '../messaging/local-messaging.ts';
+import { type LocalMessaging, startLocalMessaging } from '../cloud/local-messaging.ts';
 
 /** A Lambda service whose WorkerFunction reports every message whose body says "bad" as failed. */
 function fakeLambda() {

@@ -1,7 +1,7 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureTemplate } from '../../test-support/messaging-fixtures/fixture-template.ts';
-import { type LocalMessaging, startLocalMessaging } from '../messaging/local-messaging.ts';
+import { type LocalMessaging, startLocalMessaging } from '../cloud/local-messaging.ts';
 import { bodyPreview, findQueue, peekMessages, QueueInspectionError, queueDepths, redriveDeadLetterQueue } from './queue-inspection.ts';
 import { type QueueSummary, summarizeQueues } from '../cloud/queue-summary.ts';
 

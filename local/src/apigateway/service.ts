@@ -1,0 +1,66 @@
+import type { Jwks } from 'aws-jwt-verify/jwk';
+import type { EmulatedService, RunningService } from '../cloud/emulated-service.ts';
+import type { LocalCloudLog } from '../cloud/local-cloud-log.ts';
+import type { ProvisionedUserPool } from '../cognito/from-template.ts';
+import { startApiServer } from './api-server.ts';
+import { createCognitoAuthorizer, type TokenAuthorizer } from './cognito-authorizer.ts';
+import { type ApiDefinition, readApiDefinitions } from './from-template.ts';
+
+/** The local API Gateway: the template's REST API with the functions behind it. */
+export interface RunningApiGateway extends RunningService {
+  url: string;
+  api: ApiDefinition;
+}
+
+export const apiGatewayService: EmulatedService<'apigateway'> = {
+  name: 'apigateway',
+  async start(context) {
+    const { log } = context;
+    const { functions, lambda } = context.get('lambda');
+    const api = chooseApi(readApiDefinitions(context.template.template, context.resolver, functions), log);
+    const server = await startApiServer({
+      api,
+      lambda,
+      authorizers: await authorizersFor(api, context.get('cognito').userPools),
+      host: '127.0.0.1',
+      port: context.options.ports.api,
+      accountId: context.pseudo.accountId,
+      onRequest: (entry) => log.request(entry),
+      onIntegrationError: (message) => log.error(message),
+    });
+    return { url: server.url, api, stop: () => server.close() };
+  },
+};
+
+function chooseApi(apis: ApiDefinition[], log: LocalCloudLog): ApiDefinition {
+  const [api, ...others] = apis;
+  if (api === undefined) throw new Error('The template has no function with an Api event: nothing to serve');
+  if (others.length > 0) log.warn(`Serving ${api.logicalId} only; ${others.map((other) => other.logicalId).join(', ')} not served`);
+  if (api.authorizePreflight) {
+    log.warn(
+      `${api.logicalId} puts its default authorizer on CORS preflight (AddDefaultAuthorizerToCorsPreflight is not false), ` +
+        'so browsers will fail preflight requests, locally as in AWS.',
+    );
+  }
+  return api;
+}
+
+async function authorizersFor(api: ApiDefinition, pools: ProvisionedUserPool[]): Promise<Record<string, TokenAuthorizer>> {
+  const jwksByPool = new Map<string, Jwks>();
+  for (const pool of pools) {
+    // Fetched once: cognito-local signs every token with one fixed key.
+    const response = await fetch(`${pool.issuer}/.well-known/jwks.json`);
+    if (!response.ok) throw new Error(`Fetching the JWKS of ${pool.logicalId} failed with ${response.status}`);
+    jwksByPool.set(pool.logicalId, (await response.json()) as Jwks);
+  }
+  return Object.fromEntries(
+    Object.values(api.authorizers).map((authorizer) => {
+      const trusted = authorizer.userPoolLogicalIds.map((logicalId) => {
+        const pool = pools.find((candidate) => candidate.logicalId === logicalId);
+        if (pool === undefined) throw new Error(`Authorizer ${authorizer.name} names ${logicalId}, which is not a user pool in the template`);
+        return { issuer: pool.issuer, clientIds: pool.clients.map((client) => client.clientId), jwks: jwksByPool.get(logicalId)! };
+      });
+      return [authorizer.name, createCognitoAuthorizer(trusted, authorizer.validationExpression)];
+    }),
+  );
+}

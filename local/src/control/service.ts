@@ -1,0 +1,20 @@
+import type { EmulatedService, RunningService } from '../cloud/emulated-service.ts';
+import { startControlServer } from './control-server.ts';
+
+/** The local-only control endpoint (faults, event source batches); see control-server.ts. */
+export interface RunningControl extends RunningService {
+  url: string;
+}
+
+export const controlService: EmulatedService<'control'> = {
+  name: 'control',
+  async start(context) {
+    const server = await startControlServer({
+      lambda: context.get('lambda').lambda,
+      journal: context.get('eventSources').journal,
+      port: context.options.ports.control ?? 0,
+      onFaultChange: (message) => context.log.warn(message),
+    });
+    return { url: server.url, stop: () => server.close() };
+  },
+};

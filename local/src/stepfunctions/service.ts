@@ -1,0 +1,30 @@
+import type { EmulatedService } from '../cloud/emulated-service.ts';
+import { registerStateMachines, type RunningLocalStepFunctions, startLocalStepFunctions } from './from-template.ts';
+import { invokeThroughLambdaService } from './lambda-invoker.ts';
+
+/**
+ * The template's state machines on the local Step Functions API. Their ARNs are registered
+ * before anything starts (functions' environments name them); `lambda:invoke` tasks run the
+ * functions of the Lambda service, and `dynamodb:*` tasks reach DynamoDB where the functions do.
+ */
+export const stepFunctionsService: EmulatedService<'stepfunctions'> = {
+  name: 'stepfunctions',
+  register(context) {
+    registerStateMachines(context.template.template, context.resolver, context.registry);
+  },
+  async start(context): Promise<RunningLocalStepFunctions & { functionEndpoints: Record<string, string> }> {
+    const dynamoDbEndpoint = context.functionEndpoints.DYNAMODB;
+    if (dynamoDbEndpoint === undefined) throw new Error('Step Functions starts after DynamoDB');
+    const running = await startLocalStepFunctions({
+      template: context.template,
+      resolver: context.resolver,
+      invokeLambda: invokeThroughLambdaService(context.get('lambda').lambda),
+      dynamoDbEndpoint,
+      region: context.pseudo.region,
+      timeScale: context.timeScale,
+      port: context.options.ports.sfn ?? 0,
+      log: context.log,
+    });
+    return { ...running, functionEndpoints: { SFN: running.endpoint } };
+  },
+};
