@@ -4,8 +4,14 @@ import type { IntrinsicResolver } from '../template/intrinsics.ts';
 import { resourcesOfType } from '../template/load-template.ts';
 import type { ResourceRegistry } from '../template/resource-registry.ts';
 import { type CfnTemplate, isRecord, TemplateError } from '../template/template-types.ts';
-import type { QueueDefinition } from '../sqs/from-template.ts';
 import { optionalBoolean, optionalDocument, optionalString } from '../template/property-values.ts';
+
+/** What subscriptions need to know of a queue of the template (the SQS service's definitions fit). */
+export interface SubscribableQueue {
+  logicalId: string;
+  arn: string;
+  url: string;
+}
 
 /** One `AWS::SNS::Topic` of the template. */
 export interface TopicDefinition {
@@ -65,7 +71,7 @@ export function readSubscriptionDefinitions(
   template: CfnTemplate,
   resolver: IntrinsicResolver,
   topics: TopicDefinition[],
-  queues: QueueDefinition[],
+  queues: SubscribableQueue[],
 ): SubscriptionReading {
   const warnings: string[] = [];
   const subscriptions: SubscriptionDefinition[] = [];
@@ -150,7 +156,7 @@ export function missingQueuePolicyWarnings(
   template: CfnTemplate,
   resolver: IntrinsicResolver,
   subscriptions: SubscriptionDefinition[],
-  queues: QueueDefinition[],
+  queues: SubscribableQueue[],
 ): string[] {
   const queueByUrl = new Map(queues.map((queue) => [queue.url, queue.logicalId]));
   const allowed = new Set<string>();

@@ -1,6 +1,5 @@
 import type { EmulatedService, RunningService, ServiceContext } from '../cloud/emulated-service.ts';
 import type { MessageSink } from '../core/message-sink.ts';
-import type { QueueDefinition } from '../sqs/from-template.ts';
 import type { IntrinsicResolver } from '../template/intrinsics.ts';
 import type { ResourceRegistry } from '../template/resource-registry.ts';
 import type { CfnTemplate } from '../template/template-types.ts';
@@ -8,6 +7,7 @@ import {
   missingQueuePolicyWarnings,
   readSubscriptionDefinitions,
   readTopicDefinitions,
+  type SubscribableQueue,
   type SubscriptionDefinition,
   type TopicDefinition,
 } from './from-template.ts';
@@ -32,7 +32,7 @@ export interface StartLocalSnsOptions {
   resolver: IntrinsicResolver;
   registry: ResourceRegistry;
   /** The template's queues, which subscriptions name. */
-  queues: QueueDefinition[];
+  queues: SubscribableQueue[];
   /** Delivers to a subscribed queue (the SQS service's queues). */
   messageSink: (queueArn: string) => MessageSink | undefined;
   /** 0 picks a free port. */
