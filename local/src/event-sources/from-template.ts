@@ -1,5 +1,5 @@
 import { type LocalFunctionDefinition, referencedLogicalId } from '../lambda/from-template.ts';
-import type { FunctionResponseType } from '../sqs/event-source-poller.ts';
+import type { FunctionResponseType } from './sqs-poller.ts';
 import { DEFAULT_QUEUE_SETTINGS } from '../sqs/queue.ts';
 import { InvalidStreamMappingError, type StreamMappingSettings, streamMappingFromTemplate } from '../streams/mapping-config.ts';
 import type { IntrinsicResolver } from '../template/intrinsics.ts';

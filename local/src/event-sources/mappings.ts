@@ -2,7 +2,7 @@ import { invokeOrThrow, type LambdaInvoker } from '../lambda/invocation.ts';
 import type { SqsEventSourceDefinition, StreamEventSourceDefinition, EventSourceDefinition } from './from-template.ts';
 import type { EventSourceJournal } from './journal.ts';
 import type { LocalMessaging } from '../cloud/local-messaging.ts';
-import { EventSourcePoller } from '../sqs/event-source-poller.ts';
+import { EventSourcePoller } from './sqs-poller.ts';
 import { createLocalStreamMapping, invokeThrough } from '../streams/local-stream-mapping.ts';
 import { TemplateError } from '../template/template-types.ts';
 

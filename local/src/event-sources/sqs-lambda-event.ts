@@ -1,6 +1,6 @@
 import type { SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
-import type { MessageAttributes } from './message.ts';
-import type { Queue, ReceivedMessage } from './queue.ts';
+import type { MessageAttributes } from '../sqs/message.ts';
+import type { Queue, ReceivedMessage } from '../sqs/queue.ts';
 import { readBatchItemFailures } from '../lambda/batch-item-failures.ts';
 
 /**

@@ -1,6 +1,6 @@
 import type { SQSEvent } from 'aws-lambda';
 import { systemClock, type Clock } from '../core/clock.ts';
-import type { Queue, ReceivedMessage } from './queue.ts';
+import type { Queue, ReceivedMessage } from '../sqs/queue.ts';
 import { interpretBatchResponse, toSqsEvent, type InvocationOutcome } from './sqs-lambda-event.ts';
 
 /**

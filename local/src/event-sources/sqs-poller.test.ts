@@ -1,9 +1,9 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../core/clock.ts';
-import { EventSourcePoller, type BatchResult, type EventSourcePollerOptions } from './event-source-poller.ts';
-import type { QueueSettings } from './queue.ts';
-import { QueueRegistry } from './registry.ts';
+import { EventSourcePoller, type BatchResult, type EventSourcePollerOptions } from './sqs-poller.ts';
+import type { QueueSettings } from '../sqs/queue.ts';
+import { QueueRegistry } from '../sqs/registry.ts';
 
 /** Lets promise chains (poll → invoke → delete → poll) run without moving the clock. */
 async function settle(): Promise<void> {

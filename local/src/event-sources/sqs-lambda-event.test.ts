@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../core/clock.ts';
-import { QueueRegistry } from './registry.ts';
+import { QueueRegistry } from '../sqs/registry.ts';
 import { interpretBatchResponse, toSqsEvent } from './sqs-lambda-event.ts';
 
 describe('toSqsEvent', () => {
