@@ -2,12 +2,8 @@ import type { SeededProduct } from '../seed/seed-catalog.ts';
 import type { LocalCloud } from './local-cloud.ts';
 import type { QueueSummary } from './queue-summary.ts';
 
-/**
- * The one description of a running local cloud, as plain JSON: `npm start` writes it to the
- * state file (which `npm run token`, `queues`, `executions` and `demo` read), and the
- * integration tests' global setup provides each field to `inject(...)`.
- */
-export interface LocalCloudDescription {
+/** What the in-process handle (`LocalCloud`) and the description say alike: endpoints, user pool, seed data. */
+export interface LocalCloudFacts {
   apiUrl: string;
   dynamoDbEndpoint: string;
   cognitoEndpoint: string;
@@ -15,15 +11,28 @@ export interface LocalCloudDescription {
   sqsEndpoint: string;
   /** The local SNS endpoint (query protocol; Publish and PublishBatch). */
   snsEndpoint: string;
-  /** The local Step Functions API. */
+  /** The local Step Functions API (the template's state machines). */
   sfnEndpoint: string;
-  /** The local-only control endpoint (faults, event source batches). */
+  /** The local-only control endpoint (faults, event source batches); see control/control-server.ts. */
   controlUrl: string;
   region: string;
   /** Queue time runs 1/timeScale times faster than the template says (1 unless LOCAL_CLOUD_TIME_SCALE is set). */
   timeScale: number;
+  /** The first user pool and its first app client: the ones the API's authorizer trusts. */
   userPoolId: string;
   clientId: string;
+  /** The seeded catalog, in local/seed/catalog.json order. */
+  products: SeededProduct[];
+  /** The one password of every seeded user. */
+  password: string;
+}
+
+/**
+ * The one description of a running local cloud, as plain JSON: `npm start` writes it to the
+ * state file (which `npm run token`, `queues`, `executions` and `demo` read), and the
+ * integration tests' global setup provides each field to `inject(...)`.
+ */
+export interface LocalCloudDescription extends LocalCloudFacts {
   /** Local table names by logical id. */
   tableNames: Record<string, string>;
   /** Every queue of the template by logical id: URL, ARN, dead-letter wiring. */
@@ -34,10 +43,6 @@ export interface LocalCloudDescription {
   stateMachineArns: Record<string, string>;
   /** The seeded users' emails (`alice@example.com`, `bob@example.com` customers, `admin@example.com` in admin). */
   users: string[];
-  /** The one password of every seeded user. */
-  password: string;
-  /** The seeded catalog, in local/seed/catalog.json order. */
-  products: SeededProduct[];
 }
 
 export function describeLocalCloud(cloud: LocalCloud): LocalCloudDescription {

@@ -16,6 +16,7 @@ import type { RunningLocalStepFunctions } from '../stepfunctions/from-template.t
 import { createIntrinsicResolver, DEFAULT_PSEUDO, type IntrinsicResolver, type PseudoParameters } from '../template/intrinsics.ts';
 import { type LoadedTemplate, loadTemplate } from '../template/load-template.ts';
 import { ResourceRegistry } from '../template/resource-registry.ts';
+import type { LocalCloudFacts } from './description.ts';
 import type { ServiceContext } from './emulated-service.ts';
 import type { LocalCloudLog } from './local-cloud-log.ts';
 import { type LocalMessaging, messagingView } from './local-messaging.ts';
@@ -53,29 +54,13 @@ export interface LocalCloudOptions {
 }
 
 /** A running local cloud: endpoints, what was provisioned and seeded, and how to stop it. */
-export interface LocalCloud {
-  apiUrl: string;
-  dynamoDbEndpoint: string;
-  cognitoEndpoint: string;
-  sqsEndpoint: string;
-  snsEndpoint: string;
-  /** The local Step Functions API (the template's state machines). */
-  sfnEndpoint: string;
+export interface LocalCloud extends LocalCloudFacts {
   stepFunctions: RunningLocalStepFunctions;
-  /** The local-only control endpoint (faults, event source batches); see control-server.ts. */
-  controlUrl: string;
-  region: string;
-  timeScale: number;
   /** The fault plan at work (armed once the cloud is seeded), or undefined when it has none. */
   faults: LocalFaults | undefined;
   tables: ProvisionedTable[];
   userPools: ProvisionedUserPool[];
-  /** The first user pool and its first app client: the ones the API's authorizer trusts. */
-  userPoolId: string;
-  clientId: string;
   users: SeedUser[];
-  password: string;
-  products: SeededProduct[];
   lambda: LocalLambdaService;
   /** Queues, topics and subscriptions from the template, and the SQS/SNS services holding them. */
   messaging: LocalMessaging;
