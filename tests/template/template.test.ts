@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { matchesFilterPolicy, parseFilterPolicy } from '#local/sns/filter-policy.ts';
+import { matchesFilterPolicy, parseFilterPolicy } from '#local/core/filter-policy.ts';
 import { ROOT, loadTemplate, resourcesOfType, run, venvTool, type SamResource } from './support/tools.ts';
 
 // The template's contract with the rest of the project: which function serves which route,
