@@ -1,0 +1,159 @@
+import type { IntrinsicResolver } from '../template/intrinsics.ts';
+import type { CfnTemplate } from '../template/template-types.ts';
+import { type AccessDenied, accessDenied } from './access-denied.ts';
+import { type Decision, evaluate, type RequestContext } from './evaluate.ts';
+import { type ExecutionRole, policiesOf, rolesFromTemplate, type TemplateRoles } from './execution-roles.ts';
+import type { NamedPolicy } from './policy-document.ts';
+import { alarmMayPublish, type ResourcePolicies, resourcePoliciesFromTemplate, snsMayDeliverToQueue } from './resource-policies.ts';
+import { authorizationChecks, type Location, type SdkCall } from './sdk-requests.ts';
+import { UsageRecorder } from './usage.ts';
+
+/**
+ * IAM for the local cloud: every call a function or the state machine makes is evaluated against
+ * the execution role it will have in AWS, with the resource's own policy where it has one. A call
+ * AWS would deny fails with AWS's error; an allowed one is recorded for the unused-grant report.
+ *
+ * `LOCAL_IAM=off` turns enforcement off (calls are still recorded), for someone debugging a
+ * handler who does not want IAM in the way.
+ */
+
+export interface AuthorizeRequest {
+  /** The function's or state machine's logical id. */
+  principal: string;
+  action: string;
+  resource: string;
+  context?: RequestContext;
+}
+
+export type AuthorizeResult =
+  | { allowed: true; decision: Decision }
+  /** `enforced: false`: AWS would deny it, but enforcement is off and the call goes ahead. */
+  | { allowed: false; enforced: boolean; decision: Decision; denied: AccessDenied };
+
+export interface DeniedCall {
+  principal: string;
+  role: string;
+  action: string;
+  resource: string;
+  message: string;
+  enforced: boolean;
+}
+
+export interface LocalIamOptions {
+  /** Defaults to `iamEnforced(process.env)`. */
+  enforce?: boolean;
+  usage?: UsageRecorder;
+  /** Called for each denied call (the local cloud's console names function, action and resource). */
+  onDenied?: (call: DeniedCall) => void;
+}
+
+/** On unless `LOCAL_IAM` is `off` (or `false`, `0`). */
+export function iamEnforced(env: NodeJS.ProcessEnv = process.env): boolean {
+  const value = env.LOCAL_IAM?.trim().toLowerCase();
+  return !(value === 'off' || value === 'false' || value === '0');
+}
+
+export class LocalIam {
+  readonly enforce: boolean;
+  readonly usage: UsageRecorder;
+  private readonly onDenied: ((call: DeniedCall) => void) | undefined;
+  private readonly identity = new Map<string, NamedPolicy[]>();
+
+  constructor(
+    readonly roles: TemplateRoles,
+    readonly resourcePolicies: ResourcePolicies,
+    readonly location: Location,
+    options: LocalIamOptions = {},
+  ) {
+    this.enforce = options.enforce ?? iamEnforced();
+    this.usage = options.usage ?? new UsageRecorder();
+    this.onDenied = options.onDenied;
+    for (const role of roles.roles) {
+      const { policies, unknown } = policiesOf(role);
+      if (unknown.length > 0) {
+        throw new Error(`${role.logicalId}: the local cloud has no copy of the managed policies ${unknown.join(', ')} (add them to local/src/iam/managed-policies.ts)`);
+      }
+      this.identity.set(role.logicalId, policies);
+    }
+  }
+
+  static fromTemplate(template: CfnTemplate, resolver: IntrinsicResolver, options: LocalIamOptions = {}): LocalIam {
+    const { partition, region, accountId } = resolver.pseudo;
+    return new LocalIam(rolesFromTemplate(template, resolver), resourcePoliciesFromTemplate(template, resolver), { partition, region, accountId }, options);
+  }
+
+  roleOf(principal: string): ExecutionRole {
+    const role = this.roles.roleOf(principal);
+    if (role === undefined) throw new Error(`${principal} is neither a function nor a state machine of the template: it has no execution role`);
+    return role;
+  }
+
+  /** `arn:aws:sts::000000000000:assumed-role/<role>/<session>`: who AWS says made the call. */
+  sessionArn(principal: string): string {
+    const role = this.roleOf(principal);
+    const session = role.usedBy.find((user) => user.logicalId === principal)?.sessionName ?? principal;
+    return `arn:${this.location.partition}:sts::${this.location.accountId}:assumed-role/${role.name}/${session}`;
+  }
+
+  authorize(request: AuthorizeRequest): AuthorizeResult {
+    const role = this.roleOf(request.principal);
+    if (role.external) {
+      // A role from outside the template: its policies are unknown here, so nothing can be decided.
+      const decision: Decision = { allowed: true, by: { policy: role.arn, kind: 'identity', statement: { Effect: 'Allow', Action: '*', Resource: '*' } } };
+      return { allowed: true, decision };
+    }
+    const sessionArn = this.sessionArn(request.principal);
+    const decision = evaluate(
+      {
+        principal: { kind: 'role', roleArn: role.arn, sessionArn, account: this.location.accountId },
+        action: request.action,
+        resource: request.resource,
+        context: {
+          'aws:PrincipalArn': role.arn,
+          'aws:PrincipalAccount': this.location.accountId,
+          'aws:RequestedRegion': this.location.region,
+          ...request.context,
+        },
+      },
+      { identity: this.identity.get(role.logicalId) ?? [], resource: this.resourcePolicies.of(request.resource) },
+    );
+    if (decision.allowed) {
+      this.usage.record(role.logicalId, { action: request.action, resource: request.resource });
+      return { allowed: true, decision };
+    }
+    const denied = accessDenied({ principalArn: sessionArn, action: request.action, resource: request.resource, decision });
+    this.onDenied?.({
+      principal: request.principal,
+      role: role.logicalId,
+      action: request.action,
+      resource: request.resource,
+      message: denied.message,
+      enforced: this.enforce,
+    });
+    // Not enforced: the call goes ahead, and what it used still counts as used.
+    if (!this.enforce) this.usage.record(role.logicalId, { action: request.action, resource: request.resource });
+    return { allowed: false, enforced: this.enforce, decision, denied };
+  }
+
+  /**
+   * Every check an SDK call needs (a transaction: one per item); the first denial, or undefined
+   * when the call may go ahead.
+   */
+  authorizeSdkCall(principal: string, call: SdkCall): AccessDenied | undefined {
+    for (const check of authorizationChecks(call, this.location)) {
+      const result = this.authorize({ principal, ...check });
+      if (!result.allowed && result.enforced) return result.denied;
+    }
+    return undefined;
+  }
+
+  /** SNS delivering to a subscribed queue, as the queue policy decides (subscriptions with the queue as endpoint). */
+  snsMayDeliverToQueue(topicArn: string, queueArn: string): Decision {
+    return snsMayDeliverToQueue(topicArn, queueArn, this.resourcePolicies);
+  }
+
+  /** A CloudWatch alarm publishing to its action topic: topic policy, and key policy when the topic has a key of ours. */
+  alarmMayPublish(alarmArn: string, topicArn: string): ReturnType<typeof alarmMayPublish> {
+    return alarmMayPublish(alarmArn, topicArn, this.resourcePolicies);
+  }
+}
