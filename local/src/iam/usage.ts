@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { type ExecutionRole, policiesOf } from './execution-roles.ts';
 import { actionMatches, arnMatches, list, statementsOf, wildcardMatch } from './policy-document.ts';
 
@@ -130,4 +131,10 @@ export function formatUnusedGrantReport(report: UnusedGrantReport): string {
     lines.push(`  ${row.action} on ${row.resource} (${row.policy}): ${row.note}`);
   }
   return lines.join('\n');
+}
+
+/** The recorded reasons for unused grants (`unused-grants.json`, next to this module). */
+export async function loadUnusedGrantReasons(file: URL = new URL('./unused-grants.json', import.meta.url)): Promise<UnusedGrantReason[]> {
+  const parsed = JSON.parse(await readFile(file, 'utf8')) as { reasons?: UnusedGrantReason[] };
+  return parsed.reasons ?? [];
 }

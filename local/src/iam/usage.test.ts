@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { createIntrinsicResolver, DEFAULT_PSEUDO } from '../template/intrinsics.ts';
+import { templateFromYaml } from '../template/load-template.ts';
+import { ResourceRegistry } from '../template/resource-registry.ts';
+import { rolesFromTemplate } from './execution-roles.ts';
+import { formatUnusedGrantReport, grantsOf, loadUnusedGrantReasons, unusedGrantReport, UsageRecorder } from './usage.ts';
+
+const TABLE = `arn:aws:dynamodb:us-east-1:${DEFAULT_PSEUDO.accountId}:table/Table`;
+const template = templateFromYaml(`
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Table:
+    Type: AWS::DynamoDB::Table
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Policies:
+        - Statement:
+            - Effect: Allow
+              Action: [dynamodb:GetItem, dynamodb:PutItem]
+              Resource: !GetAtt Table.Arn
+            - Effect: Deny
+              Action: dynamodb:DeleteItem
+              Resource: '*'
+`);
+const { roles } = rolesFromTemplate(template, createIntrinsicResolver({ template, resources: new ResourceRegistry(template, DEFAULT_PSEUDO) }));
+const LOGS = { role: '*', action: 'logs:*', resource: '*', reason: 'the Lambda service writes logs' };
+
+describe('grantsOf', () => {
+  it('lists each (action, resource) pair of every Allow statement, managed policies included, and no Deny', () => {
+    expect(grantsOf(roles[0]!).map(({ action, resource }) => `${action} ${resource}`)).toEqual([
+      `dynamodb:GetItem ${TABLE}`,
+      `dynamodb:PutItem ${TABLE}`,
+      'logs:CreateLogGroup *',
+      'logs:CreateLogStream *',
+      'logs:PutLogEvents *',
+    ]);
+  });
+});
+
+describe('unusedGrantReport', () => {
+  it('reports a grant no call exercised, unless a reason is recorded for it', () => {
+    const usage = new UsageRecorder();
+    usage.record('FnRole', { action: 'dynamodb:GetItem', resource: TABLE });
+    const report = unusedGrantReport(roles, usage, [LOGS]);
+    expect(report.unexplained).toEqual([{ role: 'FnRole', action: 'dynamodb:PutItem', resource: TABLE, policy: 'FnRolePolicy0' }]);
+    expect(report.explained.map((grant) => grant.action)).toEqual(['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents']);
+    expect(formatUnusedGrantReport(report)).toContain(`dynamodb:PutItem on ${TABLE} (FnRolePolicy0): NO REASON RECORDED`);
+  });
+
+  it('accepts a reason recorded under the function name, and flags reasons that explain nothing any more', () => {
+    const usage = new UsageRecorder();
+    usage.record('FnRole', { action: 'dynamodb:GetItem', resource: TABLE });
+    usage.record('FnRole', { action: 'dynamodb:PutItem', resource: TABLE });
+    const stale = { role: 'Fn', action: 'dynamodb:PutItem', resource: TABLE, reason: 'only on the error path' };
+    const report = unusedGrantReport(roles, usage, [LOGS, stale]);
+    expect(report.unexplained).toEqual([]);
+    expect(report.stale).toEqual([stale]);
+  });
+
+  it('counts a wildcard grant as used by any call it covers', () => {
+    const usage = new UsageRecorder();
+    usage.merge({ FnRole: [{ action: 'logs:CreateLogGroup', resource: 'arn:aws:logs:us-east-1:000000000000:log-group:x' }] });
+    const report = unusedGrantReport(roles, usage, []);
+    expect(report.unexplained.map((grant) => grant.action)).not.toContain('logs:CreateLogGroup');
+  });
+});
+
+describe('unused-grants.json', () => {
+  it('gives every entry a role, an action, a resource and a reason', async () => {
+    const reasons = await loadUnusedGrantReasons();
+    expect(reasons.length).toBeGreaterThan(0);
+    for (const reason of reasons) {
+      expect(reason).toEqual({ role: expect.any(String), action: expect.stringMatching(/^[a-z0-9-]+:/), resource: expect.any(String), reason: expect.stringMatching(/^.{20,}$/s) });
+    }
+  });
+});
