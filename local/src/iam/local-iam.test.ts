@@ -5,6 +5,7 @@ import { templateFromYaml } from '../template/load-template.ts';
 import { ResourceRegistry } from '../template/resource-registry.ts';
 import { iamEnforced, LocalIam, type LocalIamOptions } from './local-iam.ts';
 import type { SdkCall } from './sdk-requests.ts';
+import { UsageRecorder } from './usage.ts';
 
 // The project's own template.yaml, evaluated as the local cloud will: every call its handlers
 // make is allowed, and the calls AWS would refuse are refused with AWS's error.
@@ -186,5 +187,18 @@ describe('resource policies that decide delivery', () => {
       action: 'kms:GenerateDataKey',
       resource: `arn:aws:kms:us-east-1:${ACCOUNT}:key/AlarmTopicKey`,
     });
+  });
+});
+
+describe('LocalIam snapshots (for Lambda worker threads)', () => {
+  it('decide the same after a structured clone, and forward each new use once', () => {
+    const original = iamFor(TEMPLATE_TEXT);
+    const forwarded: string[] = [];
+    const copy = LocalIam.fromSnapshot(structuredClone(original.snapshot()), { usage: new UsageRecorder((role, use) => forwarded.push(`${role} ${use.action}`)) });
+    expect(copy.authorizeSdkCall('GetProductFunction', dynamo('GetItem', {}))).toBeUndefined();
+    expect(copy.authorizeSdkCall('GetProductFunction', dynamo('GetItem', {}))).toBeUndefined();
+    expect(copy.authorizeSdkCall('GetProductFunction', dynamo('PutItem', {}))).toEqual(original.authorizeSdkCall('GetProductFunction', dynamo('PutItem', {})));
+    expect(copy.snsMayDeliverToQueue(TOPIC, queueArn('FulfilmentQueue')).allowed).toBe(true);
+    expect(forwarded).toEqual(['GetProductFunctionRole dynamodb:GetItem']);
   });
 });

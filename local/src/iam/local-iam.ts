@@ -4,7 +4,14 @@ import { type AccessDenied, accessDenied } from './access-denied.ts';
 import { type Decision, evaluate, type RequestContext } from './evaluate.ts';
 import { type ExecutionRole, policiesOf, rolesFromTemplate, type TemplateRoles } from './execution-roles.ts';
 import type { NamedPolicy } from './policy-document.ts';
-import { alarmMayPublish, type ResourcePolicies, resourcePoliciesFromTemplate, snsMayDeliverToQueue } from './resource-policies.ts';
+import {
+  alarmMayPublish,
+  type ResourcePolicies,
+  type ResourcePoliciesSnapshot,
+  resourcePoliciesFromSnapshot,
+  resourcePoliciesFromTemplate,
+  snsMayDeliverToQueue,
+} from './resource-policies.ts';
 import { authorizationChecks, type Location, type SdkCall } from './sdk-requests.ts';
 import { UsageRecorder } from './usage.ts';
 
@@ -37,6 +44,15 @@ export interface DeniedCall {
   resource: string;
   message: string;
   enforced: boolean;
+}
+
+export interface IamSnapshot {
+  roles: ExecutionRole[];
+  /** Function/state machine logical id → role logical id. */
+  assignments: Record<string, string>;
+  resourcePolicies: ResourcePoliciesSnapshot;
+  location: Location;
+  enforce: boolean;
 }
 
 export interface LocalIamOptions {
@@ -75,6 +91,26 @@ export class LocalIam {
       }
       this.identity.set(role.logicalId, policies);
     }
+  }
+
+  /** Rebuilds the engine from `snapshot()` (plain data), e.g. inside a Lambda worker thread. */
+  static fromSnapshot(snapshot: IamSnapshot, options: LocalIamOptions = {}): LocalIam {
+    const byLogicalId = new Map(snapshot.roles.map((role) => [role.logicalId, role]));
+    const roles: TemplateRoles = {
+      roles: snapshot.roles,
+      roleOf: (logicalId) => {
+        const roleId = snapshot.assignments[logicalId];
+        return roleId === undefined ? undefined : byLogicalId.get(roleId);
+      },
+    };
+    return new LocalIam(roles, resourcePoliciesFromSnapshot(snapshot.resourcePolicies), snapshot.location, { enforce: snapshot.enforce, ...options });
+  }
+
+  /** Everything the engine decides with, as plain data (structured-clone safe). */
+  snapshot(): IamSnapshot {
+    const assignments: Record<string, string> = {};
+    for (const role of this.roles.roles) for (const user of role.usedBy) assignments[user.logicalId] = role.logicalId;
+    return { roles: this.roles.roles, assignments, resourcePolicies: this.resourcePolicies.snapshot(), location: this.location, enforce: this.enforce };
   }
 
   static fromTemplate(template: CfnTemplate, resolver: IntrinsicResolver, options: LocalIamOptions = {}): LocalIam {

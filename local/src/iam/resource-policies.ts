@@ -14,6 +14,21 @@ export interface ResourcePolicies {
   of(resourceArn: string): NamedPolicy[];
   /** The key a topic is encrypted with, when it is a key of this template (not an AWS managed alias). */
   topicKeyArn(topicArn: string): string | undefined;
+  /** Plain data, to hand to a worker thread (`resourcePoliciesFromSnapshot`). */
+  snapshot(): ResourcePoliciesSnapshot;
+}
+
+export interface ResourcePoliciesSnapshot {
+  byArn: Record<string, NamedPolicy[]>;
+  topicKeys: Record<string, string>;
+}
+
+export function resourcePoliciesFromSnapshot(snapshot: ResourcePoliciesSnapshot): ResourcePolicies {
+  return {
+    of: (arn) => snapshot.byArn[arn] ?? [],
+    topicKeyArn: (topicArn) => snapshot.topicKeys[topicArn],
+    snapshot: () => snapshot,
+  };
 }
 
 export function resourcePoliciesFromTemplate(template: CfnTemplate, resolver: IntrinsicResolver): ResourcePolicies {
@@ -55,7 +70,7 @@ export function resourcePoliciesFromTemplate(template: CfnTemplate, resolver: In
       }
     }
   }
-  return { of: (arn) => byArn.get(arn) ?? [], topicKeyArn: (topicArn) => topicKeys.get(topicArn) };
+  return resourcePoliciesFromSnapshot({ byArn: Object.fromEntries(byArn), topicKeys: Object.fromEntries(topicKeys) });
 }
 
 export interface ServiceDelivery {

@@ -35,10 +35,16 @@ export interface UnusedGrantReason {
 export class UsageRecorder {
   private readonly uses = new Map<string, Map<string, Use>>();
 
+  /** `onNewUse` hears each (role, action, resource) once: a Lambda worker forwards it to the main thread. */
+  constructor(private readonly onNewUse?: (role: string, use: Use) => void) {}
+
   record(role: string, use: Use): void {
     let byRole = this.uses.get(role);
     if (byRole === undefined) this.uses.set(role, (byRole = new Map()));
-    byRole.set(`${use.action.toLowerCase()} ${use.resource}`, use);
+    const key = `${use.action.toLowerCase()} ${use.resource}`;
+    if (byRole.has(key)) return;
+    byRole.set(key, use);
+    this.onNewUse?.(role, use);
   }
 
   usesOf(role: string): Use[] {
