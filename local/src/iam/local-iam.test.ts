@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { createIntrinsicResolver, DEFAULT_PSEUDO } from '../template/intrinsics.ts';
 import { templateFromYaml } from '../template/load-template.ts';
 import { ResourceRegistry } from '../template/resource-registry.ts';
-import { iamEnforced, LocalIam, type LocalIamOptions } from './local-iam.ts';
+import { formatDeniedCall, iamEnforced, LocalIam, type LocalIamOptions } from './local-iam.ts';
 import type { SdkCall } from './sdk-requests.ts';
 import { UsageRecorder } from './usage.ts';
 
@@ -149,6 +149,9 @@ describe('a template with one permission removed', () => {
     const iam = iamFor(withoutBatchGet, { onDenied, enforce: iamEnforced({ LOCAL_IAM: 'off' }) });
     expect(iam.authorizeSdkCall('PlaceOrderFunction', batchGet)).toBeUndefined();
     expect(onDenied).toHaveBeenCalledWith(expect.objectContaining({ action: 'dynamodb:BatchGetItem', enforced: false }));
+    expect(formatDeniedCall(onDenied.mock.calls[0]![0])).toBe(
+      `IAM: PlaceOrderFunction dynamodb:BatchGetItem on ${TABLE} would be denied in AWS (LOCAL_IAM=off lets it through). User: arn:aws:sts::${ACCOUNT}:assumed-role/PlaceOrderFunctionRole/PlaceOrderFunction is not authorized to perform: dynamodb:BatchGetItem on resource: ${TABLE} because no identity-based policy allows the dynamodb:BatchGetItem action`,
+    );
   });
 });
 

@@ -193,3 +193,9 @@ export class LocalIam {
     return alarmMayPublish(alarmArn, topicArn, this.resourcePolicies);
   }
 }
+
+/** The console line for a denied call: the function, the action and the resource, then AWS's message. */
+export function formatDeniedCall(call: DeniedCall): string {
+  const outcome = call.enforced ? 'denied' : 'would be denied in AWS (LOCAL_IAM=off lets it through)';
+  return `IAM: ${call.principal} ${call.action} on ${call.resource} ${outcome}. ${call.message}`;
+}
