@@ -68,6 +68,15 @@ describe('LocalIam on template.yaml', () => {
       expect(iam.authorizeSdkCall('FulfilmentStateMachine', { service: 'Lambda', command: 'InvokeCommand', input: { FunctionName: `${step}Function` } })).toBeUndefined();
     }
     expect(iam.authorizeSdkCall('FulfilmentStateMachine', dynamo('UpdateItem', {}))).toBeUndefined();
+    expect(iam.authorizeTask('FulfilmentStateMachine', 'arn:aws:states:::dynamodb:getItem', { TableName: 'OrdersTable', Key: {} })).toBeUndefined();
+    expect(
+      iam.authorizeTask('FulfilmentStateMachine', 'arn:aws:states:::lambda:invoke.waitForTaskToken', {
+        FunctionName: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:AwaitShipmentFunction`,
+      }),
+    ).toBeUndefined();
+    expect(iam.authorizeTask('FulfilmentStateMachine', 'arn:aws:states:::dynamodb:deleteItem', { TableName: 'OrdersTable', Key: {} })?.message).toContain(
+      'dynamodb:DeleteItem on resource',
+    );
     expect(iam.authorizeSdkCall('FulfilmentStateMachine', dynamo('PutItem', {}))?.message).toBe(
       `User: arn:aws:sts::${ACCOUNT}:assumed-role/FulfilmentStateMachineRole/FulfilmentStateMachine is not authorized to perform: dynamodb:PutItem on resource: ${TABLE} because no identity-based policy allows the dynamodb:PutItem action`,
     );

@@ -12,7 +12,7 @@ import {
   resourcePoliciesFromTemplate,
   snsMayDeliverToQueue,
 } from './resource-policies.ts';
-import { authorizationChecks, type Location, type SdkCall } from './sdk-requests.ts';
+import { authorizationChecks, type AuthorizationCheck, type Location, type SdkCall, stepFunctionsTaskChecks } from './sdk-requests.ts';
 import { UsageRecorder } from './usage.ts';
 
 /**
@@ -176,7 +176,20 @@ export class LocalIam {
    * when the call may go ahead.
    */
   authorizeSdkCall(principal: string, call: SdkCall): AccessDenied | undefined {
-    for (const check of authorizationChecks(call, this.location)) {
+    return this.firstDenial(principal, authorizationChecks(call, this.location));
+  }
+
+  /**
+   * A state machine's Task state (`arn:aws:states:::lambda:invoke`, `…:dynamodb:updateItem`, …)
+   * with its resolved `Parameters`, under the state machine's role: the first denial, or
+   * undefined. A Task resource this cannot map goes ahead unchecked.
+   */
+  authorizeTask(stateMachine: string, taskResource: string, parameters: Record<string, unknown>): AccessDenied | undefined {
+    return this.firstDenial(stateMachine, stepFunctionsTaskChecks(taskResource, parameters, this.location) ?? []);
+  }
+
+  private firstDenial(principal: string, checks: AuthorizationCheck[]): AccessDenied | undefined {
+    for (const check of checks) {
       const result = this.authorize({ principal, ...check });
       if (!result.allowed && result.enforced) return result.denied;
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { authorizationChecks, type SdkCall } from './sdk-requests.ts';
+import { authorizationChecks, type SdkCall, stepFunctionsTaskChecks } from './sdk-requests.ts';
 
 const here = { partition: 'aws', region: 'us-east-1', accountId: '000000000000' };
 const TABLE = 'arn:aws:dynamodb:us-east-1:000000000000:table/OrdersTable';
@@ -77,5 +77,26 @@ describe('authorizationChecks: the IAM action and resource of each SDK call the 
   it('puts the requested region in the context of every check', () => {
     const [check] = authorizationChecks({ service: 'DynamoDB', command: 'GetItemCommand', input: { TableName: 'OrdersTable' } }, here);
     expect(check?.context['aws:RequestedRegion']).toBe('us-east-1');
+  });
+});
+
+describe('stepFunctionsTaskChecks: what a Task state asks of the state machine role', () => {
+  it('lambda:invoke (and .waitForTaskToken) is lambda:InvokeFunction on the function', () => {
+    const fn = 'arn:aws:lambda:us-east-1:000000000000:function:AwaitShipmentFunction';
+    for (const resource of ['arn:aws:states:::lambda:invoke', 'arn:aws:states:::lambda:invoke.waitForTaskToken']) {
+      expect(stepFunctionsTaskChecks(resource, { FunctionName: fn, Payload: {} }, here)?.map(({ action, resource }) => `${action} ${resource}`)).toEqual([`lambda:InvokeFunction ${fn}`]);
+    }
+    expect(stepFunctionsTaskChecks(fn, {}, here)?.map(({ action }) => action)).toEqual(['lambda:InvokeFunction']);
+  });
+
+  it('dynamodb:getItem / updateItem are the DynamoDB actions on the table', () => {
+    expect(stepFunctionsTaskChecks('arn:aws:states:::dynamodb:updateItem', { TableName: 'OrdersTable', Key: {} }, here)?.map(({ action, resource }) => `${action} ${resource}`)).toEqual([
+      `dynamodb:UpdateItem ${TABLE}`,
+    ]);
+    expect(stepFunctionsTaskChecks('arn:aws:states:::dynamodb:getItem', { TableName: 'OrdersTable', Key: {} }, here)?.[0]?.action).toBe('dynamodb:GetItem');
+  });
+
+  it('knows nothing of activities', () => {
+    expect(stepFunctionsTaskChecks('arn:aws:states:us-east-1:000000000000:activity:a', {}, here)).toBeUndefined();
   });
 });

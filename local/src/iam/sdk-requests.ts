@@ -165,3 +165,24 @@ function lambdaFunctionArn(name: string, arn: (service: string, resource: string
   if (partial) return arn('lambda', `function:${partial[2]}`).replace(/:\d{12}:/, `:${partial[1]}:`);
   return arn('lambda', `function:${name}`);
 }
+
+/** Step Functions optimized integrations → the SDK call each one makes with the state machine's role. */
+const TASK_SERVICES: Record<string, string> = { lambda: 'Lambda', dynamodb: 'DynamoDB', sns: 'SNS', sqs: 'SQS', states: 'SFN' };
+
+/**
+ * What IAM checks when a Task state runs `arn:aws:states:::<service>:<action>[.waitForTaskToken]`
+ * with its (resolved) `Parameters`: the same as the SDK call the integration makes, with the
+ * state machine's role (`lambda:invoke` is Lambda's Invoke, `dynamodb:updateItem` DynamoDB's
+ * UpdateItem, …). A Task whose `Resource` is a function ARN invokes that function. Undefined for
+ * a resource this does not know (an activity, an AWS SDK integration).
+ */
+export function stepFunctionsTaskChecks(taskResource: string, parameters: Record<string, unknown>, location: Location): AuthorizationCheck[] | undefined {
+  if (/^arn:[^:]+:lambda:/.test(taskResource)) {
+    return authorizationChecks({ service: 'Lambda', command: 'InvokeCommand', input: { FunctionName: taskResource } }, location);
+  }
+  const match = /^arn:[^:]+:states:::([a-z0-9-]+):([A-Za-z]+)(?:\.(?:waitForTaskToken|sync(?::2)?))?$/.exec(taskResource);
+  const service = match ? TASK_SERVICES[match[1]!] : undefined;
+  if (!match || service === undefined) return undefined;
+  const operation = match[2] === 'invoke' ? 'Invoke' : match[2]!.charAt(0).toUpperCase() + match[2]!.slice(1);
+  return authorizationChecks({ service, command: `${operation}Command`, input: parameters }, location);
+}
