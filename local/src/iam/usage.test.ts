@@ -58,6 +58,15 @@ describe('unusedGrantReport', () => {
     expect(report.stale).toEqual([stale]);
   });
 
+  it("prefers a reason naming the role, and limits a reason to the policy it names", () => {
+    const usage = new UsageRecorder();
+    const own = { role: 'Fn', action: 'logs:*', resource: '*', reason: 'the function reason' };
+    const inlineOnly = { role: '*', action: 'dynamodb:*', resource: '*', policy: 'arn:aws:iam::aws:policy/*', reason: 'managed only' };
+    const report = unusedGrantReport(roles, usage, [LOGS, own, inlineOnly]);
+    expect(new Set(report.explained.map((grant) => grant.reason))).toEqual(new Set(['the function reason']));
+    expect(report.unexplained.map((grant) => grant.action)).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
+  });
+
   it('counts a wildcard grant as used by any call it covers', () => {
     const usage = new UsageRecorder();
     usage.merge({ FnRole: [{ action: 'logs:CreateLogGroup', resource: 'arn:aws:logs:us-east-1:000000000000:log-group:x' }] });
@@ -71,7 +80,13 @@ describe('unused-grants.json', () => {
     const reasons = await loadUnusedGrantReasons();
     expect(reasons.length).toBeGreaterThan(0);
     for (const reason of reasons) {
-      expect(reason).toEqual({ role: expect.any(String), action: expect.stringMatching(/^[a-z0-9-]+:/), resource: expect.any(String), reason: expect.stringMatching(/^.{20,}$/s) });
+      expect(reason).toEqual({
+        role: expect.any(String),
+        action: expect.stringMatching(/^[a-z0-9-]+:/),
+        resource: expect.any(String),
+        ...(reason.policy !== undefined && { policy: expect.any(String) }),
+        reason: expect.stringMatching(/^.{20,}$/s),
+      });
     }
   });
 });

@@ -29,6 +29,8 @@ export interface UnusedGrantReason {
   action: string;
   /** The granted resource or a pattern over it (`*` for all). */
   resource: string;
+  /** Only grants of this policy (an inline policy's name or a managed policy's ARN; may use `*`). */
+  policy?: string;
   reason: string;
 }
 
@@ -86,16 +88,18 @@ export function unusedGrants(roles: ExecutionRole[], usage: UsageRecorder): Gran
   });
 }
 
-/** The reason recorded for an unused grant, if any. */
+/** The reason recorded for an unused grant, if any: one naming its role wins over one for every role. */
 export function reasonFor(grant: Grant, roles: ExecutionRole[], reasons: UnusedGrantReason[]): UnusedGrantReason | undefined {
   const role = roles.find((candidate) => candidate.logicalId === grant.role);
   const names = new Set([grant.role, ...(role?.usedBy.map((user) => user.logicalId) ?? [])]);
-  return reasons.find(
+  const matching = reasons.filter(
     (reason) =>
       (reason.role === '*' || names.has(reason.role)) &&
       wildcardMatch(reason.action, grant.action, true) &&
-      (reason.resource === grant.resource || wildcardMatch(reason.resource, grant.resource)),
+      (reason.resource === grant.resource || wildcardMatch(reason.resource, grant.resource)) &&
+      (reason.policy === undefined || wildcardMatch(reason.policy, grant.policy)),
   );
+  return matching.find((reason) => reason.role !== '*') ?? matching[0];
 }
 
 export interface UnusedGrantReport {
