@@ -3,7 +3,7 @@ import { createIntrinsicResolver, DEFAULT_PSEUDO } from '../template/intrinsics.
 import { templateFromYaml } from '../template/load-template.ts';
 import { ResourceRegistry } from '../template/resource-registry.ts';
 import { rolesFromTemplate } from './execution-roles.ts';
-import { formatUnusedGrantReport, grantsOf, loadUnusedGrantReasons, unusedGrantReport, UsageRecorder } from './usage.ts';
+import { assertLeastPrivilege, formatUnusedGrantReport, grantsOf, loadUnusedGrantReasons, unusedGrantReport, UsageRecorder } from './usage.ts';
 
 const TABLE = `arn:aws:dynamodb:us-east-1:${DEFAULT_PSEUDO.accountId}:table/Table`;
 const template = templateFromYaml(`
@@ -72,6 +72,19 @@ describe('unusedGrantReport', () => {
     usage.merge({ FnRole: [{ action: 'logs:CreateLogGroup', resource: 'arn:aws:logs:us-east-1:000000000000:log-group:x' }] });
     const report = unusedGrantReport(roles, usage, []);
     expect(report.unexplained.map((grant) => grant.action)).not.toContain('logs:CreateLogGroup');
+  });
+});
+
+describe('assertLeastPrivilege', () => {
+  it('fails naming each unexplained unused grant and each stale reason, and passes once all is used or explained', () => {
+    const usage = new UsageRecorder();
+    usage.record('FnRole', { action: 'dynamodb:GetItem', resource: TABLE });
+    const stale = { role: 'Fn', action: 'sqs:SendMessage', resource: '*', reason: 'the queue went away long ago' };
+    expect(() => assertLeastPrivilege(roles, usage, [LOGS, stale])).toThrow(
+      `FnRole: dynamodb:PutItem on ${TABLE} (FnRolePolicy0) was granted but never used\nunused-grants.json: the reason for Fn sqs:SendMessage on * matches no unused grant`,
+    );
+    usage.record('FnRole', { action: 'dynamodb:PutItem', resource: TABLE });
+    expect(assertLeastPrivilege(roles, usage, [LOGS]).explained).toHaveLength(3);
   });
 });
 

@@ -148,3 +148,20 @@ export async function loadUnusedGrantReasons(file: URL = new URL('./unused-grant
   const parsed = JSON.parse(await readFile(file, 'utf8')) as { reasons?: UnusedGrantReason[] };
   return parsed.reasons ?? [];
 }
+
+/**
+ * The least-privilege check for the end of the end-to-end suite or the soak: throws, listing
+ * them, when a granted permission was unused and has no recorded reason, or when a recorded
+ * reason explains nothing any more; returns the report otherwise.
+ */
+export function assertLeastPrivilege(roles: ExecutionRole[], usage: UsageRecorder, reasons: UnusedGrantReason[]): UnusedGrantReport {
+  const report = unusedGrantReport(roles, usage, reasons);
+  const problems = [
+    ...report.unexplained.map((grant) => `${grant.role}: ${grant.action} on ${grant.resource} (${grant.policy}) was granted but never used`),
+    ...report.stale.map((reason) => `unused-grants.json: the reason for ${reason.role} ${reason.action} on ${reason.resource} matches no unused grant`),
+  ];
+  if (problems.length > 0) {
+    throw new Error(`Least privilege: remove these grants, exercise them in a test, or record why in local/src/iam/unused-grants.json:\n${problems.join('\n')}`);
+  }
+  return report;
+}
