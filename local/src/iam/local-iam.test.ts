@@ -20,7 +20,10 @@ const queueArn = (name: string) => `arn:aws:sqs:us-east-1:${ACCOUNT}:${name}`;
 
 function iamFor(text: string, options: LocalIamOptions = {}): LocalIam {
   const template = templateFromYaml(text);
-  const resolver = createIntrinsicResolver({ template, resources: new ResourceRegistry(template, DEFAULT_PSEUDO) });
+  const registry = new ResourceRegistry(template, DEFAULT_PSEUDO);
+  // The ResourceRegistry has no default for keys yet: register the key the way AWS names it.
+  registry.register('AlarmTopicKey', { ref: 'AlarmTopicKey', attributes: { Arn: `arn:aws:kms:us-east-1:${ACCOUNT}:key/AlarmTopicKey` } });
+  const resolver = createIntrinsicResolver({ template, resources: registry });
   return LocalIam.fromTemplate(template, resolver, { enforce: true, ...options });
 }
 
@@ -199,6 +202,37 @@ describe('resource policies that decide delivery', () => {
       action: 'kms:GenerateDataKey',
       resource: `arn:aws:kms:us-east-1:${ACCOUNT}:key/AlarmTopicKey`,
     });
+  });
+});
+
+describe('publishing to a topic encrypted with a key of the template', () => {
+  // A function granted sns:Publish on AlarmTopic (whose key, AlarmTopicKey, hands itself to the
+  // account's IAM) still needs kms:GenerateDataKey* and kms:Decrypt on the key, as in AWS.
+  const alarmTopic = `arn:aws:sns:us-east-1:${ACCOUNT}:AlarmTopic`;
+  const key = `arn:aws:kms:us-east-1:${ACCOUNT}:key/AlarmTopicKey`;
+  const grant = (statements: string) =>
+    TEMPLATE_TEXT.replace(
+      /(GetProductFunction:\n(?:.*\n)*?      Policies:\n        - Statement:\n)/,
+      `$1${statements}`,
+    );
+  const publish: SdkCall = { service: 'SNS', command: 'PublishCommand', input: { TopicArn: alarmTopic, Message: 'x' } };
+  const snsOnly = `            - Effect: Allow\n              Action: sns:Publish\n              Resource: !Ref AlarmTopic\n`;
+  const withKey = `${snsOnly}            - Effect: Allow\n              Action: [kms:GenerateDataKey*, kms:Decrypt]\n              Resource: !GetAtt AlarmTopicKey.Arn\n`;
+
+  it('needs the key permissions besides sns:Publish', () => {
+    expect(grant(snsOnly)).not.toBe(TEMPLATE_TEXT);
+    expect(iamFor(grant(snsOnly)).authorizeSdkCall('GetProductFunction', publish)).toMatchObject({
+      status: 400,
+      message: expect.stringContaining(`kms:GenerateDataKey on resource: ${key} because no identity-based policy allows the kms:GenerateDataKey action`),
+    });
+  });
+
+  it('is allowed with them, because the key policy delegates to IAM', () => {
+    const template = grant(withKey);
+    expect(iamFor(template).authorizeSdkCall('GetProductFunction', publish)).toBeUndefined();
+    const withoutDelegation = template.replace(/\n\s+- Sid: AccountAdministersThroughIam\n(?:.*\n){5}/, '\n');
+    expect(withoutDelegation).not.toContain('AccountAdministersThroughIam');
+    expect(iamFor(withoutDelegation).authorizeSdkCall('GetProductFunction', publish)?.message).toContain('kms:GenerateDataKey');
   });
 });
 

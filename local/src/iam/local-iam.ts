@@ -3,7 +3,7 @@ import type { CfnTemplate } from '../template/template-types.ts';
 import { type AccessDenied, accessDenied } from './access-denied.ts';
 import { type Decision, evaluate, type RequestContext } from './evaluate.ts';
 import { type ExecutionRole, policiesOf, rolesFromTemplate, type TemplateRoles } from './execution-roles.ts';
-import type { NamedPolicy } from './policy-document.ts';
+import { list, type NamedPolicy, statementsOf } from './policy-document.ts';
 import {
   alarmMayPublish,
   type ResourcePolicies,
@@ -139,6 +139,12 @@ export class LocalIam {
       return { allowed: true, decision };
     }
     const sessionArn = this.sessionArn(request.principal);
+    const resourcePolicies = this.resourcePolicies.of(request.resource);
+    // A KMS key's policy is where its permissions start: the role's own policies count only when
+    // the key policy hands the key to the account's IAM (an Allow for the account root).
+    const identityPolicies = request.action.toLowerCase().startsWith('kms:') && resourcePolicies.length > 0 && !delegatesToIam(resourcePolicies, this.location)
+      ? []
+      : (this.identity.get(role.logicalId) ?? []);
     const decision = evaluate(
       {
         principal: { kind: 'role', roleArn: role.arn, sessionArn, account: this.location.accountId },
@@ -151,7 +157,7 @@ export class LocalIam {
           ...request.context,
         },
       },
-      { identity: this.identity.get(role.logicalId) ?? [], resource: this.resourcePolicies.of(request.resource) },
+      { identity: identityPolicies, resource: resourcePolicies },
     );
     if (decision.allowed) {
       this.usage.record(role.logicalId, { action: request.action, resource: request.resource });
@@ -176,7 +182,24 @@ export class LocalIam {
    * when the call may go ahead.
    */
   authorizeSdkCall(principal: string, call: SdkCall): AccessDenied | undefined {
-    return this.firstDenial(principal, authorizationChecks(call, this.location));
+    return this.firstDenial(principal, authorizationChecks(call, this.location).flatMap((check) => [check, ...this.impliedKeyChecks(check)]));
+  }
+
+  /**
+   * Publishing to a topic encrypted with a key of the template also uses the key: SNS asks KMS
+   * for a data key with the publisher's permissions (`kms:GenerateDataKey*` and `kms:Decrypt`,
+   * SNS Developer Guide, "Encryption at rest"). A topic with the AWS managed `alias/aws/sns` key
+   * needs nothing: that key's policy lets every principal of the account use it through SNS.
+   */
+  private impliedKeyChecks(check: AuthorizationCheck): AuthorizationCheck[] {
+    if (check.action.toLowerCase() !== 'sns:publish') return [];
+    const key = this.resourcePolicies.topicKeyArn(check.resource);
+    if (key === undefined) return [];
+    const context = { ...check.context, 'kms:ViaService': `sns.${this.location.region}.amazonaws.com` };
+    return [
+      { action: 'kms:GenerateDataKey', resource: key, context },
+      { action: 'kms:Decrypt', resource: key, context },
+    ];
   }
 
   /**
@@ -205,6 +228,16 @@ export class LocalIam {
   alarmMayPublish(alarmArn: string, topicArn: string): ReturnType<typeof alarmMayPublish> {
     return alarmMayPublish(alarmArn, topicArn, this.resourcePolicies);
   }
+}
+
+/** Whether a key policy allows the account itself (`arn:aws:iam::<account>:root` or the bare account id). */
+function delegatesToIam(keyPolicies: NamedPolicy[], location: Location): boolean {
+  const account = new Set([location.accountId, `arn:${location.partition}:iam::${location.accountId}:root`]);
+  return keyPolicies.some((policy) =>
+    statementsOf(policy.document).some(
+      (statement) => statement.Effect === 'Allow' && statement.Principal !== undefined && statement.Principal !== '*' && list(statement.Principal.AWS).some((value) => account.has(value)),
+    ),
+  );
 }
 
 /** The console line for a denied call: the function, the action and the resource, then AWS's message. */

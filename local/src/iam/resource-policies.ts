@@ -35,7 +35,8 @@ export function resourcePoliciesFromTemplate(template: CfnTemplate, resolver: In
   const { partition, region, accountId } = resolver.pseudo;
   const byArn = new Map<string, NamedPolicy[]>();
   const attach = (arn: string, policy: NamedPolicy) => byArn.set(arn, [...(byArn.get(arn) ?? []), policy]);
-  const keyArn = (logicalId: string) => `arn:${partition}:kms:${region}:${accountId}:key/${resolver.resolve({ Ref: logicalId }) as string}`;
+  // The key's ARN as the template's `!GetAtt Key.Arn` resolves, so grants written that way match it.
+  const keyArn = (logicalId: string) => String(resolver.resolve({ 'Fn::GetAtt': [logicalId, 'Arn'] }));
   const topicKeys = new Map<string, string>();
 
   for (const [logicalId, resource] of Object.entries(template.Resources)) {
