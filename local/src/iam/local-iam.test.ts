@@ -167,6 +167,19 @@ describe('a template with one permission removed', () => {
   });
 });
 
+describe('ARNs from DynamoDB Local', () => {
+  it('compare equal to the ones a call names: DynamoDB Local says region ddblocal', () => {
+    const template = templateFromYaml(TEMPLATE_TEXT);
+    const registry = new ResourceRegistry(template, DEFAULT_PSEUDO);
+    const local = `arn:aws:dynamodb:ddblocal:${ACCOUNT}:table/OrdersTable`;
+    registry.register('OrdersTable', { ref: 'OrdersTable', attributes: { Arn: local, StreamArn: `${local}/stream/2026-11-29T00:00:00.000` } });
+    const iam = LocalIam.fromTemplate(template, createIntrinsicResolver({ template, resources: registry }), { enforce: true });
+    expect(iam.authorizeSdkCall('GetProductFunction', dynamo('GetItem', {}))).toBeUndefined();
+    expect(iam.authorize({ principal: 'PublishOrderEventsFunction', action: 'dynamodb:GetRecords', resource: `${local}/stream/2026-11-29T00:00:00.000` }).allowed).toBe(true);
+    expect(iam.authorize({ principal: 'PublishOrderEventsFunction', action: 'dynamodb:GetRecords', resource: `${local}/stream/other` }).allowed).toBe(false);
+  });
+});
+
 describe('iamEnforced', () => {
   it('is on unless LOCAL_IAM turns it off', () => {
     expect(iamEnforced({})).toBe(true);

@@ -3,7 +3,7 @@ import type { CfnTemplate } from '../template/template-types.ts';
 import { type AccessDenied, accessDenied } from './access-denied.ts';
 import { type Decision, evaluate, type RequestContext } from './evaluate.ts';
 import { type ExecutionRole, policiesOf, rolesFromTemplate, type TemplateRoles } from './execution-roles.ts';
-import { list, type NamedPolicy, statementsOf } from './policy-document.ts';
+import { list, type NamedPolicy, type PolicyDocument, type Statement, statementsOf } from './policy-document.ts';
 import {
   alarmMayPublish,
   type ResourcePolicies,
@@ -89,7 +89,7 @@ export class LocalIam {
       if (unknown.length > 0) {
         throw new Error(`${role.logicalId}: the local cloud has no copy of the managed policies ${unknown.join(', ')} (add them to local/src/iam/managed-policies.ts)`);
       }
-      this.identity.set(role.logicalId, policies);
+      this.identity.set(role.logicalId, policies.map((policy) => ({ ...policy, document: withResources(policy.document, (arn) => this.canonicalArn(arn)) })));
     }
   }
 
@@ -131,7 +131,16 @@ export class LocalIam {
     return `arn:${this.location.partition}:sts::${this.location.accountId}:assumed-role/${role.name}/${session}`;
   }
 
-  authorize(request: AuthorizeRequest): AuthorizeResult {
+  /**
+   * DynamoDB Local names its tables and streams in region `ddblocal`: a table ARN registered from
+   * it and one built from a call's `TableName` must compare equal, so both use the local region.
+   */
+  canonicalArn(arn: string): string {
+    return arn.replace(/^(arn:[^:]+:dynamodb:)ddblocal:/, `$1${this.location.region}:`);
+  }
+
+  authorize(input: AuthorizeRequest): AuthorizeResult {
+    const request = { ...input, resource: this.canonicalArn(input.resource) };
     const role = this.roleOf(request.principal);
     if (role.external) {
       // A role from outside the template: its policies are unknown here, so nothing can be decided.
@@ -228,6 +237,20 @@ export class LocalIam {
   alarmMayPublish(alarmArn: string, topicArn: string): ReturnType<typeof alarmMayPublish> {
     return alarmMayPublish(alarmArn, topicArn, this.resourcePolicies);
   }
+}
+
+/** The document with `fn` applied to each `Resource`/`NotResource` entry. */
+function withResources(document: PolicyDocument, fn: (arn: string) => string): PolicyDocument {
+  const mapped = (value: string | string[] | undefined) => (value === undefined ? undefined : Array.isArray(value) ? value.map(fn) : fn(value));
+  return {
+    ...document,
+    Statement: statementsOf(document).map((statement) => {
+      const copy: Statement = { ...statement };
+      if (statement.Resource !== undefined) copy.Resource = mapped(statement.Resource);
+      if (statement.NotResource !== undefined) copy.NotResource = mapped(statement.NotResource);
+      return copy;
+    }),
+  };
 }
 
 /** Whether a key policy allows the account itself (`arn:aws:iam::<account>:root` or the bare account id). */
