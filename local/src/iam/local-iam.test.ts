@@ -180,6 +180,21 @@ describe('ARNs from DynamoDB Local', () => {
   });
 });
 
+describe('roles the local cloud cannot evaluate', () => {
+  it("do not matter when nothing runs with them (API Gateway's logging role, created on request)", () => {
+    const withAccountRole = TEMPLATE_TEXT.replace("ManageApiGatewayAccountRole:\n    Type: String\n    AllowedValues: ['true', 'false']\n    Default: 'false'", "ManageApiGatewayAccountRole:\n    Type: String\n    AllowedValues: ['true', 'false']\n    Default: 'true'");
+    expect(withAccountRole).not.toBe(TEMPLATE_TEXT);
+    const iam = iamFor(withAccountRole);
+    expect(iam.roles.roles.map((role) => role.logicalId)).toContain('ApiGatewayCloudWatchRole');
+    expect(iam.authorizeSdkCall('GetProductFunction', dynamo('GetItem', {}))).toBeUndefined();
+  });
+
+  it('stop start-up when a function runs with a managed policy the local cloud has no copy of', () => {
+    const withUnknown = TEMPLATE_TEXT.replace(/(GetProductFunction:\n(?:.*\n)*?      Policies:\n)/, '$1        - AmazonS3ReadOnlyAccess\n');
+    expect(() => iamFor(withUnknown)).toThrow('GetProductFunctionRole: the local cloud has no copy of the managed policies arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess');
+  });
+});
+
 describe('iamEnforced', () => {
   it('is on unless LOCAL_IAM turns it off', () => {
     expect(iamEnforced({})).toBe(true);

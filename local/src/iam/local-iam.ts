@@ -86,7 +86,8 @@ export class LocalIam {
     this.onDenied = options.onDenied;
     for (const role of roles.roles) {
       const { policies, unknown } = policiesOf(role);
-      if (unknown.length > 0) {
+      // A role no function or state machine runs with (API Gateway's logging role) is never evaluated.
+      if (unknown.length > 0 && role.usedBy.length > 0) {
         throw new Error(`${role.logicalId}: the local cloud has no copy of the managed policies ${unknown.join(', ')} (add them to local/src/iam/managed-policies.ts)`);
       }
       this.identity.set(role.logicalId, policies.map((policy) => ({ ...policy, document: withResources(policy.document, (arn) => this.canonicalArn(arn)) })));
