@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLocalAuthorizer } from './authorizer.ts';
+import { ANONYMOUS, createLocalAuthorizer } from './authorizer.ts';
 
 // Real RS256 tokens, verified against a JWKS served over loopback HTTP, as the authorizer fetches
 // a user pool's keys.
@@ -82,9 +82,11 @@ describe('local authorizer', () => {
     ['another issuer', jwt(claims({ iss: 'http://127.0.0.1:9700/other_pool' }))],
     ['an expired token', jwt(claims({ exp: now - 60 }))],
     ['a token signed with another key', jwt(claims(), stranger)],
-  ])('denies %s, without context', async (_label, header) => {
+  ])('refuses %s: lets only this request through, with no claims, for the handler to answer 401', async (_label, header) => {
     const result = await authorize(event(header));
-    expect(result.policyDocument.Statement).toEqual([expect.objectContaining({ Effect: 'Deny' })]);
+    expect(result.principalId).toBe(ANONYMOUS);
+    expect(result.policyDocument.Statement).toEqual([{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: METHOD_ARN }]);
+    // No claims, so no `sub`: principalOf refuses the request with 401 (tests/template/sam-local-api.test.ts).
     expect(result.context).toBeUndefined();
   });
 });

@@ -24,8 +24,15 @@ export interface UserPoolTrust {
  * number or boolean values, and API Gateway puts it at `requestContext.authorizer` itself rather
  * than under `.claims`, which the shared layer's `principalOf` reads either way.
  *
- * Anything else is denied. SAM CLI answers a denied request 401 Unauthorized, as the Cognito
- * authorizer does for a missing or bad token; a thrown error would be a 502 there instead.
+ * A request without the header never gets here: SAM CLI answers it 401 itself. A token that
+ * fails verification is let through *without a principal*, so that the handler refuses it with
+ * 401 (every protected handler starts with `principalOf(event)`, which throws UnauthorizedError
+ * when no authorizer vouched for a subject). That is how the request gets the 401 the Cognito
+ * authorizer gives a bad token: SAM CLI answers a Deny policy with 403 and an authorizer error
+ * with 502 (samcli/local/apigw/local_apigw_service.py), and has no counterpart for API
+ * Gateway's 401 on `throw new Error('Unauthorized')`. Acceptable only because this function
+ * exists only under `sam local`: even with LocalAuthorizer=true, the SAM transform deploys the
+ * Cognito authorizer, never this one.
  */
 export function createLocalAuthorizer(pool: UserPoolTrust) {
   const verifier = JwtRsaVerifier.create(
@@ -45,11 +52,25 @@ export function createLocalAuthorizer(pool: UserPoolTrust) {
     const token = event.authorizationToken?.trim().replace(/^bearer\s+/i, '') ?? '';
     try {
       const payload = await verifier.verify(token);
-      return policy(String(payload.sub), 'Allow', event.methodArn, toApiGatewayClaims(payload));
+      // The whole stage: an authorizer's answer for a token may be reused on the caller's other routes.
+      const [apiArn, stage] = event.methodArn.split('/');
+      return allow(String(payload.sub), `${apiArn}/${stage}/*`, toApiGatewayClaims(payload));
     } catch (error) {
-      console.warn(JSON.stringify({ level: 'WARN', message: 'Token refused', reason: (error as Error).message }));
-      return policy('anonymous', 'Deny', event.methodArn);
+      console.warn(JSON.stringify({ level: 'WARN', message: 'Token refused: the handler will answer 401', reason: (error as Error).message }));
+      // This one request only, and no claims: no subject reaches the handler.
+      return allow(ANONYMOUS, event.methodArn);
     }
+  };
+}
+
+/** The principal id of a request whose token was refused; never read as a user id (`sub` is). */
+export const ANONYMOUS = 'anonymous';
+
+function allow(principalId: string, resource: string, context?: Record<string, string>): APIGatewayAuthorizerResult {
+  return {
+    principalId,
+    policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: resource }] },
+    ...(context === undefined ? {} : { context }),
   };
 }
 
@@ -64,27 +85,6 @@ const plainHttpFetcher: Fetcher = {
     return response.arrayBuffer();
   },
 };
-
-/**
- * One policy for the whole API stage (`arn:…:<api id>/<stage>/*`), as API Gateway may cache an
- * authorizer's answer for a token and reuse it on the caller's other routes.
- */
-function policy(
-  principalId: string,
-  effect: 'Allow' | 'Deny',
-  methodArn: string,
-  context?: Record<string, string>,
-): APIGatewayAuthorizerResult {
-  const [apiArn, stage] = methodArn.split('/');
-  return {
-    principalId,
-    policyDocument: {
-      Version: '2012-10-17',
-      Statement: [{ Action: 'execute-api:Invoke', Effect: effect, Resource: `${apiArn}/${stage}/*` }],
-    },
-    ...(context === undefined ? {} : { context }),
-  };
-}
 
 /**
  * Claims as the REST API's Cognito authorizer passes them to the handler: every value a string,
