@@ -156,7 +156,7 @@ beforeAll(async () => {
   apiUrl = `http://127.0.0.1:${port}`;
   server = spawn(venvTool('python'), [SUPPORT, 'serve', builtTemplate, JSON.stringify(LOCAL_AUTHORIZER), envVarsFile, String(port)], {
     cwd: ROOT,
-    env: toolEnv({ POWERTOOLS_LOG_LEVEL: 'ERROR' }),
+    env: toolEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   server.stdout?.on('data', (chunk: Buffer) => (serverOutput += chunk.toString()));

@@ -17,9 +17,11 @@
 OVERRIDES_JSON is what `--parameter-overrides` would give, e.g. {"LocalAuthorizer": "true"}.
 """
 
+import atexit
 import json
 import logging
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -76,7 +78,9 @@ class NodeRuntime:
         # What the nodejs24.x runtime provides besides the function and its layers: the AWS SDK,
         # and nothing else (the repository's @aws-sdk packages, linked). Named node_modules, as
         # lambda-node-path-hook.mjs resolves packages in NODE_PATH entries of that name.
-        self.runtime_modules = os.path.join(tempfile.mkdtemp(prefix="sam-local-runtime-"), "node_modules")
+        runtime_root = tempfile.mkdtemp(prefix="sam-local-runtime-")
+        atexit.register(shutil.rmtree, runtime_root, ignore_errors=True)
+        self.runtime_modules = os.path.join(runtime_root, "node_modules")
         os.mkdir(self.runtime_modules)
         os.symlink(os.path.join(ROOT, "node_modules", "@aws-sdk"), os.path.join(self.runtime_modules, "@aws-sdk"))
 
@@ -134,6 +138,7 @@ def serve(template, overrides, env_vars_file, port):
         cwd=cwd,
         real_path=cwd,
         aws_region=os.environ.get("AWS_DEFAULT_REGION", "us-east-1"),
+        # The --env-vars file, read as `sam local start-api` reads it.
         env_vars_values=InvokeContext._get_env_vars_value(env_vars_file),
     )
     service = LocalApigwService(
