@@ -17,6 +17,11 @@ const SUPPORT = path.join(ROOT, 'tests/template/support');
 const HOOK = path.join(SUPPORT, 'lambda-node-path-hook.mjs');
 const INVOKE = path.join(SUPPORT, 'invoke-handler.mjs');
 const LAYER_PACKAGE = 'nodejs/node_modules/@orders/shared';
+/**
+ * Dependencies a function may bundle, by logical id. Only the sam local authorizer has one: no
+ * deployed function needs aws-jwt-verify, so it stays out of the layer (docs/decisions.md D22).
+ */
+const BUNDLED_DEPENDENCIES: Record<string, string[]> = { LocalAuthorizerFunction: ['node_modules/aws-jwt-verify/'] };
 /** What functions may import from the layer: its package.json `exports`. */
 const LAYER_ENTRY_POINTS = ['@orders/shared', '@orders/shared/events', '@orders/shared/fulfilment'];
 
@@ -25,9 +30,10 @@ interface FunctionUnderTest {
   codeUri: string;
   /**
    * How it is invoked: by API Gateway (a proxy result back), by an event source mapping (a batch),
-   * or by the fulfilment state machine (a saga step: no event source, the step's payload).
+   * by the fulfilment state machine (a saga step: no event source, the step's payload), or, for
+   * the one function that exists only under `sam local` (a Condition), as the API's authorizer.
    */
-  trigger: 'api' | 'batch' | 'task';
+  trigger: 'api' | 'batch' | 'task' | 'authorizer';
   /** Its own environment variables in template.yaml (beyond Globals). */
   environment: Record<string, unknown>;
 }
@@ -38,7 +44,14 @@ const functions: FunctionUnderTest[] = resourcesOfType(template, 'AWS::Serverles
   return {
     logicalId,
     codeUri: String(resource.Properties?.CodeUri),
-    trigger: events.length === 0 ? 'task' : events.every((event) => event.Type === 'Api') ? 'api' : 'batch',
+    trigger:
+      resource.Condition === 'UseLocalAuthorizer'
+        ? 'authorizer'
+        : events.length === 0
+          ? 'task'
+          : events.every((event) => event.Type === 'Api')
+            ? 'api'
+            : 'batch',
     environment: (resource.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {},
   };
 });
@@ -83,7 +96,8 @@ function bundledSources(mapFile: string): string[] {
 
 describe('sam build', () => {
   it('builds every function and the shared layer', () => {
-    expect(functions).toHaveLength(20);
+    // 20 deployed functions, and LocalAuthorizerFunction (sam local only: built all the same).
+    expect(functions).toHaveLength(21);
     for (const { logicalId } of functions) {
       expect(existsSync(path.join(buildDir, logicalId, 'index.mjs')), `${logicalId}/index.mjs`).toBe(true);
       expect(existsSync(path.join(buildDir, logicalId, 'index.mjs.map')), `${logicalId}/index.mjs.map`).toBe(true);
@@ -101,13 +115,14 @@ describe('sam build', () => {
   it('bundles only each function’s own code: shared code comes from the layer, the SDK from the runtime', async () => {
     for (const { logicalId, codeUri } of functions) {
       const built = path.join(buildDir, logicalId, 'index.mjs');
-      const foreign = bundledSources(`${built}.map`).filter((source) => !source.startsWith(`${codeUri}/`));
+      const allowed = [`${codeUri}/`, ...(BUNDLED_DEPENDENCIES[logicalId] ?? [])];
+      const foreign = bundledSources(`${built}.map`).filter((source) => !allowed.some((prefix) => source.startsWith(prefix)));
       expect(foreign, `${logicalId} bundles code from outside ${codeUri} (import it from @orders/shared instead)`).toEqual([]);
       const imports = (await externalImports(built)).filter((specifier) => !isBuiltin(specifier));
       const fromLayer = (specifier: string) => LAYER_ENTRY_POINTS.includes(specifier);
       const unexpected = imports.filter((specifier) => !fromLayer(specifier) && !specifier.startsWith('@aws-sdk/'));
       expect(unexpected, `${logicalId} imports packages that exist neither in the layer nor in the runtime`).toEqual([]);
-      expect(imports.some(fromLayer), `${logicalId} should import @orders/shared`).toBe(true);
+      if (BUNDLED_DEPENDENCIES[logicalId] === undefined) expect(imports.some(fromLayer), `${logicalId} should import @orders/shared`).toBe(true);
     }
   });
 
@@ -348,6 +363,23 @@ describe('on Lambda’s file layout (function in /var/task, layer in /opt, NODE_
       expect(malformed.error?.message, label).toMatch(/orderId/);
       expect(malformed.logs, label).not.toContain('ECONNREFUSED');
     }
+  });
+
+  it('runs the sam local authorizer on its own: it asks for its settings, then refuses a bad token without a principal', () => {
+    const authorizer = functions.find((fn) => fn.trigger === 'authorizer');
+    expect(authorizer?.logicalId).toBe('LocalAuthorizerFunction');
+    const event = { type: 'TOKEN', authorizationToken: 'not-a-token', methodArn: 'arn:aws:execute-api:us-east-1:123456789012:api/dev/GET/orders' };
+    const unconfigured = invoke(lambdaRoot('LocalAuthorizerFunction', { withLayer: true }), 'LocalAuthorizerFunction', event);
+    expect(unconfigured.phase, unconfigured.logs).toBe('invoke');
+    expect(unconfigured.error?.message).toMatch(/USER_POOL_ISSUER is not set: run `npm run sam-local-env`/);
+    const configured = invoke(lambdaRoot('LocalAuthorizerFunction', { withLayer: false }), 'LocalAuthorizerFunction', event, {
+      environment: { USER_POOL_ISSUER: `http://127.0.0.1:${closedServicePort}/local_pool`, USER_POOL_CLIENT_ID: 'client', USER_POOL_JWKS_URI: '' },
+    });
+    expect(configured.phase, configured.logs).toBe('done');
+    expect(configured.result).toEqual({
+      principalId: 'anonymous',
+      policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: event.methodArn }] },
+    });
   });
 
   it('cannot import a function without the layer: the shared code is not bundled into it', () => {

@@ -198,8 +198,14 @@ const expectedGrants = (allows: Record<string, Target>) =>
   Object.fromEntries(Object.entries(allows).map(([action, target]) => [action, TARGET_ARNS[target]]));
 
 describe('functions', () => {
-  it('are exactly the API handlers, the event handlers and the saga steps', () => {
-    expect(resourcesOfType(template, 'AWS::Serverless::Function').map(([id]) => id).sort()).toEqual(ALL_FUNCTIONS.map(({ fn }) => fn).sort());
+  it('are exactly the API handlers, the event handlers and the saga steps (plus, for sam local only, its authorizer)', () => {
+    const functions = resourcesOfType(template, 'AWS::Serverless::Function');
+    const deployed = functions.filter(([, fn]) => fn.Condition === undefined);
+    expect(deployed.map(([id]) => id).sort()).toEqual(ALL_FUNCTIONS.map(({ fn }) => fn).sort());
+    // Under `LocalAuthorizer=true` only (never deployed): tests/template/sam-local-api.test.ts.
+    expect(functions.filter(([, fn]) => fn.Condition !== undefined).map(([id, fn]) => [id, fn.Condition])).toEqual([
+      ['LocalAuthorizerFunction', 'UseLocalAuthorizer'],
+    ]);
   });
 
   it.each(ROUTES)('$fn serves $method $path', (route) => {

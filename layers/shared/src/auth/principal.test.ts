@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UnauthorizedError } from '../errors.ts';
-import { isAdmin, parseGroupsClaim, principalFromClaims } from './principal.ts';
+import { isAdmin, parseGroupsClaim, principalFromAuthorizer, principalFromClaims } from './principal.ts';
 
 describe('parseGroupsClaim', () => {
   it.each([
@@ -30,5 +30,25 @@ describe('principalFromClaims', () => {
   it('refuses a request without an authenticated subject', () => {
     expect(() => principalFromClaims(undefined)).toThrow(UnauthorizedError);
     expect(() => principalFromClaims({ email: 'a@example.com' })).toThrow(UnauthorizedError);
+  });
+});
+
+describe('principalFromAuthorizer', () => {
+  const claims = { sub: 'u-1', email: 'a@example.com', 'cognito:groups': 'admin,support' };
+  const principal = { userId: 'u-1', email: 'a@example.com', groups: ['admin', 'support'] };
+
+  it('reads the Cognito authorizer’s claims', () => {
+    expect(principalFromAuthorizer({ claims })).toEqual(principal);
+  });
+
+  it('reads a Lambda authorizer’s flat context the same way (sam local)', () => {
+    expect(principalFromAuthorizer({ ...claims, principalId: 'u-1', integrationLatency: 12 })).toEqual(principal);
+  });
+
+  it('refuses a request no authorizer vouched for', () => {
+    expect(() => principalFromAuthorizer(undefined)).toThrow(UnauthorizedError);
+    expect(() => principalFromAuthorizer(null)).toThrow(UnauthorizedError);
+    expect(() => principalFromAuthorizer({ claims: { email: 'a@example.com' } })).toThrow(UnauthorizedError);
+    expect(() => principalFromAuthorizer({ principalId: 'u-1' })).toThrow(UnauthorizedError);
   });
 });

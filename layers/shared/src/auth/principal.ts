@@ -39,3 +39,14 @@ export function principalFromClaims(claims: Record<string, unknown> | null | und
   const email = typeof claims?.email === 'string' ? claims.email : undefined;
   return { userId, email, groups: parseGroupsClaim(claims?.['cognito:groups']) };
 }
+
+/**
+ * Reads the principal from `requestContext.authorizer`, whichever authorizer filled it: API
+ * Gateway's Cognito authorizer puts the token's claims under `claims`; a Lambda authorizer's
+ * context sits there directly (flat string values), which is how `sam local start-api` hands
+ * over the claims its stand-in authorizer verified (docs/decisions.md, D22).
+ */
+export function principalFromAuthorizer(authorizer: Record<string, unknown> | null | undefined): Principal {
+  const claims = authorizer?.claims;
+  return principalFromClaims(typeof claims === 'object' && claims !== null ? (claims as Record<string, unknown>) : authorizer);
+}

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { z } from 'zod';
 import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../errors.ts';
-import { principalFromClaims, type Principal } from '../auth/principal.ts';
+import { principalFromAuthorizer, type Principal } from '../auth/principal.ts';
 import { parseWith } from '../schemas/validation.ts';
 
 /** Far above any legitimate request of this API; API Gateway's own limit (10 MB) is much larger. */
@@ -47,7 +47,7 @@ export const queryParameters = <S extends z.ZodType>(event: APIGatewayProxyEvent
   parseWith(schema, event.queryStringParameters ?? {});
 
 export const principalOf = (event: APIGatewayProxyEvent): Principal =>
-  principalFromClaims(event.requestContext?.authorizer?.claims as Record<string, unknown> | undefined);
+  principalFromAuthorizer(event.requestContext?.authorizer);
 
 /** A caller-supplied correlation id is kept if it looks sane; otherwise API Gateway's request id is used. */
 export function correlationIdOf(event: APIGatewayProxyEvent): string {
