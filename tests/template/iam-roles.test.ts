@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { rolesFromTemplate } from '../../local/src/iam/execution-roles.ts';
-import { createIntrinsicResolver, DEFAULT_PSEUDO, type IntrinsicResolver } from '../../local/src/template/intrinsics.ts';
-import { loadTemplate as loadLocalTemplate } from '../../local/src/template/load-template.ts';
-import { ResourceRegistry } from '../../local/src/template/resource-registry.ts';
-import type { CfnTemplate } from '../../local/src/template/template-types.ts';
+import { rolesFromTemplate } from '#local/iam/execution-roles.ts';
+import { createIntrinsicResolver, DEFAULT_PSEUDO, type IntrinsicResolver } from '#local/template/intrinsics.ts';
+import { loadTemplate as loadLocalTemplate } from '#local/template/load-template.ts';
+import { ResourceRegistry } from '#local/template/resource-registry.ts';
+import type { CfnTemplate } from '#local/template/template-types.ts';
 import { loadTemplate, resourcesOfType, TEMPLATE } from './support/tools.ts';
 
 // The local cloud's IAM (local/src/iam) evaluates every call against the role each function and

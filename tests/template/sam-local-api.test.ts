@@ -4,10 +4,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileLog, type LocalCloudLog } from '../../local/src/cloud/local-cloud-log.ts';
-import { type LocalCloud, startLocalCloud } from '../../local/src/cloud/local-cloud.ts';
-import { idTokenFor } from '../../local/src/seed/sign-in.ts';
-import { freePort, waitUntil } from '../../local/src/services/ports.ts';
+import { fileLog, type LocalCloudLog } from '#local/cloud/local-cloud-log.ts';
+import { type LocalCloud, startLocalCloud } from '#local/cloud/local-cloud.ts';
+import { idTokenFor } from '#local/seed/sign-in.ts';
+import { freePort, waitUntil } from '#local/core/ports.ts';
 import { BASE_FILE, samLocalEnvVars, type SamEnvVars } from '../../scripts/sam-local-env.ts';
 import { ROOT, loadTemplate, resource, resourcesOfType, run, TEMPLATE, toolEnv, venvTool } from './support/tools.ts';
 
