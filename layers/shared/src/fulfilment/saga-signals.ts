@@ -1,12 +1,14 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
-import { requiredEnv } from '../config.ts';
-import { logger, tracer } from '../observability.ts';
+import { stepFunctionsClient } from '../platform/clients.ts';
+import { fulfilmentStateMachineArn } from '../platform/config.ts';
+import { logger } from '../platform/observability.ts';
 
-// The Step Functions client is loaded on first use (a dynamic import), so the API functions
-// that never signal a saga do not pay for loading it at cold start.
-let client: Promise<{ sfn: SFNClient; sdk: typeof import('@aws-sdk/client-sfn') }> | undefined;
-const stepFunctions = () =>
-  (client ??= import('@aws-sdk/client-sfn').then((sdk) => ({ sdk, sfn: tracer.captureAWSv3Client(new sdk.SFNClient({})) })));
+// Step Functions is loaded on first use (platform/clients.ts), so the API functions that never
+// signal a saga do not pay for loading it at cold start.
+const stepFunctions = async () => {
+  const { sdk, client } = await stepFunctionsClient();
+  return { sdk, sfn: client };
+};
 
 /** The saga no longer waits for this token: it moved on (timed out, was stopped). Nothing to tell. */
 const TOKEN_NO_LONGER_WAITING = new Set(['TaskDoesNotExist', 'TaskTimedOut', 'InvalidToken']);
@@ -40,7 +42,7 @@ export async function startFulfilment(orderId: string, input: object): Promise<'
   try {
     await sfn.send(
       new sdk.StartExecutionCommand({
-        stateMachineArn: requiredEnv('FULFILMENT_STATE_MACHINE_ARN'),
+        stateMachineArn: fulfilmentStateMachineArn(),
         name: orderId,
         input: JSON.stringify(input),
       }),

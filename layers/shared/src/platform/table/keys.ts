@@ -1,4 +1,4 @@
-import type { OrderStatus } from '../domain/order.ts';
+import type { OrderStatus } from '../../orders/order.ts';
 
 // Every key format of the single table lives here; docs/data-model.md describes the same shapes.
 
