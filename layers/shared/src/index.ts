@@ -18,7 +18,7 @@ export * from './orders/order.ts';
 export type * from './catalog/product.ts';
 export type { Notification } from './notifications/notification.ts';
 
-export * as catalog from './catalog/catalog.ts';
-export * as orders from './orders/orders.ts';
+export * as catalog from './catalog/use-cases.ts';
+export * as orders from './orders/use-cases.ts';
 
 export type { Page, PageRequest } from './platform/table/pagination.ts';
