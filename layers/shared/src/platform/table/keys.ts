@@ -57,7 +57,7 @@ export const notificationKey = (orderId: string, occurredAt: string, eventId: st
 /** The stock an order holds (one per order): RESERVED, then RELEASED or SHIPPED. */
 export const reservationKey = (orderId: string) => ({ PK: orderPartition(orderId), SK: 'RESERVATION' });
 
-/** The order's payment (one per order): CHARGED, DECLINED, then maybe REFUNDED. */
+/** The order's payment (one per order): CHARGED, then maybe REFUNDED. */
 export const paymentKey = (orderId: string) => ({ PK: orderPartition(orderId), SK: 'PAYMENT' });
 
 /** The simulated payment provider's own ledger, keyed by the idempotency key it was called with. */
