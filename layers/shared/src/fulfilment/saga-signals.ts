@@ -5,16 +5,12 @@ import { logger } from '../platform/observability.ts';
 
 // Step Functions is loaded on first use (platform/clients.ts), so the API functions that never
 // signal a saga do not pay for loading it at cold start.
-const stepFunctions = async () => {
-  const { sdk, client } = await stepFunctionsClient();
-  return { sdk, sfn: client };
-};
 
 /** The saga no longer waits for this token: it moved on (timed out, was stopped). Nothing to tell. */
 const TOKEN_NO_LONGER_WAITING = new Set(['TaskDoesNotExist', 'TaskTimedOut', 'InvalidToken']);
 
 async function send(signal: (sdk: typeof import('@aws-sdk/client-sfn'), sfn: SFNClient) => Promise<unknown>): Promise<void> {
-  const { sdk, sfn } = await stepFunctions();
+  const { sdk, client: sfn } = await stepFunctionsClient();
   try {
     await signal(sdk, sfn);
   } catch (error) {
@@ -38,7 +34,7 @@ export const orderCancelled = (taskToken: string): Promise<void> =>
 
 /** Starts the order's fulfilment; the execution is named after the order, so it starts once. */
 export async function startFulfilment(orderId: string, input: object): Promise<'started' | 'already-started'> {
-  const { sdk, sfn } = await stepFunctions();
+  const { sdk, client: sfn } = await stepFunctionsClient();
   try {
     await sfn.send(
       new sdk.StartExecutionCommand({
