@@ -227,7 +227,6 @@ describe('the repositories write only transitions the domain allows', () => {
     expect(writes.flatMap(violationsOf)).toEqual([]);
     expect(writes.map(({ from, to }) => ({ from, to }))).toEqual([{ from: ['CONFIRMED'], to: 'SHIPPED' }]);
   });
-
 });
 
 describe('statusChange, the one builder of status updates', () => {
