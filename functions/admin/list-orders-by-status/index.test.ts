@@ -1,7 +1,7 @@
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { ADMIN, ALICE, apiEvent, call } from '../../../tests/fixtures/api-gateway.ts';
+import { ADMIN, ALICE, apiEvent, call } from '#test-fixtures/api-gateway.ts';
 
 vi.stubEnv('TABLE_NAME', 'orders-test');
 const documents = mockClient(DynamoDBDocumentClient);

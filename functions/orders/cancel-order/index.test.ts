@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { ADMIN, ALICE, BOB, apiEvent, call } from '../../../tests/fixtures/api-gateway.ts';
+import { ADMIN, ALICE, BOB, apiEvent, call } from '#test-fixtures/api-gateway.ts';
 
 vi.stubEnv('TABLE_NAME', 'orders-test');
 const documents = mockClient(DynamoDBDocumentClient);

@@ -2,7 +2,7 @@ import { DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/clie
 import { BatchGetCommand, DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { ALICE, apiEvent, call } from '../../../tests/fixtures/api-gateway.ts';
+import { ALICE, apiEvent, call } from '#test-fixtures/api-gateway.ts';
 
 vi.stubEnv('TABLE_NAME', 'orders-test');
 const dynamoDb = mockClient(DynamoDBClient);

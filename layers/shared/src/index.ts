@@ -1,24 +1,25 @@
-// The shared layer's public surface. Functions import only from here ('@orders/shared');
-// the layer build bundles this file into /opt/nodejs/node_modules/@orders/shared.
+// '@orders/shared': what the API functions need. One of the layer's three entry points (with
+// './events' and './fulfilment'); functions import only from these, and the layer build
+// bundles each into /opt/nodejs/node_modules/@orders/shared.
 
-export { logger, metrics, tracer } from './observability.ts';
-export * from './errors.ts';
+export { logger, metrics, tracer } from './platform/observability.ts';
+export * from './platform/errors.ts';
 
-export { ADMIN_GROUP, isAdmin, parseGroupsClaim, principalFromClaims, type Principal } from './auth/principal.ts';
-export { assertAdmin } from './auth/policy.ts';
+export { ADMIN_GROUP, isAdmin, parseGroupsClaim, principalFromClaims, type Principal } from './platform/auth/principal.ts';
+export { assertAdmin } from './platform/auth/policy.ts';
 
-export { httpHandler, type HttpRequest, type HttpResult, type HttpRoute } from './http/handler.ts';
-export { correlationIdOf, header, jsonBody, pathParameters, principalOf, queryParameters } from './http/request.ts';
-export { toProblem, type Problem } from './http/problem.ts';
+export { httpHandler, type HttpRequest, type HttpResult, type HttpRoute } from './platform/http/handler.ts';
+export { correlationIdOf, header, jsonBody, pathParameters, principalOf, queryParameters } from './platform/http/request.ts';
+export { toProblem, type Problem } from './platform/http/problem.ts';
 
-export * as schemas from './schemas/api.ts';
-export { parseWith } from './schemas/validation.ts';
+export * as schemas from './platform/http/api-schemas.ts';
+export { parseWith } from './platform/validation.ts';
 
-export * from './domain/order.ts';
-export type * from './domain/product.ts';
-export type { Notification } from './domain/notification.ts';
+export * from './orders/order.ts';
+export type * from './catalog/product.ts';
+export type { Notification } from './notifications/notification.ts';
 
-export * as catalog from './services/catalog.ts';
-export * as orders from './services/orders.ts';
+export * as catalog from './catalog/use-cases.ts';
+export * as orders from './orders/use-cases.ts';
 
-export type { Page, PageRequest } from './data/pagination.ts';
+export type { Page, PageRequest } from './platform/table/pagination.ts';

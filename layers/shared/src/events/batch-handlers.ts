@@ -1,10 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import middy from '@middy/core';
 import type { DynamoDBRecord, DynamoDBStreamEvent, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { logger, metrics, tracer } from '../observability.ts';
+import { withObservability } from '../platform/middleware.ts';
+import { logger } from '../platform/observability.ts';
 import type { OrderEvent } from './schemas.ts';
 import { orderEventFromSqsRecord } from './sqs-message.ts';
 
@@ -26,13 +23,6 @@ const loggingFailures =
       throw error;
     }
   };
-
-const withObservability = <Event, Result>(handler: (event: Event, context: import('aws-lambda').Context) => Promise<Result>) =>
-  middy<Event, Result>()
-    .use(captureLambdaHandler(tracer))
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics))
-    .handler(handler);
 
 /**
  * A DynamoDB stream handler with partial batch responses: a failed record is reported by its

@@ -1,8 +1,8 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import type { OrderLine } from '../domain/order.ts';
-import { ENTITY } from '../data/keys.ts';
+import type { OrderLine } from '../orders/order.ts';
+import { ENTITY } from '../platform/table/keys.ts';
 import { orderEvent, type OrderEvent } from './schemas.ts';
 
 type Image = Record<string, unknown>;

@@ -5,4 +5,5 @@ export { orderEvent, routingAttributesOf, type OrderEvent, type OrderEventType }
 export { orderChangeOf, orderEventOf } from './from-stream.ts';
 export { orderEventFromSqsRecord } from './sqs-message.ts';
 export { orderEventConsumer, streamBatchHandler } from './batch-handlers.ts';
-export { notifyCustomer, publishChange } from './services.ts';
+export { publishChange } from './publish-change.ts';
+export { notifyCustomer } from '../notifications/notify-customer.ts';

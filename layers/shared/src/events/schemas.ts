@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ORDER_STATUSES } from '../domain/order.ts';
+import { ORDER_STATUSES } from '../orders/order.ts';
 
 /**
  * The domain events, defined once. The stream publisher validates every event against these

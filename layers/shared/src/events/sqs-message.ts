@@ -1,6 +1,6 @@
 import type { SQSRecord } from 'aws-lambda';
-import { ValidationError } from '../errors.ts';
-import { parseWith } from '../schemas/validation.ts';
+import { ValidationError } from '../platform/errors.ts';
+import { parseWith } from '../platform/validation.ts';
 import { orderEvent, type OrderEvent } from './schemas.ts';
 
 /**

@@ -26,3 +26,8 @@ export class PaymentUnavailableError extends NamedError {
 export class OrderNotInExpectedStatusError extends NamedError {
   override readonly name = 'OrderNotInExpectedStatus';
 }
+
+/** The saga's order does not exist (orders are never deleted, so this is a bug, not a user's mistake). */
+export class OrderNotFoundError extends NamedError {
+  override readonly name = 'OrderNotFound';
+}

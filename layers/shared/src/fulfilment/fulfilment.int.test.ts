@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
-import { orderKey, productKey } from '../data/keys.ts';
+import { orderKey, productKey } from '../platform/table/keys.ts';
 import { PaymentDeclinedError, PaymentUnavailableError, OutOfStockError } from './errors.ts';
 import { SimulatedPaymentProvider } from './payment-provider.ts';
 import { StockRepository } from './stock-repository.ts';

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ENTITY, simulatedChargeKey } from '../data/keys.ts';
+import { ENTITY, simulatedChargeKey } from '../platform/table/keys.ts';
 import { PaymentDeclinedError, PaymentUnavailableError } from './errors.ts';
 
 export interface ChargeRequest {

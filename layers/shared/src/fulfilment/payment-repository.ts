@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ENTITY, paymentKey } from '../data/keys.ts';
+import { ENTITY, paymentKey } from '../platform/table/keys.ts';
 
 export type PaymentStatus = 'CHARGED' | 'REFUNDED';
 

@@ -1,18 +1,16 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
-import { requiredEnv } from '../config.ts';
-import { logger, tracer } from '../observability.ts';
+import { stepFunctionsClient } from '../platform/clients.ts';
+import { fulfilmentStateMachineArn } from '../platform/config.ts';
+import { logger } from '../platform/observability.ts';
 
-// The Step Functions client is loaded on first use (a dynamic import), so the API functions
-// that never signal a saga do not pay for loading it at cold start.
-let client: Promise<{ sfn: SFNClient; sdk: typeof import('@aws-sdk/client-sfn') }> | undefined;
-const stepFunctions = () =>
-  (client ??= import('@aws-sdk/client-sfn').then((sdk) => ({ sdk, sfn: tracer.captureAWSv3Client(new sdk.SFNClient({})) })));
+// Step Functions is loaded on first use (platform/clients.ts), so the API functions that never
+// signal a saga do not pay for loading it at cold start.
 
 /** The saga no longer waits for this token: it moved on (timed out, was stopped). Nothing to tell. */
 const TOKEN_NO_LONGER_WAITING = new Set(['TaskDoesNotExist', 'TaskTimedOut', 'InvalidToken']);
 
 async function send(signal: (sdk: typeof import('@aws-sdk/client-sfn'), sfn: SFNClient) => Promise<unknown>): Promise<void> {
-  const { sdk, sfn } = await stepFunctions();
+  const { sdk, client: sfn } = await stepFunctionsClient();
   try {
     await signal(sdk, sfn);
   } catch (error) {
@@ -36,11 +34,11 @@ export const orderCancelled = (taskToken: string): Promise<void> =>
 
 /** Starts the order's fulfilment; the execution is named after the order, so it starts once. */
 export async function startFulfilment(orderId: string, input: object): Promise<'started' | 'already-started'> {
-  const { sdk, sfn } = await stepFunctions();
+  const { sdk, client: sfn } = await stepFunctionsClient();
   try {
     await sfn.send(
       new sdk.StartExecutionCommand({
-        stateMachineArn: requiredEnv('FULFILMENT_STATE_MACHINE_ARN'),
+        stateMachineArn: fulfilmentStateMachineArn(),
         name: orderId,
         input: JSON.stringify(input),
       }),

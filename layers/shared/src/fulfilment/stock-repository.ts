@@ -1,8 +1,9 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, NotFoundError } from '../errors.ts';
-import { ENTITY, orderKey, productKey, reservationKey, statusPartition } from '../data/keys.ts';
-import type { WriteContext } from '../data/order-repository.ts';
+import { ConflictError, NotFoundError } from '../platform/errors.ts';
+import { ENTITY, orderKey, productKey, reservationKey } from '../platform/table/keys.ts';
+import { statusChange } from '../orders/order.ts';
+import { statusUpdate, type WriteContext } from '../orders/order-repository.ts';
 import { OutOfStockError } from './errors.ts';
 
 export interface ReservedLine {
@@ -102,6 +103,8 @@ export class StockRepository {
       new GetCommand({ TableName: this.tableName, Key: orderKey(orderId), ConsistentRead: true }),
     );
     if (!order) throw new NotFoundError(`Order ${orderId} was not found`);
+    // Only an order that is CONFIRMED (and so waiting for shipment) ships.
+    const shipped = statusUpdate(statusChange('SHIPPED', ['CONFIRMED']));
     const moved = await this.moveReserved(orderId, reservation.lines, {
       to: 'SHIPPED',
       productUpdate: 'SET reserved = reserved - :quantity, shipped = if_not_exists(shipped, :zero) + :quantity',
@@ -110,14 +113,11 @@ export class StockRepository {
           Update: {
             TableName: this.tableName,
             Key: orderKey(orderId),
-            UpdateExpression:
-              'SET #status = :shipped, GSI2PK = :partition, trackingNumber = :tracking, updatedAt = :now, correlationId = :correlationId',
-            ConditionExpression: '#status = :confirmed',
-            ExpressionAttributeNames: { '#status': 'status' },
+            UpdateExpression: `SET ${shipped.set}, trackingNumber = :tracking, updatedAt = :now, correlationId = :correlationId`,
+            ConditionExpression: shipped.condition,
+            ExpressionAttributeNames: shipped.names,
             ExpressionAttributeValues: {
-              ':shipped': 'SHIPPED',
-              ':confirmed': 'CONFIRMED',
-              ':partition': statusPartition('SHIPPED'),
+              ...shipped.values,
               ':tracking': shipment.trackingNumber,
               ':now': shipment.now,
               ':correlationId': shipment.correlationId,

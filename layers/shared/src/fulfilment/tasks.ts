@@ -1,11 +1,9 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
-import { NotFoundError } from '../errors.ts';
-import { orderRepository } from '../data/repositories.ts';
 import type { OrderPlaced } from '../events/schemas.ts';
-import { logger, metrics } from '../observability.ts';
-import { OrderNotInExpectedStatusError } from './errors.ts';
-import { paymentProvider, paymentRepository, stockRepository } from './repositories.ts';
+import { logger, metrics } from '../platform/observability.ts';
+import { OrderNotFoundError, OrderNotInExpectedStatusError } from './errors.ts';
+import { orderRepository, paymentProvider, paymentRepository, stockRepository } from '../repositories.ts';
 import { startFulfilment } from './saga-signals.ts';
 
 // The fulfilment saga's steps that need logic (the plain status updates are direct DynamoDB
@@ -42,7 +40,7 @@ export async function takePayment(input: z.infer<typeof orderOnlyInput>): Promis
   const recorded = await paymentRepository().get(input.orderId);
   if (recorded) return { chargeId: recorded.chargeId };
   const order = await orderRepository().get(input.orderId);
-  if (!order) throw new NotFoundError(`Order ${input.orderId} was not found`);
+  if (!order) throw new OrderNotFoundError(`Order ${input.orderId} was not found`);
   const { chargeId } = await paymentProvider().charge({
     idempotencyKey: order.orderId,
     amount: order.total,
@@ -71,9 +69,12 @@ export async function refundPayment(input: z.infer<typeof orderOnlyInput>): Prom
   const unrecorded = await paymentProvider().findCharge(input.orderId);
   if (unrecorded === undefined) return { refunded: false };
   await paymentProvider().refund(unrecorded.chargeId);
+  // Refunded first, recorded second: without its order the refund cannot be recorded, but the
+  // customer has their money back.
   const order = await orderRepository().get(input.orderId);
+  if (!order) throw new OrderNotFoundError(`Order ${input.orderId} was not found`);
   const refunded = await paymentRepository().recordRefundedCharge(
-    { orderId: input.orderId, chargeId: unrecorded.chargeId, amount: order?.total ?? 0, currency: order?.currency ?? 'USD' },
+    { orderId: input.orderId, chargeId: unrecorded.chargeId, amount: order.total, currency: order.currency },
     now(),
   );
   logger.warn('Refunded a charge whose answer had been lost', { chargeId: unrecorded.chargeId });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
-import type { Principal } from '../auth/principal.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/errors.ts';
+import type { Principal } from '../platform/auth/principal.ts';
 import {
   assertCanCancel,
   assertCanView,
@@ -10,7 +10,7 @@ import {
   statusesThatCanBecome,
   type OrderStatus,
 } from './order.ts';
-import type { Product } from './product.ts';
+import type { Product } from '../catalog/product.ts';
 
 const product = (productId: string, price: number, currency = 'USD'): Product => ({
   productId,

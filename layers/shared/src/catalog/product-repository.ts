@@ -8,10 +8,10 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { NotFoundError } from '../errors.ts';
-import type { NewProduct, Product, ProductChanges } from '../domain/product.ts';
-import { CATALOG_PARTITION, catalogSortKey, ENTITY, INDEX, productKey, TABLE_KEYS } from './keys.ts';
-import { decodeCursor, encodeCursor, type Page, type PageRequest } from './pagination.ts';
+import { NotFoundError } from '../platform/errors.ts';
+import type { NewProduct, Product, ProductChanges } from './product.ts';
+import { CATALOG_PARTITION, catalogSortKey, ENTITY, INDEX, productKey, TABLE_KEYS } from '../platform/table/keys.ts';
+import { decodeCursor, encodeCursor, type Page, type PageRequest } from '../platform/table/pagination.ts';
 
 const BATCH_GET_LIMIT = 100;
 const MAX_BATCH_GET_ATTEMPTS = 5;

@@ -1,10 +1,7 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { corsAllowOrigin } from '../config.ts';
-import { logger, metrics, tracer } from '../observability.ts';
+import { withObservability } from '../middleware.ts';
+import { logger, tracer } from '../observability.ts';
 import { toProblem } from './problem.ts';
 import { correlationIdOf } from './request.ts';
 
@@ -64,11 +61,8 @@ function errorResult(error: unknown, event: APIGatewayProxyEvent, correlationId:
  * nowhere else.
  */
 export function httpHandler(route: HttpRoute) {
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
-    .use(captureLambdaHandler(tracer))
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics, { captureColdStartMetric: true }))
-    .handler(async (event, context) => {
+  return withObservability<APIGatewayProxyEvent, APIGatewayProxyResult>(
+    async (event, context) => {
       const correlationId = correlationIdOf(event);
       logger.setCorrelationId(correlationId);
       tracer.putAnnotation('correlationId', correlationId);
@@ -77,5 +71,7 @@ export function httpHandler(route: HttpRoute) {
       } catch (error) {
         return errorResult(error, event, correlationId);
       }
-    });
+    },
+    { coldStartMetric: true },
+  );
 }

@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Notification } from '../domain/notification.ts';
-import { ENTITY, NOTIFICATION_SK_PREFIX, notificationKey, orderPartition } from './keys.ts';
+import type { Notification } from './notification.ts';
+import { ENTITY, NOTIFICATION_SK_PREFIX, notificationKey, orderPartition } from '../platform/table/keys.ts';
 
 function toNotification(item: Record<string, unknown>): Notification {
   return {

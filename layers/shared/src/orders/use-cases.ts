@@ -1,16 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { NotFoundError } from '../errors.ts';
-import type { Principal } from '../auth/principal.ts';
-import { notificationRepository, orderRepository, productRepository } from '../data/repositories.ts';
-import type { Notification } from '../domain/notification.ts';
-import type { Page, PageRequest } from '../data/pagination.ts';
-import { assertCanCancel, assertCanShip, assertCanView, assertIsOwner, priceOrder, type Order, type OrderStatus, type OrderSummary } from '../domain/order.ts';
-import { metrics } from '../observability.ts';
-import type { PlaceOrderBody } from '../schemas/api.ts';
-import { idempotentOperation } from './idempotency.ts';
+import { NotFoundError } from '../platform/errors.ts';
+import type { Principal } from '../platform/auth/principal.ts';
+import { notificationRepository, orderRepository, productRepository, stockRepository } from '../repositories.ts';
+import type { Notification } from '../notifications/notification.ts';
+import type { Page, PageRequest } from '../platform/table/pagination.ts';
+import {
+  assertCanCancel,
+  assertCanShip,
+  assertCanView,
+  assertIsOwner,
+  INITIAL_STATUS,
+  priceOrder,
+  type Order,
+  type OrderStatus,
+  type OrderSummary,
+} from './order.ts';
+import { metrics } from '../platform/observability.ts';
+import type { PlaceOrderBody } from '../platform/http/api-schemas.ts';
+import { idempotentOperation } from '../platform/idempotency.ts';
 import * as sagaSignals from '../fulfilment/saga-signals.ts';
-import { stockRepository } from '../fulfilment/repositories.ts';
 
 export interface PlaceOrderCommand {
   customerId: string;
@@ -26,7 +35,7 @@ async function placeOrderOnce(command: PlaceOrderCommand): Promise<Order> {
   const order: Order = {
     orderId: randomUUID(),
     customerId: command.customerId,
-    status: 'PENDING',
+    status: INITIAL_STATUS,
     currency,
     lines,
     total,

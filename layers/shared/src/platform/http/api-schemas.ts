@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ORDER_STATUSES } from '../domain/order.ts';
+import { ORDER_STATUSES } from '../../orders/order.ts';
 
 // The API's input contracts, one place for all of them. Objects are strict: an unknown field
 // (say `price` on an order line, or `status` on an order) is rejected and named, never stored.

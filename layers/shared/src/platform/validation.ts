@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ValidationError, type FieldProblem } from '../errors.ts';
+import { ValidationError, type FieldProblem } from './errors.ts';
 
 /** `['items', 0, 'quantity']` → `items[0].quantity` (with an optional prefix such as `query.`). */
 export function fieldPath(path: readonly PropertyKey[], prefix = ''): string {

@@ -2,7 +2,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { z } from 'zod';
 import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../errors.ts';
 import { principalFromAuthorizer, type Principal } from '../auth/principal.ts';
-import { parseWith } from '../schemas/validation.ts';
+import { parseWith } from '../validation.ts';
 
 /** Far above any legitimate request of this API; API Gateway's own limit (10 MB) is much larger. */
 export const MAX_BODY_BYTES = 16 * 1024;

@@ -1,6 +1,8 @@
 /**
- * The one error hierarchy of the application. Domain and data code throw these; the HTTP
- * middleware (http/problem.ts) is the only place that turns them into status codes.
+ * The one error hierarchy of the application's requests. The use cases, domain rules and
+ * repositories behind the API (and input validation of every kind) throw these; the HTTP
+ * wrapper (http/problem.ts) is the only place that turns them into status codes. The saga's
+ * steps throw the named errors of fulfilment/errors.ts instead, which its state machine matches.
  */
 export interface FieldProblem {
   /** Where the problem is, as a JSON-pointer-like path: `items[0].quantity`, `header:Idempotency-Key`. */

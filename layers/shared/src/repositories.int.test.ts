@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
-import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
-import type { Order } from '../domain/order.ts';
-import { OrderRepository } from './order-repository.ts';
-import { ProductRepository } from './product-repository.ts';
+import { ConflictError, NotFoundError, ValidationError } from './platform/errors.ts';
+import type { Order } from './orders/order.ts';
+import { OrderRepository } from './orders/order-repository.ts';
+import { ProductRepository } from './catalog/product-repository.ts';
 
 // Runs against DynamoDB Local with the table created from template.yaml by the global setup.
 const client = DynamoDBDocumentClient.from(

@@ -1,4 +1,4 @@
-import type { OrderStatus } from '../domain/order.ts';
+import type { OrderStatus } from '../../orders/order.ts';
 
 // Every key format of the single table lives here; docs/data-model.md describes the same shapes.
 
@@ -57,7 +57,7 @@ export const notificationKey = (orderId: string, occurredAt: string, eventId: st
 /** The stock an order holds (one per order): RESERVED, then RELEASED or SHIPPED. */
 export const reservationKey = (orderId: string) => ({ PK: orderPartition(orderId), SK: 'RESERVATION' });
 
-/** The order's payment (one per order): CHARGED, DECLINED, then maybe REFUNDED. */
+/** The order's payment (one per order): CHARGED, then maybe REFUNDED. */
 export const paymentKey = (orderId: string) => ({ PK: orderPartition(orderId), SK: 'PAYMENT' });
 
 /** The simulated payment provider's own ledger, keyed by the idempotency key it was called with. */

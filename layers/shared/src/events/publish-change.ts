@@ -1,10 +1,8 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { notificationRepository, orderRepository } from '../data/repositories.ts';
-import { notificationFor } from '../domain/notification.ts';
-import { logger, metrics } from '../observability.ts';
+import { orderRepository } from '../repositories.ts';
+import { logger, metrics } from '../platform/observability.ts';
 import { orderChangeOf, orderEventOf } from './from-stream.ts';
-import type { OrderEvent } from './schemas.ts';
 import { publishOrderEvent } from './sns-publisher.ts';
 
 /** Stream publisher: turns one change to an order into its domain event on the topic. */
@@ -17,13 +15,4 @@ export async function publishChange(record: DynamoDBRecord): Promise<void> {
   await publishOrderEvent(event);
   logger.info('Published order event', { eventId: event.eventId, eventType: event.type, orderId: event.data.orderId });
   metrics.addMetric(`${event.type}Published`, MetricUnit.Count, 1);
-}
-
-/** Customer notifications: one record per event that concerns the customer, even if redelivered. */
-export async function notifyCustomer(event: OrderEvent): Promise<void> {
-  const notification = notificationFor(event);
-  if (!notification) return;
-  const stored = await notificationRepository().record(notification);
-  if (!stored) logger.info('Duplicate delivery: notification already recorded');
-  else metrics.addMetric('NotificationsRecorded', MetricUnit.Count, 1);
 }

@@ -1,10 +1,10 @@
-import { NotFoundError } from '../errors.ts';
-import { productRepository } from '../data/repositories.ts';
-import type { Page, PageRequest } from '../data/pagination.ts';
-import type { NewProduct, Product, ProductChanges } from '../domain/product.ts';
+import { NotFoundError } from '../platform/errors.ts';
+import { productRepository } from '../repositories.ts';
+import type { Page, PageRequest } from '../platform/table/pagination.ts';
+import type { NewProduct, Product, ProductChanges } from './product.ts';
 
 // The catalog's use cases. Authorization (admin only for writes) is checked by the caller
-// before these run, with auth/policy.ts.
+// before these run, with platform/auth/policy.ts.
 
 export const listProducts = (page: PageRequest): Promise<Page<Product>> =>
   productRepository().list(page);

@@ -6,14 +6,15 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, NotFoundError } from '../errors.ts';
+import { ConflictError, NotFoundError } from '../platform/errors.ts';
 import {
-  statusesThatCanBecome,
+  statusChange,
   type Order,
   type OrderLine,
   type OrderStatus,
   type OrderSummary,
-} from '../domain/order.ts';
+  type StatusChange,
+} from './order.ts';
 import {
   customerOrdersPartition,
   customerOrdersSortKey,
@@ -27,8 +28,33 @@ import {
   statusPartition,
   statusSortKey,
   TABLE_KEYS,
-} from './keys.ts';
-import { decodeCursor, encodeCursor, type Page, type PageRequest } from './pagination.ts';
+} from '../platform/table/keys.ts';
+import { decodeCursor, encodeCursor, type Page, type PageRequest } from '../platform/table/pagination.ts';
+
+/**
+ * The parts of a conditional update of an order's header that change its status: the status
+ * and its index partition (GSI2), under the condition that the order is in one of the statuses
+ * `change` moves from. Every repository that writes a status builds it with this, from a
+ * domain `StatusChange`, so no write can skip a rule of the lifecycle.
+ */
+export function statusUpdate(change: StatusChange): {
+  set: string;
+  condition: string;
+  names: Record<string, string>;
+  values: Record<string, string>;
+} {
+  const fromPlaceholders = change.from.map((_, index) => `:from${index}`);
+  return {
+    set: '#status = :to, GSI2PK = :statusPartition',
+    condition: `#status IN (${fromPlaceholders.join(', ')})`,
+    names: { '#status': 'status' },
+    values: {
+      ':to': change.to,
+      ':statusPartition': statusPartition(change.to),
+      ...Object.fromEntries(change.from.map((status, index) => [`:from${index}`, status])),
+    },
+  };
+}
 
 /** What caused a write: stored on the order so the change's domain event can carry it. */
 export interface WriteContext {
@@ -173,31 +199,28 @@ export class OrderRepository {
 
   /**
    * Moves an order to `to` if, at the moment of writing, its status still allows it (and, when
-   * given, it still belongs to `customerId`). This conditional update is the only way a status
-   * changes, so concurrent writers cannot skip a rule of the lifecycle.
+   * given, it still belongs to `customerId`). Being conditional, concurrent writers cannot skip a
+   * rule of the lifecycle. (The other status writers are listed in order.ts.)
    */
   async transition(
     orderId: string,
     to: OrderStatus,
     context: WriteContext & { customerId?: string },
   ): Promise<{ order: OrderSummary; shipmentTaskToken: string | undefined }> {
-    const allowedFrom = statusesThatCanBecome(to);
-    const fromPlaceholders = allowedFrom.map((_, index) => `:from${index}`);
+    const update = statusUpdate(statusChange(to));
     const ownerCondition = context.customerId === undefined ? '' : ' AND customerId = :customerId';
     try {
       const { Attributes } = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: orderKey(orderId),
-          UpdateExpression: 'SET #status = :to, GSI2PK = :statusPartition, updatedAt = :now, correlationId = :correlationId',
-          ConditionExpression: `attribute_exists(PK) AND #status IN (${fromPlaceholders.join(', ')})${ownerCondition}`,
-          ExpressionAttributeNames: { '#status': 'status' },
+          UpdateExpression: `SET ${update.set}, updatedAt = :now, correlationId = :correlationId`,
+          ConditionExpression: `attribute_exists(PK) AND ${update.condition}${ownerCondition}`,
+          ExpressionAttributeNames: update.names,
           ExpressionAttributeValues: {
-            ':to': to,
-            ':statusPartition': statusPartition(to),
+            ...update.values,
             ':now': context.now,
             ':correlationId': context.correlationId,
-            ...Object.fromEntries(allowedFrom.map((status, index) => [`:from${index}`, status])),
             ...(context.customerId === undefined ? {} : { ':customerId': context.customerId }),
           },
           ReturnValues: 'ALL_NEW',

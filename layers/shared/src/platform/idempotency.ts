@@ -1,9 +1,9 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Context } from 'aws-lambda';
-import { dynamoDbClient } from '../clients.ts';
-import { tableName } from '../config.ts';
-import { IDEMPOTENCY_PARTITION } from '../data/keys.ts';
+import { dynamoDbClient } from './clients.ts';
+import { tableName } from './config.ts';
+import { IDEMPOTENCY_PARTITION } from './table/keys.ts';
 
 const ONE_DAY_SECONDS = 24 * 60 * 60;
 

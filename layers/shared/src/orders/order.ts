@@ -1,13 +1,21 @@
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
-import { isAdmin, type Principal } from '../auth/principal.ts';
-import type { Product } from './product.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/errors.ts';
+import { isAdmin, type Principal } from '../platform/auth/principal.ts';
+import type { Product } from '../catalog/product.ts';
 
 /**
- * The order lifecycle. PENDING is where every order starts; the fulfilment saga moves it on.
- * Terminal statuses have no way out.
+ * The order lifecycle, and its single truth. PENDING is where every order starts; the fulfilment
+ * saga moves it on. Terminal statuses have no way out.
+ *
+ * Statuses are written in three places, each as a conditional update built from a
+ * `StatusChange`: `OrderRepository.transition` (cancel), `StockRepository.commitShipment` (ship)
+ * and the direct DynamoDB states of statemachine/fulfilment.asl.json (confirm, reject, payment
+ * failed, cancel unshipped). orders/lifecycle.test.ts reads every one of them and fails on any
+ * write this table does not allow.
  */
 export const ORDER_STATUSES = ['PENDING', 'CONFIRMED', 'SHIPPED', 'REJECTED', 'PAYMENT_FAILED', 'CANCELLED'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
+/** Every order is created in this status. */
+export const INITIAL_STATUS: OrderStatus = 'PENDING';
 
 const ALLOWED_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
   PENDING: ['CONFIRMED', 'REJECTED', 'PAYMENT_FAILED', 'CANCELLED'],
@@ -23,6 +31,25 @@ export const canTransition = (from: OrderStatus, to: OrderStatus): boolean => AL
 /** The statuses from which an order may move to `to`: the condition of the conditional update. */
 export const statusesThatCanBecome = (to: OrderStatus): OrderStatus[] =>
   ORDER_STATUSES.filter((from) => canTransition(from, to));
+
+/** A change of status the lifecycle allows: the status written, and the statuses it may be written over. */
+export interface StatusChange {
+  readonly to: OrderStatus;
+  readonly from: readonly OrderStatus[];
+}
+
+/**
+ * Every status update in the code is built here: a move to `to` from each status that may become
+ * it, or from the given subset of them (a step that expects one status). A transition the
+ * lifecycle does not allow is a bug, so it throws rather than writing.
+ */
+export function statusChange(to: OrderStatus, from: readonly OrderStatus[] = statusesThatCanBecome(to)): StatusChange {
+  const disallowed = from.filter((status) => !canTransition(status, to));
+  if (from.length === 0 || disallowed.length > 0) {
+    throw new Error(`The order lifecycle does not allow ${from.length === 0 ? '(nothing)' : disallowed.join(', ')} -> ${to}`);
+  }
+  return { to, from: [...from] };
+}
 
 export interface ShippingAddress {
   name: string;

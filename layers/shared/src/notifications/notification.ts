@@ -1,5 +1,5 @@
 import type { OrderEvent } from '../events/schemas.ts';
-import type { OrderStatus } from './order.ts';
+import type { OrderStatus } from '../orders/order.ts';
 
 /** What a customer is told about their order, one per event that concerns them. */
 export interface Notification {
