@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { PublishBatchCommand } from '@aws-sdk/client-sns';
 import { PurgeQueueCommand } from '@aws-sdk/client-sqs';
 import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { orderEvent, type OrderPlaced, routingAttributesOf } from '../../layers/shared/src/events/schemas.ts';
+import { orderEvent, type OrderPlaced, routingAttributesOf } from '@orders/shared/events';
 import { clearFaults, eventSourceBatches, injectFault, latestBatchSequence } from '../support/faults.ts';
 import { dlqMessages, queueDepths, queueUrl, redrive, sendMessage, snsClient, sqsClient, topicArn } from '../support/messaging.ts';
 import { notificationItems } from '../support/table.ts';
