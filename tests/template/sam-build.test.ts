@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build as esbuild } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, loadTemplate, node24, resourcesOfType, run, venvTool } from './support/tools.ts';
+import { ROOT, loadTemplate, node24, resourcesOfType, run, userShellEnv, venvTool } from './support/tools.ts';
 
-// `sam build` into a scratch directory (samconfig.toml's build settings apply), then checks on
-// the artifacts: what each bundle contains, and whether each function really runs on Lambda's
+// `sam build` into a scratch directory (samconfig.toml's build settings apply), as a user types
+// it after `npm ci`: in a shell whose PATH has no node_modules/.bin. Then checks on the artifacts: what each bundle contains, and whether each function really runs on Lambda's
 // file layout: its code in /var/task, the layer in /opt, the AWS SDK from the runtime, bare ES
 // module imports resolved through NODE_PATH (tests/template/support/lambda-node-path-hook.mjs).
 
@@ -46,10 +46,12 @@ const functions: FunctionUnderTest[] = resourcesOfType(template, 'AWS::Serverles
 let scratch: string;
 let buildDir: string;
 
+const shell = userShellEnv();
+
 beforeAll(() => {
   scratch = mkdtempSync(path.join(tmpdir(), 'orders-sam-build-'));
   buildDir = path.join(scratch, 'build');
-  const result = run(venvTool('sam'), ['build', '--build-dir', buildDir, '--cache-dir', path.join(scratch, 'cache')]);
+  const result = run(venvTool('sam'), ['build', '--build-dir', buildDir, '--cache-dir', path.join(scratch, 'cache')], { env: shell });
   if (result.status !== 0) throw new Error(`sam build failed:\n${result.output}`);
 });
 
@@ -82,6 +84,20 @@ function bundledSources(mapFile: string): string[] {
 }
 
 describe('sam build', () => {
+  it('works after npm ci in a shell whose PATH has no node_modules/.bin, in every environment', () => {
+    // The build above ran on that PATH; make sure it really holds no esbuild.
+    const esbuildOnPath = (shell.PATH ?? '').split(path.delimiter).filter((dir) => existsSync(path.join(dir, 'esbuild')));
+    expect(esbuildOnPath).toEqual([]);
+    // `sam build --config-env prod` reads only [prod]'s settings. One function (and the layer it
+    // needs) is enough to show SAM finds esbuild there too, in a fraction of a full build.
+    const prod = path.join(scratch, 'prod');
+    const result = run(venvTool('sam'), ['build', 'GetProductFunction', '--config-env', 'prod', '--build-dir', prod, '--cache-dir', path.join(prod, 'cache')], {
+      env: shell,
+    });
+    expect(result.status, result.output).toBe(0);
+    expect(existsSync(path.join(prod, 'GetProductFunction', 'index.mjs'))).toBe(true);
+  });
+
   it('builds every function and the shared layer', () => {
     expect(functions).toHaveLength(20);
     for (const { logicalId } of functions) {
