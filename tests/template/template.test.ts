@@ -648,6 +648,86 @@ print(json.dumps({fn: EnvironmentVariables(function_name=fn, function_memory=102
   });
 });
 
+describe('first deployment: API Gateway’s CloudWatch Logs role (docs/decisions.md, D22)', () => {
+  type Parameter = { Default?: string; AllowedPattern?: string; AllowedValues?: string[]; ConstraintDescription?: string };
+  const parameters = template.Parameters as Record<string, Parameter>;
+  const logsRole = parameters.ApiGatewayLogsRole;
+  // CloudFormation matches AllowedPattern against the whole value.
+  const allowed = (value: string) => new RegExp(`^(?:${logsRole?.AllowedPattern})$`).test(value);
+  const conditions = template.Conditions ?? {};
+
+  /** The resources CloudFormation would create for a value of ApiGatewayLogsRole, and the role the account setting gets. */
+  function deployedWith(value: string) {
+    const condition = resource('ApiGatewayCloudWatchRole').Condition;
+    expect(conditions[condition ?? '']).toEqual({ 'Fn::Equals': [{ Ref: 'ApiGatewayLogsRole' }, 'create'] });
+    const creates = value === 'create';
+    const roleArn = resource('ApiGatewayAccount').Properties?.CloudWatchRoleArn as { 'Fn::If': [string, unknown, unknown] };
+    expect(roleArn['Fn::If'][0]).toBe(condition);
+    const chosen = roleArn['Fn::If'][creates ? 1 : 2];
+    return { createsRole: creates, accountRole: (chosen as { Ref?: string }).Ref === 'ApiGatewayLogsRole' ? value : chosen };
+  }
+
+  it('the default answers of `sam deploy --guided` create the role and set it: a fresh account works', () => {
+    // SAM CLI's own guided prompt, every question answered with its default (Enter).
+    const GUIDED = `
+import json, sys
+from unittest import mock
+from samcli.commands.deploy import guided_context
+from samcli.cli.types import CfnParameterOverridesType
+from samcli.lib.config.samconfig import SamConfig
+parameters = json.loads(sys.argv[1])
+overrides = CfnParameterOverridesType().convert((SamConfig(".").get_all(["deploy"], "parameters", "default").get("parameter_overrides", ""),), None, None)
+with mock.patch.object(guided_context, "prompt", lambda text, default=None, **kwargs: default):
+    answers = guided_context.GuidedContext.prompt_parameters(object.__new__(guided_context.GuidedContext), parameters, overrides, "", "")
+print(json.dumps({key: answer["Value"] for key, answer in answers.items()}))
+`;
+    const result = run(venvTool('python'), ['-c', GUIDED, JSON.stringify(parameters)]);
+    expect(result.status, result.output).toBe(0);
+    const answers = JSON.parse(result.stdout) as Record<string, string>;
+    expect(Object.keys(answers).sort()).toEqual(Object.keys(parameters).sort());
+    expect(answers.ApiGatewayLogsRole).toBe('create');
+    expect(allowed(answers.ApiGatewayLogsRole!)).toBe(true);
+    expect(deployedWith('create')).toEqual({ createsRole: true, accountRole: { 'Fn::GetAtt': ['ApiGatewayCloudWatchRole', 'Arn'] } });
+  });
+
+  it('an existing role’s ARN is set instead, and no role is created', () => {
+    const arn = 'arn:aws:iam::123456789012:role/service-role/apigateway-logs';
+    expect(allowed(arn)).toBe(true);
+    expect(allowed('arn:aws-cn:iam::123456789012:role/apigateway-logs')).toBe(true);
+    expect(deployedWith(arn)).toEqual({ createsRole: false, accountRole: arn });
+  });
+
+  it('any other value fails parameter validation, before any resource is created, saying what to set', () => {
+    // The old switch's values, a role name, another kind of ARN, nothing.
+    for (const value of ['true', 'false', 'apigateway-logs', 'arn:aws:iam::123456789012:user/someone', 'arn:aws:iam::12345:role/x', '', ' create']) {
+      expect(allowed(value), JSON.stringify(value)).toBe(false);
+    }
+    expect(logsRole?.ConstraintDescription).toMatch(/`create`/);
+    expect(logsRole?.ConstraintDescription).toContain('aws apigateway get-account --query cloudwatchRoleArn');
+    expect(parameters).not.toHaveProperty('ManageApiGatewayAccountRole');
+  });
+
+  it('keeps the role and the account setting when the stack is deleted, so other APIs’ logs never point at a deleted role', () => {
+    for (const id of ['ApiGatewayCloudWatchRole', 'ApiGatewayAccount']) {
+      expect(resource(id), id).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    }
+    expect(resource('ApiGatewayAccount').Condition).toBeUndefined();
+    expect(resource('ApiGatewayCloudWatchRole').Properties).toMatchObject({
+      AssumeRolePolicyDocument: { Statement: [{ Effect: 'Allow', Principal: { Service: 'apigateway.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
+      ManagedPolicyArns: [{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs' }],
+    });
+  });
+
+  it('the stage is created after the account setting: its access log group waits for it', () => {
+    // After SAM's transform, as CloudFormation sees it: stage -> access log group -> account setting.
+    const transformed = loadTemplate('transform');
+    const [[, stage] = []] = resourcesOfType(transformed, 'AWS::ApiGateway::Stage');
+    expect(stage?.Properties?.AccessLogSetting).toMatchObject({ DestinationArn: { 'Fn::GetAtt': ['ApiAccessLogGroup', 'Arn'] } });
+    expect(transformed.Resources.ApiAccessLogGroup?.Properties?.Tags).toContainEqual({ Key: 'api-gateway-account', Value: { Ref: 'ApiGatewayAccount' } });
+    expect(transformed.Resources.ApiGatewayAccount).toMatchObject({ Type: 'AWS::ApiGateway::Account', DeletionPolicy: 'Retain' });
+  });
+});
+
 describe('samconfig.toml', () => {
   // Read by SAM CLI's own config loader and parameter parser, as `sam --config-env <env>` does.
   const SAMCONFIG = `
@@ -669,10 +749,11 @@ print(json.dumps(out))
   const environments = JSON.parse(result.stdout) as Record<'default' | 'dev' | 'prod', Env>;
   const parameters = template.Parameters as Record<string, { AllowedValues?: string[]; AllowedPattern?: string }>;
 
-  it.each(['default', 'dev', 'prod'] as const)('%s: lints on validate, builds cached and in parallel, deploys with IAM capability via a managed bucket', (name) => {
+  it.each(['default', 'dev', 'prod'] as const)('%s: lints on validate, builds cached, in parallel and in source, deploys with IAM capability via a managed bucket', (name) => {
     const env = environments[name];
     expect(env.validate).toMatchObject({ lint: true });
-    expect(env.build).toMatchObject({ cached: true, parallel: true });
+    // In source: the only way SAM finds the repository's esbuild without it on PATH (D3).
+    expect(env.build).toMatchObject({ cached: true, parallel: true, build_in_source: true });
     expect(env.deploy).toMatchObject({ capabilities: 'CAPABILITY_IAM', resolve_s3: true, confirm_changeset: name === 'prod' });
     expect(env.deploy.stack_name).toBe(name === 'prod' ? 'serverless-orders-prod' : 'serverless-orders-dev');
     expect(env.deploy.parameter_overrides.Stage).toBe(name === 'prod' ? 'prod' : 'dev');
