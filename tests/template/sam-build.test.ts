@@ -260,11 +260,10 @@ function invoke(
   return { ...(JSON.parse(line.slice('@@invoke@@'.length)) as Omit<InvokeOutcome, 'logs'>), logs: result.stdout + result.stderr };
 }
 
-/** The sample event for a function (events/<code dir>.json), or a minimal proxy event. */
+/** The sample event for a function: events/<code dir>.json (template.test.ts requires one for every function). */
 function sampleEvent(codeUri: string): Record<string, unknown> {
   const file = path.join(ROOT, 'events', `${path.basename(codeUri)}.json`);
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  return { httpMethod: 'GET', path: '/', headers: {}, body: null, pathParameters: null, requestContext: { requestId: 'r' } };
+  return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
 }
 
 /** Every sample for a function: events/<code dir>.json and events/<code dir>-<variant>.json. */
