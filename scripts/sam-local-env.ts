@@ -1,7 +1,7 @@
 /**
  * `npm run sam-local-env [-- --host <name>]`: writes `.local-cloud/sam-local-env.json`, the
  * `--env-vars` file for `sam local start-api --parameter-overrides LocalAuthorizer=true`, while
- * `npm start` runs (README, "With Docker: sam local"; docs/decisions.md D22).
+ * `npm start` runs (README, "With Docker: sam local"; docs/decisions.md D24).
  *
  * It is `local/sam-local-env.json` with what only the running local cloud knows: its endpoints
  * (the ports it really uses) under the host name containers reach it by (`host.docker.internal`

@@ -32,6 +32,8 @@ describe('cfn-lint', () => {
       // The statement allowing only states:SendTaskFailure on '*' passes: it is an exception.
       "E9002 Wildcard resource '*' for dynamodb:Query: name the table, index or ARN",
       'E9004 Event source QueueConsumerFunction.Queue (queue) must set FunctionResponseTypes: [ReportBatchItemFailures]',
+      'E9009 Dead-letter queue QuietDLQ has no alarm: add an AWS::CloudWatch::Alarm on AWS/SQS ApproximateNumberOfMessagesVisible (QueueName: !GetAtt QuietDLQ.QueueName) with AlarmActions',
+      'E9009 Dead-letter queue MutedDLQ has an alarm without AlarmActions: add an AWS::CloudWatch::Alarm on AWS/SQS ApproximateNumberOfMessagesVisible (QueueName: !GetAtt MutedDLQ.QueueName) with AlarmActions',
       'E9004 Event source PlainQueueMapping (queue) must set FunctionResponseTypes: [ReportBatchItemFailures]',
       'E9005 Stream event source StreamConsumerFunction.Stream must send what it gives up on to DestinationConfig.OnFailure.Destination',
       'E9005 Stream event source StreamConsumerFunction.Stream must bound MaximumRetryAttempts (the default, -1, retries until the record expires)',

@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build as esbuild } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, loadTemplate, node24, resourcesOfType, run, venvTool } from './support/tools.ts';
+import { ROOT, loadTemplate, node24, resourcesOfType, run, userShellEnv, venvTool } from './support/tools.ts';
 
-// `sam build` into a scratch directory (samconfig.toml's build settings apply), then checks on
-// the artifacts: what each bundle contains, and whether each function really runs on Lambda's
+// `sam build` into a scratch directory (samconfig.toml's build settings apply), as a user types
+// it after `npm ci`: in a shell whose PATH has no node_modules/.bin. Then checks on the artifacts: what each bundle contains, and whether each function really runs on Lambda's
 // file layout: its code in /var/task, the layer in /opt, the AWS SDK from the runtime, bare ES
 // module imports resolved through NODE_PATH (tests/template/support/lambda-node-path-hook.mjs).
 
@@ -19,7 +19,7 @@ const INVOKE = path.join(SUPPORT, 'invoke-handler.mjs');
 const LAYER_PACKAGE = 'nodejs/node_modules/@orders/shared';
 /**
  * Dependencies a function may bundle, by logical id. Only the sam local authorizer has one: no
- * deployed function needs aws-jwt-verify, so it stays out of the layer (docs/decisions.md D22).
+ * deployed function needs aws-jwt-verify, so it stays out of the layer (docs/decisions.md D24).
  */
 const BUNDLED_DEPENDENCIES: Record<string, string[]> = { LocalAuthorizerFunction: ['node_modules/aws-jwt-verify/'] };
 /** What functions may import from the layer: its package.json `exports`. */
@@ -59,10 +59,12 @@ const functions: FunctionUnderTest[] = resourcesOfType(template, 'AWS::Serverles
 let scratch: string;
 let buildDir: string;
 
+const shell = userShellEnv();
+
 beforeAll(() => {
   scratch = mkdtempSync(path.join(tmpdir(), 'orders-sam-build-'));
   buildDir = path.join(scratch, 'build');
-  const result = run(venvTool('sam'), ['build', '--build-dir', buildDir, '--cache-dir', path.join(scratch, 'cache')]);
+  const result = run(venvTool('sam'), ['build', '--build-dir', buildDir, '--cache-dir', path.join(scratch, 'cache')], { env: shell });
   if (result.status !== 0) throw new Error(`sam build failed:\n${result.output}`);
 });
 
@@ -95,6 +97,20 @@ function bundledSources(mapFile: string): string[] {
 }
 
 describe('sam build', () => {
+  it('works after npm ci in a shell whose PATH has no node_modules/.bin, in every environment', () => {
+    // The build above ran on that PATH; make sure it really holds no esbuild.
+    const esbuildOnPath = (shell.PATH ?? '').split(path.delimiter).filter((dir) => existsSync(path.join(dir, 'esbuild')));
+    expect(esbuildOnPath).toEqual([]);
+    // `sam build --config-env prod` reads only [prod]'s settings. One function (and the layer it
+    // needs) is enough to show SAM finds esbuild there too, in a fraction of a full build.
+    const prod = path.join(scratch, 'prod');
+    const result = run(venvTool('sam'), ['build', 'GetProductFunction', '--config-env', 'prod', '--build-dir', prod, '--cache-dir', path.join(prod, 'cache')], {
+      env: shell,
+    });
+    expect(result.status, result.output).toBe(0);
+    expect(existsSync(path.join(prod, 'GetProductFunction', 'index.mjs'))).toBe(true);
+  });
+
   it('builds every function and the shared layer', () => {
     // 20 deployed functions, and LocalAuthorizerFunction (sam local only: built all the same).
     expect(functions).toHaveLength(21);
@@ -259,11 +275,10 @@ function invoke(
   return { ...(JSON.parse(line.slice('@@invoke@@'.length)) as Omit<InvokeOutcome, 'logs'>), logs: result.stdout + result.stderr };
 }
 
-/** The sample event for a function (events/<code dir>.json), or a minimal proxy event. */
+/** The sample event for a function: events/<code dir>.json (template.test.ts requires one for every function). */
 function sampleEvent(codeUri: string): Record<string, unknown> {
   const file = path.join(ROOT, 'events', `${path.basename(codeUri)}.json`);
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  return { httpMethod: 'GET', path: '/', headers: {}, body: null, pathParameters: null, requestContext: { requestId: 'r' } };
+  return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
 }
 
 /** Every sample for a function: events/<code dir>.json and events/<code dir>-<variant>.json. */

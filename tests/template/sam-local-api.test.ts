@@ -11,7 +11,7 @@ import { freePort, waitUntil } from '#local/core/ports.ts';
 import { BASE_FILE, samLocalEnvVars, type SamEnvVars } from '../../scripts/sam-local-env.ts';
 import { ROOT, loadTemplate, resource, resourcesOfType, run, TEMPLATE, toolEnv, venvTool } from './support/tools.ts';
 
-// `sam local start-api --parameter-overrides LocalAuthorizer=true` (docs/decisions.md, D22),
+// `sam local start-api --parameter-overrides LocalAuthorizer=true` (docs/decisions.md, D24),
 // proven without Docker with SAM CLI's own code, in process, from the project venv
 // (tests/template/support/sam_local_api.py):
 // - its API provider lists, for every route of the template, the authorizer in front of it;

@@ -20,22 +20,20 @@ const resource = (logicalId: string): SamResource => {
  * (cfn-lint E9002 keeps that list; docs/decisions.md, D16).
  */
 type Target = 'table' | 'GSI1' | 'GSI2' | 'OrderEventsTopic' | 'FulfilmentStateMachine' | 'any';
-const ROUTES: Array<{ fn: string; codeUri: string; method: string; path: string; public: boolean; allows: Record<string, Target> }> = [
-  { fn: 'ListProductsFunction', codeUri: 'functions/products/list-products', method: 'GET', path: '/products', public: true, allows: { 'dynamodb:Query': 'GSI1' } },
-  { fn: 'GetProductFunction', codeUri: 'functions/products/get-product', method: 'GET', path: '/products/{productId}', public: true, allows: { 'dynamodb:GetItem': 'table' } },
-  { fn: 'CreateProductFunction', codeUri: 'functions/products/create-product', method: 'POST', path: '/products', public: false, allows: { 'dynamodb:PutItem': 'table' } },
+const ROUTES: Array<{ fn: string; method: string; path: string; public: boolean; allows: Record<string, Target> }> = [
+  { fn: 'ListProductsFunction', method: 'GET', path: '/products', public: true, allows: { 'dynamodb:Query': 'GSI1' } },
+  { fn: 'GetProductFunction', method: 'GET', path: '/products/{productId}', public: true, allows: { 'dynamodb:GetItem': 'table' } },
+  { fn: 'CreateProductFunction', method: 'POST', path: '/products', public: false, allows: { 'dynamodb:PutItem': 'table' } },
   {
     fn: 'UpdateProductFunction',
-    codeUri: 'functions/products/update-product',
     method: 'PUT',
     path: '/products/{productId}',
     public: false,
     allows: { 'dynamodb:GetItem': 'table', 'dynamodb:UpdateItem': 'table' },
   },
-  { fn: 'SetProductStockFunction', codeUri: 'functions/products/set-stock', method: 'PUT', path: '/products/{productId}/stock', public: false, allows: { 'dynamodb:UpdateItem': 'table' } },
+  { fn: 'SetProductStockFunction', method: 'PUT', path: '/products/{productId}/stock', public: false, allows: { 'dynamodb:UpdateItem': 'table' } },
   {
     fn: 'PlaceOrderFunction',
-    codeUri: 'functions/orders/place-order',
     method: 'POST',
     path: '/orders',
     public: false,
@@ -48,11 +46,10 @@ const ROUTES: Array<{ fn: string; codeUri: string; method: string; path: string;
       'dynamodb:ConditionCheckItem': 'table',
     },
   },
-  { fn: 'ListMyOrdersFunction', codeUri: 'functions/orders/list-my-orders', method: 'GET', path: '/orders', public: false, allows: { 'dynamodb:Query': 'GSI1' } },
-  { fn: 'GetOrderFunction', codeUri: 'functions/orders/get-order', method: 'GET', path: '/orders/{orderId}', public: false, allows: { 'dynamodb:Query': 'table' } },
+  { fn: 'ListMyOrdersFunction', method: 'GET', path: '/orders', public: false, allows: { 'dynamodb:Query': 'GSI1' } },
+  { fn: 'GetOrderFunction', method: 'GET', path: '/orders/{orderId}', public: false, allows: { 'dynamodb:Query': 'table' } },
   {
     fn: 'CancelOrderFunction',
-    codeUri: 'functions/orders/cancel-order',
     method: 'POST',
     path: '/orders/{orderId}/cancel',
     public: false,
@@ -61,16 +58,14 @@ const ROUTES: Array<{ fn: string; codeUri: string; method: string; path: string;
   },
   {
     fn: 'ListOrderNotificationsFunction',
-    codeUri: 'functions/orders/list-notifications',
     method: 'GET',
     path: '/orders/{orderId}/notifications',
     public: false,
     allows: { 'dynamodb:Query': 'table' },
   },
-  { fn: 'ListOrdersByStatusFunction', codeUri: 'functions/admin/list-orders-by-status', method: 'GET', path: '/admin/orders', public: false, allows: { 'dynamodb:Query': 'GSI2' } },
+  { fn: 'ListOrdersByStatusFunction', method: 'GET', path: '/admin/orders', public: false, allows: { 'dynamodb:Query': 'GSI2' } },
   {
     fn: 'ShipOrderFunction',
-    codeUri: 'functions/admin/ship-order',
     method: 'POST',
     path: '/admin/orders/{orderId}/ship',
     public: false,
@@ -82,50 +77,40 @@ const ROUTES: Array<{ fn: string; codeUri: string; method: string; path: string;
 /**
  * The functions fed by the stream and the queues (docs/events.md). SAM attaches an AWS managed
  * policy for each kind of event source that allows its actions on every stream or queue in the
- * account; `confinedTo` is the Deny statement that narrows those actions to the function's own
- * source (docs/decisions.md, D12).
+ * account; a Deny statement narrows those actions to the function's own source
+ * (docs/decisions.md, D12).
  */
-const STREAM_ACTIONS = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'];
-const QUEUE_ACTIONS = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'];
+const EVENT_SOURCE_KINDS = {
+  DynamoDB: { managedPolicy: 'service-role/AWSLambdaDynamoDBExecutionRole', actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'] },
+  SQS: { managedPolicy: 'service-role/AWSLambdaSQSQueueExecutionRole', actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'] },
+};
 const EVENT_HANDLERS: Array<{
   fn: string;
-  codeUri: string;
   event: string;
-  type: 'DynamoDB' | 'SQS';
+  type: keyof typeof EVENT_SOURCE_KINDS;
   source: unknown;
   allows: Record<string, Target>;
-  managedPolicy: string;
-  confinedTo: { actions: string[]; resource: unknown };
 }> = [
   {
     fn: 'PublishOrderEventsFunction',
-    codeUri: 'functions/events/publish-order-events',
     event: 'OrderStream',
     type: 'DynamoDB',
     source: { 'Fn::GetAtt': ['OrdersTable', 'StreamArn'] },
     allows: { 'dynamodb:Query': 'table', 'sns:Publish': 'OrderEventsTopic' },
-    managedPolicy: 'service-role/AWSLambdaDynamoDBExecutionRole',
-    confinedTo: { actions: STREAM_ACTIONS, resource: { 'Fn::GetAtt': ['OrdersTable', 'StreamArn'] } },
   },
   {
     fn: 'StartFulfilmentFunction',
-    codeUri: 'functions/events/start-fulfilment',
     event: 'FulfilmentQueue',
     type: 'SQS',
     source: { 'Fn::GetAtt': ['FulfilmentQueue', 'Arn'] },
     allows: { 'states:StartExecution': 'FulfilmentStateMachine' },
-    managedPolicy: 'service-role/AWSLambdaSQSQueueExecutionRole',
-    confinedTo: { actions: QUEUE_ACTIONS, resource: { 'Fn::GetAtt': ['FulfilmentQueue', 'Arn'] } },
   },
   {
     fn: 'NotifyCustomerFunction',
-    codeUri: 'functions/events/notify-customer',
     event: 'CustomerNotificationQueue',
     type: 'SQS',
     source: { 'Fn::GetAtt': ['CustomerNotificationQueue', 'Arn'] },
     allows: { 'dynamodb:PutItem': 'table' },
-    managedPolicy: 'service-role/AWSLambdaSQSQueueExecutionRole',
-    confinedTo: { actions: QUEUE_ACTIONS, resource: { 'Fn::GetAtt': ['CustomerNotificationQueue', 'Arn'] } },
   },
 ];
 
@@ -134,19 +119,18 @@ const EVENT_HANDLERS: Array<{
  * FulfilmentStateMachine (tests/template/state-machine.test.ts checks its invoke grant), every
  * transaction authorised per contained action.
  */
-const SAGA_STEPS: Array<{ fn: string; codeUri: string; allows: Record<string, Target> }> = [
-  { fn: 'ReserveStockFunction', codeUri: 'functions/fulfilment/reserve-stock', allows: { 'dynamodb:UpdateItem': 'table', 'dynamodb:PutItem': 'table' } },
+const SAGA_STEPS: Array<{ fn: string; allows: Record<string, Target> }> = [
+  { fn: 'ReserveStockFunction', allows: { 'dynamodb:UpdateItem': 'table', 'dynamodb:PutItem': 'table' } },
   {
     fn: 'TakePaymentFunction',
-    codeUri: 'functions/fulfilment/take-payment',
     allows: { 'dynamodb:Query': 'table', 'dynamodb:GetItem': 'table', 'dynamodb:PutItem': 'table', 'dynamodb:UpdateItem': 'table' },
   },
-  { fn: 'RefundPaymentFunction', codeUri: 'functions/fulfilment/refund-payment', allows: { 'dynamodb:GetItem': 'table', 'dynamodb:UpdateItem': 'table' } },
-  { fn: 'ReleaseStockFunction', codeUri: 'functions/fulfilment/release-stock', allows: { 'dynamodb:GetItem': 'table', 'dynamodb:UpdateItem': 'table' } },
-  { fn: 'AwaitShipmentFunction', codeUri: 'functions/fulfilment/await-shipment', allows: { 'dynamodb:UpdateItem': 'table' } },
+  { fn: 'RefundPaymentFunction', allows: { 'dynamodb:GetItem': 'table', 'dynamodb:UpdateItem': 'table' } },
+  { fn: 'ReleaseStockFunction', allows: { 'dynamodb:GetItem': 'table', 'dynamodb:UpdateItem': 'table' } },
+  { fn: 'AwaitShipmentFunction', allows: { 'dynamodb:UpdateItem': 'table' } },
 ];
 
-const ALL_FUNCTIONS = [...ROUTES, ...EVENT_HANDLERS, ...SAGA_STEPS].map(({ fn, codeUri }) => ({ fn, codeUri }));
+const ALL_FUNCTIONS = [...ROUTES, ...EVENT_HANDLERS, ...SAGA_STEPS].map(({ fn }) => ({ fn }));
 
 const TARGET_ARNS: Record<Target, unknown> = {
   table: { 'Fn::GetAtt': ['OrdersTable', 'Arn'] },
@@ -208,10 +192,27 @@ describe('functions', () => {
     ]);
   });
 
+  it('each have their own handler directory, functions/<area>/<name>/index.ts: events/ and fulfilment/ for the event handlers and saga steps', () => {
+    const areas = (fn: string) =>
+      EVENT_HANDLERS.some((handler) => handler.fn === fn) ? 'events' : SAGA_STEPS.some((step) => step.fn === fn) ? 'fulfilment' : 'products|orders|admin';
+    const codeUris = ALL_FUNCTIONS.map(({ fn }) => {
+      const codeUri = String(resource(fn).Properties?.CodeUri);
+      expect(codeUri, fn).toMatch(new RegExp(`^functions/(${areas(fn)})/[a-z-]+$`));
+      expect(existsSync(path.join(ROOT, codeUri, 'index.ts')), `${codeUri}/index.ts`).toBe(true);
+      return codeUri;
+    });
+    expect(new Set(codeUris).size, 'two functions share a CodeUri').toBe(codeUris.length);
+  });
+
+  it('each have a sample event in events/, named after the handler directory (sam local invoke -e, the sam build test)', () => {
+    const missing = ALL_FUNCTIONS.map(({ fn }) => `events/${path.basename(String(resource(fn).Properties?.CodeUri))}.json`).filter(
+      (file) => !existsSync(path.join(ROOT, file)),
+    );
+    expect(missing).toEqual([]);
+  });
+
   it.each(ROUTES)('$fn serves $method $path', (route) => {
     const fn = resource(route.fn);
-    expect(fn.Properties?.CodeUri).toBe(route.codeUri);
-    expect(existsSync(path.join(ROOT, route.codeUri, 'index.ts')), `${route.codeUri}/index.ts`).toBe(true);
     const events = Object.values((fn.Properties?.Events ?? {}) as Record<string, { Type: string; Properties: Record<string, unknown> }>);
     expect(events).toHaveLength(1);
     const [event] = events;
@@ -228,8 +229,6 @@ describe('functions', () => {
 
   it.each(EVENT_HANDLERS)('$fn is fed by its $type event source only', (handler) => {
     const fn = resource(handler.fn);
-    expect(fn.Properties?.CodeUri).toBe(handler.codeUri);
-    expect(existsSync(path.join(ROOT, handler.codeUri, 'index.ts')), `${handler.codeUri}/index.ts`).toBe(true);
     expect(Object.keys(fn.Properties?.Events as object)).toEqual([handler.event]);
     const [event] = eventsOf(handler.fn);
     expect(event?.Type).toBe(handler.type);
@@ -240,8 +239,6 @@ describe('functions', () => {
 
   it.each(SAGA_STEPS)('$fn is a saga step: no event source, and only what the step needs', (step) => {
     const fn = resource(step.fn);
-    expect(fn.Properties?.CodeUri).toBe(step.codeUri);
-    expect(existsSync(path.join(ROOT, step.codeUri, 'index.ts')), `${step.codeUri}/index.ts`).toBe(true);
     expect(fn.Properties?.Events).toBeUndefined();
     expect(grantsOf(step.fn)).toEqual(expectedGrants(step.allows));
     expect(denialsOf(step.fn)).toEqual([]);
@@ -255,7 +252,7 @@ describe('functions', () => {
 
   it.each(EVENT_HANDLERS)('$fn may do only what it needs, and reads only its own source', (handler) => {
     expect(grantsOf(handler.fn)).toEqual(expectedGrants(handler.allows));
-    expect(denialsOf(handler.fn)).toEqual([{ Effect: 'Deny', Action: handler.confinedTo.actions, NotResource: handler.confinedTo.resource }]);
+    expect(denialsOf(handler.fn)).toEqual([{ Effect: 'Deny', Action: EVENT_SOURCE_KINDS[handler.type].actions, NotResource: handler.source }]);
   });
 
   it('the publisher reads the stream from its oldest record, order headers only, with bounded retries and a DLQ', () => {
@@ -301,7 +298,7 @@ describe('functions', () => {
     for (const { fn } of ALL_FUNCTIONS) {
       const role = transformed.Resources[`${fn}Role`];
       const handler = EVENT_HANDLERS.find((candidate) => candidate.fn === fn);
-      const managed = ['service-role/AWSLambdaBasicExecutionRole', 'AWSXrayWriteOnlyAccess', ...(handler ? [handler.managedPolicy] : [])];
+      const managed = ['service-role/AWSLambdaBasicExecutionRole', 'AWSXrayWriteOnlyAccess', ...(handler ? [EVENT_SOURCE_KINDS[handler.type].managedPolicy] : [])];
       expect(role?.Properties?.ManagedPolicyArns, fn).toEqual(managed.map((name) => `arn:aws:iam::aws:policy/${name}`));
       const inline = role?.Properties?.Policies as Array<{ PolicyName: string; PolicyDocument: { Statement: Statement[] } }>;
       const extra = inline.filter((policy) => policy.PolicyName !== `${fn}RolePolicy0`);
@@ -654,6 +651,86 @@ print(json.dumps({fn: EnvironmentVariables(function_name=fn, function_memory=102
   });
 });
 
+describe('first deployment: API Gateway’s CloudWatch Logs role (docs/decisions.md, D22)', () => {
+  type Parameter = { Default?: string; AllowedPattern?: string; AllowedValues?: string[]; ConstraintDescription?: string };
+  const parameters = template.Parameters as Record<string, Parameter>;
+  const logsRole = parameters.ApiGatewayLogsRole;
+  // CloudFormation matches AllowedPattern against the whole value.
+  const allowed = (value: string) => new RegExp(`^(?:${logsRole?.AllowedPattern})$`).test(value);
+  const conditions = template.Conditions ?? {};
+
+  /** The resources CloudFormation would create for a value of ApiGatewayLogsRole, and the role the account setting gets. */
+  function deployedWith(value: string) {
+    const condition = resource('ApiGatewayCloudWatchRole').Condition;
+    expect(conditions[condition ?? '']).toEqual({ 'Fn::Equals': [{ Ref: 'ApiGatewayLogsRole' }, 'create'] });
+    const creates = value === 'create';
+    const roleArn = resource('ApiGatewayAccount').Properties?.CloudWatchRoleArn as { 'Fn::If': [string, unknown, unknown] };
+    expect(roleArn['Fn::If'][0]).toBe(condition);
+    const chosen = roleArn['Fn::If'][creates ? 1 : 2];
+    return { createsRole: creates, accountRole: (chosen as { Ref?: string }).Ref === 'ApiGatewayLogsRole' ? value : chosen };
+  }
+
+  it('the default answers of `sam deploy --guided` create the role and set it: a fresh account works', () => {
+    // SAM CLI's own guided prompt, every question answered with its default (Enter).
+    const GUIDED = `
+import json, sys
+from unittest import mock
+from samcli.commands.deploy import guided_context
+from samcli.cli.types import CfnParameterOverridesType
+from samcli.lib.config.samconfig import SamConfig
+parameters = json.loads(sys.argv[1])
+overrides = CfnParameterOverridesType().convert((SamConfig(".").get_all(["deploy"], "parameters", "default").get("parameter_overrides", ""),), None, None)
+with mock.patch.object(guided_context, "prompt", lambda text, default=None, **kwargs: default):
+    answers = guided_context.GuidedContext.prompt_parameters(object.__new__(guided_context.GuidedContext), parameters, overrides, "", "")
+print(json.dumps({key: answer["Value"] for key, answer in answers.items()}))
+`;
+    const result = run(venvTool('python'), ['-c', GUIDED, JSON.stringify(parameters)]);
+    expect(result.status, result.output).toBe(0);
+    const answers = JSON.parse(result.stdout) as Record<string, string>;
+    expect(Object.keys(answers).sort()).toEqual(Object.keys(parameters).sort());
+    expect(answers.ApiGatewayLogsRole).toBe('create');
+    expect(allowed(answers.ApiGatewayLogsRole!)).toBe(true);
+    expect(deployedWith('create')).toEqual({ createsRole: true, accountRole: { 'Fn::GetAtt': ['ApiGatewayCloudWatchRole', 'Arn'] } });
+  });
+
+  it('an existing role’s ARN is set instead, and no role is created', () => {
+    const arn = 'arn:aws:iam::123456789012:role/service-role/apigateway-logs';
+    expect(allowed(arn)).toBe(true);
+    expect(allowed('arn:aws-cn:iam::123456789012:role/apigateway-logs')).toBe(true);
+    expect(deployedWith(arn)).toEqual({ createsRole: false, accountRole: arn });
+  });
+
+  it('any other value fails parameter validation, before any resource is created, saying what to set', () => {
+    // The old switch's values, a role name, another kind of ARN, nothing.
+    for (const value of ['true', 'false', 'apigateway-logs', 'arn:aws:iam::123456789012:user/someone', 'arn:aws:iam::12345:role/x', '', ' create']) {
+      expect(allowed(value), JSON.stringify(value)).toBe(false);
+    }
+    expect(logsRole?.ConstraintDescription).toMatch(/`create`/);
+    expect(logsRole?.ConstraintDescription).toContain('aws apigateway get-account --query cloudwatchRoleArn');
+    expect(parameters).not.toHaveProperty('ManageApiGatewayAccountRole');
+  });
+
+  it('keeps the role and the account setting when the stack is deleted, so other APIs’ logs never point at a deleted role', () => {
+    for (const id of ['ApiGatewayCloudWatchRole', 'ApiGatewayAccount']) {
+      expect(resource(id), id).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    }
+    expect(resource('ApiGatewayAccount').Condition).toBeUndefined();
+    expect(resource('ApiGatewayCloudWatchRole').Properties).toMatchObject({
+      AssumeRolePolicyDocument: { Statement: [{ Effect: 'Allow', Principal: { Service: 'apigateway.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
+      ManagedPolicyArns: [{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs' }],
+    });
+  });
+
+  it('the stage is created after the account setting: its access log group waits for it', () => {
+    // After SAM's transform, as CloudFormation sees it: stage -> access log group -> account setting.
+    const transformed = loadTemplate('transform');
+    const [[, stage] = []] = resourcesOfType(transformed, 'AWS::ApiGateway::Stage');
+    expect(stage?.Properties?.AccessLogSetting).toMatchObject({ DestinationArn: { 'Fn::GetAtt': ['ApiAccessLogGroup', 'Arn'] } });
+    expect(transformed.Resources.ApiAccessLogGroup?.Properties?.Tags).toContainEqual({ Key: 'api-gateway-account', Value: { Ref: 'ApiGatewayAccount' } });
+    expect(transformed.Resources.ApiGatewayAccount).toMatchObject({ Type: 'AWS::ApiGateway::Account', DeletionPolicy: 'Retain' });
+  });
+});
+
 describe('samconfig.toml', () => {
   // Read by SAM CLI's own config loader and parameter parser, as `sam --config-env <env>` does.
   const SAMCONFIG = `
@@ -675,10 +752,11 @@ print(json.dumps(out))
   const environments = JSON.parse(result.stdout) as Record<'default' | 'dev' | 'prod', Env>;
   const parameters = template.Parameters as Record<string, { AllowedValues?: string[]; AllowedPattern?: string }>;
 
-  it.each(['default', 'dev', 'prod'] as const)('%s: lints on validate, builds cached and in parallel, deploys with IAM capability via a managed bucket', (name) => {
+  it.each(['default', 'dev', 'prod'] as const)('%s: lints on validate, builds cached, in parallel and in source, deploys with IAM capability via a managed bucket', (name) => {
     const env = environments[name];
     expect(env.validate).toMatchObject({ lint: true });
-    expect(env.build).toMatchObject({ cached: true, parallel: true });
+    // In source: the only way SAM finds the repository's esbuild without it on PATH (D3).
+    expect(env.build).toMatchObject({ cached: true, parallel: true, build_in_source: true });
     expect(env.deploy).toMatchObject({ capabilities: 'CAPABILITY_IAM', resolve_s3: true, confirm_changeset: name === 'prod' });
     expect(env.deploy.stack_name).toBe(name === 'prod' ? 'serverless-orders-prod' : 'serverless-orders-dev');
     expect(env.deploy.parameter_overrides.Stage).toBe(name === 'prod' ? 'prod' : 'dev');

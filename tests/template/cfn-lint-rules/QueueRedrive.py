@@ -14,36 +14,7 @@ from cfnlint.rules import CloudFormationLintRule, RuleMatch
 
 # cfn-lint loads rule files by path, not as a package: make the shared helpers importable.
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _references import logical_id as _logical_id  # noqa: E402
-
-DEAD_LETTER_KEYS = ("deadLetterTargetArn", "OnFailure", "DeadLetterConfig", "DeadLetterQueue")
-
-
-def _references(value):
-    """Every resource referenced anywhere inside value."""
-    found = set()
-    target = _logical_id(value)
-    if target:
-        found.add(target)
-    if isinstance(value, dict):
-        for item in value.values():
-            found |= _references(item)
-    elif isinstance(value, list):
-        for item in value:
-            found |= _references(item)
-    return found
-
-
-def _dead_letter_targets(value):
-    """Resources referenced under a dead-letter or on-failure key anywhere inside value."""
-    found = set()
-    if isinstance(value, dict):
-        for key, item in value.items():
-            found |= _references(item) if key in DEAD_LETTER_KEYS else _dead_letter_targets(item)
-    elif isinstance(value, list):
-        for item in value:
-            found |= _dead_letter_targets(item)
-    return found
+from _references import dead_letter_queues  # noqa: E402
 
 
 class QueueRedrive(CloudFormationLintRule):
@@ -59,11 +30,9 @@ class QueueRedrive(CloudFormationLintRule):
 
     def match(self, cfn):
         matches = []
-        dead_letter_queues = set()
-        for resource in cfn.get_resources().values():
-            dead_letter_queues |= _dead_letter_targets(resource.get("Properties") or {})
+        dlqs = dead_letter_queues(cfn)
         for name, queue in cfn.get_resources(["AWS::SQS::Queue"]).items():
-            if name in dead_letter_queues:
+            if name in dlqs:
                 continue
             policy = (queue.get("Properties") or {}).get("RedrivePolicy")
             if not isinstance(policy, dict) or "deadLetterTargetArn" not in policy or "maxReceiveCount" not in policy:

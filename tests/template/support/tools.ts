@@ -46,6 +46,19 @@ export function toolEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   };
 }
 
+/**
+ * The environment of a user's shell after `npm ci`: the PATH without any `node_modules/.bin`
+ * (which `npm test` puts first) nor anything else that holds esbuild, so SAM must find the
+ * project's esbuild the way the README promises. The project venv stays on it, standing in
+ * for a SAM CLI installed on PATH.
+ */
+export function userShellEnv(): NodeJS.ProcessEnv {
+  const plain = (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .filter((dir) => dir !== '' && !dir.split(path.sep).includes('node_modules') && !existsSync(path.join(dir, 'esbuild')));
+  return toolEnv({ PATH: [VENV_BIN, ...plain].join(path.delimiter) });
+}
+
 export interface RunResult {
   status: number | null;
   stdout: string;
@@ -90,6 +103,7 @@ export interface SamResource {
 export interface SamTemplate {
   Globals?: { Function?: Record<string, unknown> };
   Parameters?: Record<string, { Default?: unknown }>;
+  Conditions?: Record<string, unknown>;
   Resources: Record<string, SamResource>;
   Outputs?: Record<string, unknown>;
 }

@@ -44,7 +44,7 @@ export function principalFromClaims(claims: Record<string, unknown> | null | und
  * Reads the principal from `requestContext.authorizer`, whichever authorizer filled it: API
  * Gateway's Cognito authorizer puts the token's claims under `claims`; a Lambda authorizer's
  * context sits there directly (flat string values), which is how `sam local start-api` hands
- * over the claims its stand-in authorizer verified (docs/decisions.md, D22).
+ * over the claims its stand-in authorizer verified (docs/decisions.md, D24).
  */
 export function principalFromAuthorizer(authorizer: Record<string, unknown> | null | undefined): Principal {
   const claims = authorizer?.claims;
