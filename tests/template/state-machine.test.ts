@@ -150,6 +150,20 @@ describe('the fulfilment state machine', () => {
     expect((role?.Properties?.Policies as unknown[]).length).toBe(1);
   });
 
+  it("retries a timed-out saga step, whether Lambda ended it (Sandbox.Timedout) or middy's early timeout did (TimeoutError)", () => {
+    // Every step the saga retries on a crash is idempotent. Middy answers 5 ms before Lambda's
+    // hard timeout with errorType TimeoutError, so a slow step reports that, not Sandbox.Timedout;
+    // without it in the Retry a slow invocation would fail the order (found by the soak run).
+    const retriedOnCrash = tasks.filter(([, state]) =>
+      ((state.Retry as Array<{ ErrorEquals: string[] }> | undefined) ?? []).some((retry) => retry.ErrorEquals.includes('Sandbox.Timedout')),
+    );
+    expect(retriedOnCrash.map(([name]) => name)).toEqual(['ReserveStock', 'TakePayment', 'AwaitShipment']);
+    for (const [name, state] of retriedOnCrash) {
+      const retries = (state.Retry as Array<{ ErrorEquals: string[] }>).filter((retry) => retry.ErrorEquals.includes('Sandbox.Timedout'));
+      expect(retries.flatMap((retry) => retry.ErrorEquals), name).toContain('TimeoutError');
+    }
+  });
+
   it('alarms AlarmTopic on a failed execution', () => {
     expect(resource('FulfilmentExecutionsFailedAlarm').Properties).toMatchObject({
       Namespace: 'AWS/States',
