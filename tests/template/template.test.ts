@@ -211,6 +211,21 @@ describe('functions', () => {
     expect(missing).toEqual([]);
   });
 
+  it('are each in the README\'s API table, which names no other route', () => {
+    // The table is where a client learns the API: a route added to the template without a row
+    // there is undocumented, and a row without a route is a promise nothing keeps.
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const table = /^## The API\n([\s\S]*?)^## /m.exec(readme)?.[1] ?? '';
+    const documented = [...table.matchAll(/`(GET|POST|PUT|PATCH|DELETE) (\/[^`?\s]*)[^`]*`/g)].map(([, method, route]) => `${method} ${route}`);
+    expect(documented.length, 'no routes found under "## The API" in README.md').toBeGreaterThan(0);
+    const served = resourcesOfType(template, 'AWS::Serverless::Function')
+      .filter(([, fn]) => fn.Condition === undefined)
+      .flatMap(([id]) => eventsOf(id))
+      .filter((event) => event.Type === 'Api')
+      .map((event) => `${String(event.Properties.Method).toUpperCase()} ${String(event.Properties.Path)}`);
+    expect([...new Set(documented)].sort()).toEqual([...served].sort());
+  });
+
   it.each(ROUTES)('$fn serves $method $path', (route) => {
     const fn = resource(route.fn);
     const events = Object.values((fn.Properties?.Events ?? {}) as Record<string, { Type: string; Properties: Record<string, unknown> }>);
@@ -545,6 +560,29 @@ describe('order events (docs/events.md)', () => {
       })
       .map(([queue]) => queue);
     expect(receivers.sort()).toEqual(expected);
+  });
+
+  it('every queue subscription filters, dead-letters what SNS cannot deliver, is allowed by the queue policy, and is waited for by the publisher', () => {
+    // Derived from the template, not from QUEUES: a consumer added without one of these parts
+    // fails here even before its entry in the tables above.
+    const subscriptions = resourcesOfType(template, 'AWS::SNS::Subscription').filter(([, subscription]) => subscription.Properties?.Protocol === 'sqs');
+    expect(subscriptions.length).toBeGreaterThan(0);
+    const policy = resource('OrderEventsQueuePolicy').Properties as { Queues: unknown[]; PolicyDocument: { Statement: Array<{ Resource: unknown[] }> } };
+    const publisherWaitsFor = (resource('PublishOrderEventsFunction') as SamResource & { DependsOn?: string[] }).DependsOn ?? [];
+    for (const [id, subscription] of subscriptions) {
+      const properties = subscription.Properties ?? {};
+      expect(properties.FilterPolicy, `${id}: a consumer gets only the events it handles (FilterPolicy)`).toBeDefined();
+      expect(properties.RedrivePolicy, `${id}: RedrivePolicy to OrderEventsDeliveryDLQ`).toEqual({ deadLetterTargetArn: arnOf('OrderEventsDeliveryDLQ') });
+      const queue = (properties.Endpoint as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+      expect(policy.Queues, `${id}: OrderEventsQueuePolicy must list ${queue}`).toContainEqual({ Ref: queue });
+      expect(policy.PolicyDocument.Statement[0]?.Resource, `${id}: OrderEventsQueuePolicy must allow sending to ${queue}`).toContainEqual(arnOf(queue));
+      expect(publisherWaitsFor, `PublishOrderEventsFunction must DependsOn ${id}`).toContain(id);
+    }
+  });
+
+  it('every queue has a URL output (operators, redrives, tests against a deployed stack)', () => {
+    const outputs = Object.values(template.Outputs ?? {}).map((output) => (output as { Value?: unknown }).Value);
+    for (const [id] of resourcesOfType(template, 'AWS::SQS::Queue')) expect(outputs, `an output with Value: !Ref ${id}`).toContainEqual({ Ref: id });
   });
 
   it('every DLQ alarms on its first message, to AlarmTopic', () => {

@@ -3,7 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ANONYMOUS, createLocalAuthorizer } from './authorizer.ts';
+import { toApiGatewayClaims as localCloudClaims } from '#local/apigateway/cognito-authorizer.ts';
+import { ANONYMOUS, createLocalAuthorizer, toApiGatewayClaims } from './authorizer.ts';
 
 // Real RS256 tokens, verified against a JWKS served over loopback HTTP, as the authorizer fetches
 // a user pool's keys.
@@ -88,5 +89,25 @@ describe('local authorizer', () => {
     expect(result.policyDocument.Statement).toEqual([{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: METHOD_ARN }]);
     // No claims, so no `sub`: principalOf refuses the request with 401 (tests/template/sam-local-api.test.ts).
     expect(result.context).toBeUndefined();
+  });
+});
+
+describe('toApiGatewayClaims', () => {
+  // A copy of the local cloud's mapping, kept on purpose: this function bundles nothing from
+  // outside its directory (docs/decisions.md D1), and the local cloud does not depend on a
+  // function that exists only under `LocalAuthorizer=true`. This keeps the two from drifting.
+  it('gives handlers the same claims as the local cloud’s Cognito authorizer', () => {
+    const payload = {
+      sub: 'u',
+      'cognito:groups': ['admin', 'support'],
+      email_verified: true,
+      auth_time: 1680629979,
+      iat: 1680629979,
+      exp: 1680633579,
+      address: { street: 'x' },
+      'custom:tier': 'gold',
+    };
+    expect(toApiGatewayClaims(payload)).toEqual(localCloudClaims(payload));
+    expect(toApiGatewayClaims(payload).exp).toBe('Tue Apr 04 18:39:39 UTC 2023');
   });
 });

@@ -12,8 +12,9 @@ export interface RunningApiGateway extends RunningService {
   api: ApiDefinition;
 }
 
-export const apiGatewayService: EmulatedService<'apigateway'> = {
+export const apiGatewayService: EmulatedService<'apigateway', RunningApiGateway> = {
   name: 'apigateway',
+  port: { option: 'api', purpose: 'local API', envVariable: 'PORT' },
   async start(context) {
     const { log } = context;
     const { functions, lambda } = context.get('lambda');

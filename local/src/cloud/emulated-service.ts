@@ -11,14 +11,29 @@ import type { RunningServices } from './services.ts';
  * template (its `from-template.ts`), starts its engine and its endpoint, registers its
  * resources' local values, and reaches the services started before it through `context.get`.
  */
-export interface EmulatedService<Name extends keyof RunningServices> {
+export interface EmulatedService<Name extends string = string, Running extends RunningService = RunningService> {
+  /** Its key in `RunningServices` (`context.get(name)`), which is derived from `LOCAL_SERVICES`. */
   name: Name;
+  /**
+   * The option of `LocalCloudOptions.ports` it listens on, if it takes one: start-up checks
+   * every such port is free before anything starts, naming the variable that changes it.
+   * 0 or unset means any free port, which needs no check.
+   */
+  port?: ServicePort;
   /**
    * Optional, run for every service before any starts: registers local values that need no
    * running server (a state machine's ARN), so functions read later see them.
    */
   register?(context: ServiceContext): void;
-  start(context: ServiceContext): Promise<RunningServices[Name]>;
+  start(context: ServiceContext): Promise<Running>;
+}
+
+export interface ServicePort {
+  option: keyof LocalCloudOptions['ports'];
+  /** For the message when it is taken (`Port 8710 (local SQS) is already in use`). */
+  purpose: string;
+  /** The variable of `npm start` that sets it (cli/start.ts). */
+  envVariable: string;
 }
 
 /** What every running service gives back. */

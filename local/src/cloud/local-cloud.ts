@@ -17,7 +17,7 @@ import { createIntrinsicResolver, DEFAULT_PSEUDO, type IntrinsicResolver, type P
 import { type LoadedTemplate, loadTemplate } from '../template/load-template.ts';
 import { ResourceRegistry } from '../template/resource-registry.ts';
 import type { LocalCloudFacts } from './description.ts';
-import type { ServiceContext } from './emulated-service.ts';
+import type { EmulatedService, ServiceContext } from './emulated-service.ts';
 import type { LocalCloudLog } from './local-cloud-log.ts';
 import { type LocalMessaging, messagingView } from './local-messaging.ts';
 import { type QueueSummary, summarizeQueues } from './queue-summary.ts';
@@ -95,15 +95,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   try {
     const loaded = await loadTemplate(options.templatePath);
     const { template } = loaded;
-    await assertPortsFree([
-      { port: ports.api, purpose: 'local API', envVariable: 'PORT' },
-      { port: ports.dynamoDb, purpose: 'DynamoDB Local', envVariable: 'LOCAL_DYNAMODB_PORT' },
-      { port: ports.cognito, purpose: 'cognito-local', envVariable: 'LOCAL_COGNITO_PORT' },
-      ...optionalPort(ports.sqs, 'local SQS', 'LOCAL_SQS_PORT'),
-      ...optionalPort(ports.sns, 'local SNS', 'LOCAL_SNS_PORT'),
-      ...optionalPort(ports.control, 'local control endpoint', 'LOCAL_CONTROL_PORT'),
-      ...optionalPort(ports.sfn, 'local Step Functions', 'LOCAL_SFN_PORT'),
-    ]);
+    await assertPortsFree(requestedPorts(ports));
 
     const pseudo: PseudoParameters = { ...DEFAULT_PSEUDO, ...options.pseudo };
     const registry = new ResourceRegistry(template, pseudo);
@@ -194,8 +186,13 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   }
 }
 
-function optionalPort(port: number | undefined, purpose: string, envVariable: string) {
-  return port === undefined || port === 0 ? [] : [{ port, purpose, envVariable }];
+/** Every port a service of `LOCAL_SERVICES` was asked to listen on (0 or unset: any free port, nothing to check). */
+export function requestedPorts(ports: LocalCloudOptions['ports']): Array<{ port: number; purpose: string; envVariable: string }> {
+  const services: ReadonlyArray<EmulatedService> = LOCAL_SERVICES.flat();
+  return services.flatMap(({ port: wanted }) => {
+    const port = wanted === undefined ? undefined : ports[wanted.option];
+    return wanted === undefined || port === undefined || port === 0 ? [] : [{ port, purpose: wanted.purpose, envVariable: wanted.envVariable }];
+  });
 }
 
 function functionsBehind(api: ApiDefinition, requests: ReadonlyArray<{ method: string; path: string }>): string[] {

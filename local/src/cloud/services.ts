@@ -1,37 +1,22 @@
-import { apiGatewayService, type RunningApiGateway } from '../apigateway/service.ts';
-import { cognitoService, type RunningCognito } from '../cognito/service.ts';
-import { controlService, type RunningControl } from '../control/service.ts';
-import { dynamoDbService, type RunningDynamoDb } from '../dynamodb/service.ts';
-import { eventSourcesService, type RunningEventSources } from '../event-sources/service.ts';
-import { faultsService, type RunningFaults } from '../faults/service.ts';
-import { lambdaService, type RunningLambda } from '../lambda/service.ts';
-import { type RunningSns, snsService } from '../sns/service.ts';
-import { type RunningSqs, sqsService } from '../sqs/service.ts';
-import type { RunningLocalStepFunctions } from '../stepfunctions/from-template.ts';
+import { apiGatewayService } from '../apigateway/service.ts';
+import { cognitoService } from '../cognito/service.ts';
+import { controlService } from '../control/service.ts';
+import { dynamoDbService } from '../dynamodb/service.ts';
+import { eventSourcesService } from '../event-sources/service.ts';
+import { faultsService } from '../faults/service.ts';
+import { lambdaService } from '../lambda/service.ts';
+import { snsService } from '../sns/service.ts';
+import { sqsService } from '../sqs/service.ts';
 import { stepFunctionsService } from '../stepfunctions/service.ts';
-import type { EmulatedService, RunningService } from './emulated-service.ts';
-
-/** Every emulated service by name, as it is once started. */
-export interface RunningServices {
-  sqs: RunningSqs;
-  sns: RunningSns;
-  dynamodb: RunningDynamoDb;
-  cognito: RunningCognito;
-  faults: RunningFaults;
-  lambda: RunningLambda;
-  stepfunctions: RunningLocalStepFunctions & RunningService;
-  eventSources: RunningEventSources;
-  control: RunningControl;
-  apigateway: RunningApiGateway;
-}
+import type { EmulatedService } from './emulated-service.ts';
 
 /**
  * What start-up starts, in order; the services of one step start in parallel. A service may use
  * those of earlier steps (`context.get`). Adding a service: a folder of the same shape
- * (`from-template.ts`, its engine, its server, `service.ts`), its entry in `RunningServices`,
- * and its step here.
+ * (`from-template.ts`, its engine, its server, `service.ts`) and its step here; its entry in
+ * `RunningServices` and its port check follow from its descriptor (docs/extending.md).
  */
-export const LOCAL_SERVICES: ReadonlyArray<ReadonlyArray<EmulatedService<keyof RunningServices>>> = [
+export const LOCAL_SERVICES = [
   // In process and quick, so first: a template SQS or SNS would refuse fails before any
   // process is spawned. Queues and topics are registered before functions are read.
   [sqsService],
@@ -44,4 +29,9 @@ export const LOCAL_SERVICES: ReadonlyArray<ReadonlyArray<EmulatedService<keyof R
   [eventSourcesService],
   [controlService],
   [apiGatewayService],
-];
+] as const satisfies ReadonlyArray<ReadonlyArray<EmulatedService>>;
+
+type LocalService = (typeof LOCAL_SERVICES)[number][number];
+
+/** Every emulated service by name, as it is once started: what each descriptor's `start` returns. */
+export type RunningServices = { [Service in LocalService as Service['name']]: Awaited<ReturnType<Service['start']>> };

@@ -19,8 +19,9 @@ export interface RunningCognito extends RunningService {
   usersSeeded: Promise<void>;
 }
 
-export const cognitoService: EmulatedService<'cognito'> = {
+export const cognitoService: EmulatedService<'cognito', RunningCognito> = {
   name: 'cognito',
+  port: { option: 'cognito', purpose: 'cognito-local', envVariable: 'LOCAL_COGNITO_PORT' },
   async start(context) {
     const started = performance.now();
     const local = await startCognitoLocal(context.options.ports.cognito, context.options.cognitoDataDirectory);

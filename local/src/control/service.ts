@@ -6,8 +6,9 @@ export interface RunningControl extends RunningService {
   url: string;
 }
 
-export const controlService: EmulatedService<'control'> = {
+export const controlService: EmulatedService<'control', RunningControl> = {
   name: 'control',
+  port: { option: 'control', purpose: 'local control endpoint', envVariable: 'LOCAL_CONTROL_PORT' },
   async start(context) {
     const server = await startControlServer({
       lambda: context.get('lambda').lambda,

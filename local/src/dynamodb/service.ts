@@ -10,8 +10,9 @@ export interface RunningDynamoDb extends RunningService {
   tables: ProvisionedTable[];
 }
 
-export const dynamoDbService: EmulatedService<'dynamodb'> = {
+export const dynamoDbService: EmulatedService<'dynamodb', RunningDynamoDb> = {
   name: 'dynamodb',
+  port: { option: 'dynamoDb', purpose: 'DynamoDB Local', envVariable: 'LOCAL_DYNAMODB_PORT' },
   async start(context) {
     const started = performance.now();
     const local = await startDynamoDbLocal(context.options.ports.dynamoDb);

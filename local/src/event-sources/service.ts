@@ -17,7 +17,7 @@ export interface RunningEventSources extends RunningService {
  * Mappings start before the catalog is seeded: products never pass the stream's filter, and
  * whatever is written from now on is delivered.
  */
-export const eventSourcesService: EmulatedService<'eventSources'> = {
+export const eventSourcesService: EmulatedService<'eventSources', RunningEventSources> = {
   name: 'eventSources',
   async start(context) {
     const { pseudo, log } = context;

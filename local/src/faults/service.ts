@@ -12,7 +12,7 @@ export interface RunningFaults extends RunningService {
  * functions and state machines reach DynamoDB through the throttle proxy, which replaces
  * DynamoDB's function endpoint. Start-up arms it only once the cloud is seeded.
  */
-export const faultsService: EmulatedService<'faults'> = {
+export const faultsService: EmulatedService<'faults', RunningFaults> = {
   name: 'faults',
   async start(context) {
     const { options } = context;

@@ -13,7 +13,7 @@ export interface RunningLambda extends RunningService {
  * `!Ref FulfilmentQueue` resolves to the local queue's URL). Environments are made at a
  * function's first invocation, after start-up, from every service's function endpoints.
  */
-export const lambdaService: EmulatedService<'lambda'> = {
+export const lambdaService: EmulatedService<'lambda', RunningLambda> = {
   name: 'lambda',
   async start(context) {
     const { options, log, pseudo } = context;

@@ -84,8 +84,9 @@ export async function startLocalSns(options: StartLocalSnsOptions): Promise<Runn
   }
 }
 
-export const snsService: EmulatedService<'sns'> = {
+export const snsService: EmulatedService<'sns', RunningSns> = {
   name: 'sns',
+  port: { option: 'sns', purpose: 'local SNS', envVariable: 'LOCAL_SNS_PORT' },
   start: (context: ServiceContext) => {
     const sqs = context.get('sqs');
     return startLocalSns({

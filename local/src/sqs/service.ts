@@ -77,8 +77,9 @@ function createQueue(queueRegistry: QueueRegistry, definition: QueueDefinition):
   }
 }
 
-export const sqsService: EmulatedService<'sqs'> = {
+export const sqsService: EmulatedService<'sqs', RunningSqs> = {
   name: 'sqs',
+  port: { option: 'sqs', purpose: 'local SQS', envVariable: 'LOCAL_SQS_PORT' },
   start: (context: ServiceContext) =>
     startLocalSqs({
       template: context.template.template,

@@ -1,4 +1,4 @@
-import type { EmulatedService } from '../cloud/emulated-service.ts';
+import type { EmulatedService, RunningService } from '../cloud/emulated-service.ts';
 import { registerStateMachines, type RunningLocalStepFunctions, startLocalStepFunctions } from './from-template.ts';
 import { invokeThroughLambdaService } from './lambda-invoker.ts';
 
@@ -7,12 +7,13 @@ import { invokeThroughLambdaService } from './lambda-invoker.ts';
  * before anything starts (functions' environments name them); `lambda:invoke` tasks run the
  * functions of the Lambda service, and `dynamodb:*` tasks reach DynamoDB where the functions do.
  */
-export const stepFunctionsService: EmulatedService<'stepfunctions'> = {
+export const stepFunctionsService: EmulatedService<'stepfunctions', RunningLocalStepFunctions & RunningService> = {
   name: 'stepfunctions',
+  port: { option: 'sfn', purpose: 'local Step Functions', envVariable: 'LOCAL_SFN_PORT' },
   register(context) {
     registerStateMachines(context.template.template, context.resolver, context.registry);
   },
-  async start(context): Promise<RunningLocalStepFunctions & { functionEndpoints: Record<string, string> }> {
+  async start(context) {
     const dynamoDbEndpoint = context.functionEndpoints.DYNAMODB;
     if (dynamoDbEndpoint === undefined) throw new Error('Step Functions starts after DynamoDB');
     const running = await startLocalStepFunctions({

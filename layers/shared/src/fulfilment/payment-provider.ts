@@ -1,5 +1,5 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { conditionalWrite } from '../platform/table/conditional-write.ts';
 import { ENTITY, simulatedChargeKey } from '../platform/table/keys.ts';
 import { PaymentDeclinedError, PaymentUnavailableError } from './errors.ts';
 
@@ -104,8 +104,8 @@ export class SimulatedPaymentProvider implements PaymentProvider {
   /** Records the charge once; a concurrent duplicate finds it already made. */
   private async recordCharge(key: Record<string, string>, request: ChargeRequest): Promise<string> {
     const chargeId = `ch_${request.idempotencyKey}`;
-    try {
-      await this.client.send(
+    await conditionalWrite(() =>
+      this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: key,
@@ -113,10 +113,8 @@ export class SimulatedPaymentProvider implements PaymentProvider {
           ConditionExpression: 'attribute_not_exists(chargeId)',
           ExpressionAttributeValues: { ':chargeId': chargeId, ':now': new Date().toISOString() },
         }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+      ),
+    );
     return chargeId;
   }
 }

@@ -1,5 +1,5 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { conditionalWrite } from '../platform/table/conditional-write.ts';
 import { ENTITY, paymentKey } from '../platform/table/keys.ts';
 
 export type PaymentStatus = 'CHARGED' | 'REFUNDED';
@@ -35,43 +35,37 @@ export class PaymentRepository {
 
   /** Records the charge once; recording the same charge again changes nothing. */
   async recordCharge(payment: Omit<Payment, 'status'>, now: string): Promise<void> {
-    try {
-      await this.client.send(
+    await conditionalWrite(() =>
+      this.client.send(
         new PutCommand({
           TableName: this.tableName,
           Item: { ...paymentKey(payment.orderId), type: ENTITY.payment, ...payment, status: 'CHARGED', chargedAt: now },
           ConditionExpression: 'attribute_not_exists(PK)',
         }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+      ),
+    );
   }
 
   /**
    * Records a refund of a charge the order never recorded (its answer was lost), so the order's
    * payment history is complete; recording it again changes nothing.
    */
-  async recordRefundedCharge(payment: Omit<Payment, 'status'>, now: string): Promise<boolean> {
-    try {
-      await this.client.send(
+  recordRefundedCharge(payment: Omit<Payment, 'status'>, now: string): Promise<boolean> {
+    return conditionalWrite(() =>
+      this.client.send(
         new PutCommand({
           TableName: this.tableName,
           Item: { ...paymentKey(payment.orderId), type: ENTITY.payment, ...payment, status: 'REFUNDED', refundedAt: now },
           ConditionExpression: 'attribute_not_exists(PK)',
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   /** CHARGED → REFUNDED; false when there was nothing (left) to refund. */
-  async markRefunded(orderId: string, now: string): Promise<boolean> {
-    try {
-      await this.client.send(
+  markRefunded(orderId: string, now: string): Promise<boolean> {
+    return conditionalWrite(() =>
+      this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: paymentKey(orderId),
@@ -80,11 +74,7 @@ export class PaymentRepository {
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':refunded': 'REFUNDED', ':charged': 'CHARGED', ':now': now },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 }

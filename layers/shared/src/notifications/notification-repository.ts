@@ -1,6 +1,6 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Notification } from './notification.ts';
+import { conditionalWrite } from '../platform/table/conditional-write.ts';
 import { ENTITY, NOTIFICATION_SK_PREFIX, notificationKey, orderPartition } from '../platform/table/keys.ts';
 
 function toNotification(item: Record<string, unknown>): Notification {
@@ -26,9 +26,9 @@ export class NotificationRepository {
    * Stores a notification once: the key is derived from the event, so a redelivered event
    * finds its notification already there and changes nothing. Returns false for a duplicate.
    */
-  async record(notification: Notification): Promise<boolean> {
-    try {
-      await this.client.send(
+  record(notification: Notification): Promise<boolean> {
+    return conditionalWrite(() =>
+      this.client.send(
         new PutCommand({
           TableName: this.tableName,
           Item: {
@@ -38,12 +38,8 @@ export class NotificationRepository {
           },
           ConditionExpression: 'attribute_not_exists(PK)',
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   /** An order's notifications, oldest first (an order has a handful, so one page is all of them). */

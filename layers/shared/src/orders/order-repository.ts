@@ -29,6 +29,7 @@ import {
   statusSortKey,
   TABLE_KEYS,
 } from '../platform/table/keys.ts';
+import { conditionalWrite } from '../platform/table/conditional-write.ts';
 import { decodeCursor, encodeCursor, type Page, type PageRequest } from '../platform/table/pagination.ts';
 
 /**
@@ -168,9 +169,9 @@ export class OrderRepository {
    * Keeps the fulfilment saga's task token on a CONFIRMED order, so shipping or cancelling it
    * can resume the saga. False if the order is no longer CONFIRMED (say, cancelled meanwhile).
    */
-  async storeShipmentTaskToken(orderId: string, taskToken: string): Promise<boolean> {
-    try {
-      await this.client.send(
+  storeShipmentTaskToken(orderId: string, taskToken: string): Promise<boolean> {
+    return conditionalWrite(() =>
+      this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: orderKey(orderId),
@@ -179,12 +180,8 @@ export class OrderRepository {
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':token': taskToken, ':confirmed': 'CONFIRMED' },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   /** A customer's orders, newest first. */
