@@ -1,5 +1,6 @@
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { OrderPlaced } from '../events/schemas.ts';
@@ -8,7 +9,8 @@ vi.stubEnv('TABLE_NAME', 'orders-test');
 vi.stubEnv('FULFILMENT_STATE_MACHINE_ARN', 'arn:aws:states:us-east-1:123456789012:stateMachine:fulfilment');
 const documents = mockClient(DynamoDBDocumentClient);
 const stepFunctions = mockClient(SFNClient);
-const { refundPayment, startFulfilmentOf, takePayment } = await import('./tasks.ts');
+const { awaitShipment, refundPayment, releaseStock, startFulfilmentOf, takePayment } = await import('./tasks.ts');
+const { OrderNotFoundError, OrderNotInExpectedStatusError } = await import('./errors.ts');
 
 const ORDER_ID = '9c1e0000-0000-4000-8000-000000000001';
 const PRODUCT_ID = '5b0f0000-0000-4000-8000-000000000002';
@@ -106,5 +108,50 @@ describe('refundPayment', () => {
     documents.on(GetCommand).resolves({ Item: { chargeId: 'ch_1', status: 'REFUNDED' } });
     expect(await refundPayment({ orderId: ORDER_ID })).toEqual({ refunded: false });
     expect(documents.commandCalls(UpdateCommand)).toHaveLength(0);
+  });
+});
+
+describe('saga steps: what each answers the state machine', () => {
+  const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+
+  it('takePayment fails with OrderNotFound for an order that is not in the table, charging nothing', async () => {
+    documents.on(GetCommand).resolves({});
+    documents.on(QueryCommand).resolves({ Items: [] });
+    await expect(takePayment({ orderId: ORDER_ID })).rejects.toThrow(OrderNotFoundError);
+    expect(documents.commandCalls(PutCommand)).toHaveLength(0);
+  });
+
+  it('refundPayment refunds a recorded charge at the provider, then marks the payment REFUNDED', async () => {
+    documents.on(GetCommand).resolves({ Item: { chargeId: 'ch_1', amount: 2500, currency: 'USD', status: 'CHARGED' } });
+    documents.on(UpdateCommand).resolves({});
+    expect(await refundPayment({ orderId: ORDER_ID })).toEqual({ refunded: true });
+    const [refund, mark] = documents.commandCalls(UpdateCommand);
+    expect(refund?.args[0].input.Key).toEqual({ PK: 'SIMULATED_PAYMENT#1', SK: 'CHARGE' });
+    expect(mark?.args[0].input.Key).toEqual({ PK: `ORDER#${ORDER_ID}`, SK: 'PAYMENT' });
+    expect(mark?.args[0].input.ExpressionAttributeValues).toMatchObject({ ':refunded': 'REFUNDED' });
+  });
+
+  it('refundPayment answers refunded: false when another attempt marked the payment refunded first', async () => {
+    documents.on(GetCommand).resolves({ Item: { chargeId: 'ch_1', amount: 2500, currency: 'USD', status: 'CHARGED' } });
+    documents.on(UpdateCommand).resolvesOnce({}).rejectsOnce(conditionFailed());
+    expect(await refundPayment({ orderId: ORDER_ID })).toEqual({ refunded: false });
+  });
+
+  it('releaseStock releases nothing when the order holds no reservation', async () => {
+    documents.on(GetCommand).resolves({});
+    expect(await releaseStock({ orderId: ORDER_ID })).toEqual({ released: false });
+    expect(documents.commandCalls(UpdateCommand)).toHaveLength(0);
+  });
+
+  it('awaitShipment parks the task token on a CONFIRMED order', async () => {
+    documents.on(UpdateCommand).resolves({});
+    expect(await awaitShipment({ orderId: ORDER_ID, taskToken: 'token-1' })).toEqual({ waiting: true });
+    const [store] = documents.commandCalls(UpdateCommand);
+    expect(store?.args[0].input.ExpressionAttributeValues).toMatchObject({ ':token': 'token-1', ':confirmed': 'CONFIRMED' });
+  });
+
+  it('awaitShipment fails with OrderNotInExpectedStatus when the order is no longer CONFIRMED', async () => {
+    documents.on(UpdateCommand).rejects(conditionFailed());
+    await expect(awaitShipment({ orderId: ORDER_ID, taskToken: 'token-1' })).rejects.toThrow(OrderNotInExpectedStatusError);
   });
 });
