@@ -131,6 +131,13 @@ describe('POST /orders', () => {
     expect([...records.keys()].filter((key) => key.startsWith('IDEMPOTENCY#'))).toEqual([]);
   });
 
+  it('reads the catalog for exactly the products requested', async () => {
+    await placeOrder({ items: [{ productId: COFFEE, quantity: 1 }, { productId: MUG, quantity: 2 }], shippingAddress: address });
+    const [read] = documents.commandCalls(BatchGetCommand);
+    const keys = read?.args[0].input.RequestItems?.['orders-test']?.Keys;
+    expect(keys?.map((key) => key.PK)).toEqual([`PRODUCT#${COFFEE}`, `PRODUCT#${MUG}`]);
+  });
+
   it('answers an unexpected failure with a bare 500 that leaks nothing', async () => {
     documents.on(TransactWriteCommand).rejects(new Error('socket hang up at 10.0.0.1:443'));
     const response = await placeOrder({ items: [{ productId: COFFEE, quantity: 1 }], shippingAddress: address });

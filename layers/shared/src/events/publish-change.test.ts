@@ -8,7 +8,7 @@ const orders = { getLines: vi.fn() };
 vi.mock('../repositories.ts', () => ({ orderRepository: () => orders }));
 const topic = { publishOrderEvent: vi.fn() };
 vi.mock('./sns-publisher.ts', () => topic);
-const { metrics } = await import('../platform/observability.ts');
+const { logger, metrics } = await import('../platform/observability.ts');
 const { publishChange } = await import('./publish-change.ts');
 
 const ORDER_ID = '9c1e0000-0000-4000-8000-000000000001';
@@ -58,6 +58,16 @@ describe('publishChange', () => {
       expect.objectContaining({ type: 'OrderStatusChanged', data: expect.objectContaining({ from: 'PENDING', to: 'CONFIRMED' }) }),
     );
     expect(addMetric).toHaveBeenCalledWith('OrderStatusChangedPublished', 'Count', 1);
+  });
+
+  it('logs each event it published, with the ids to find it by', async () => {
+    const info = vi.spyOn(logger, 'info');
+    await publishChange(record('MODIFY', header('CONFIRMED'), header('PENDING')));
+    expect(info).toHaveBeenCalledWith('Published order event', {
+      eventId: 'stream-event-1',
+      eventType: 'OrderStatusChanged',
+      orderId: ORDER_ID,
+    });
   });
 
   it('publishes nothing for a change that is not an order, or leaves the status as it was', async () => {

@@ -17,6 +17,10 @@ describe('field problems from zod issues', () => {
     expect(fieldPath(path, prefix)).toBe(field);
   });
 
+  it('names a body field without a prefix by its path alone', () => {
+    expect(fieldPath(['items', 0])).toBe('items[0]');
+  });
+
   it('names every unknown field on its own, under its parent', () => {
     const result = z.strictObject({ address: z.strictObject({ city: z.string() }) }).safeParse({ address: { city: 'X', zip: 1, pin: 2 } });
     expect(result.success).toBe(false);

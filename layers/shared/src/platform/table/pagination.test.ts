@@ -61,6 +61,14 @@ describe('cursors: the edges of what is accepted', () => {
     expect(refused(encodeCursor({ ...key, GSI1SK: 'x'.repeat(1025) })!)).toThrow(ValidationError);
   });
 
+  it('says what is wrong with a refused cursor', () => {
+    expect(refused('not-a-cursor')).toThrow(ValidationError.forField('cursor', 'is not a valid cursor for this list'));
+  });
+
+  it('refuses a key whose value is a list, even a short one', () => {
+    expect(refused(encodeCursor({ ...key, SK: ['ORDER'] })!)).toThrow(ValidationError);
+  });
+
   it('refuses a key with the right number of attributes but one of another index', () => {
     const { GSI1SK: _, ...rest } = key;
     expect(refused(encodeCursor({ ...rest, LSI1SK: 'x' })!)).toThrow(ValidationError);
