@@ -118,7 +118,7 @@ describe('saga steps: what each answers the state machine', () => {
   it('takePayment fails with OrderNotFound for an order that is not in the table, charging nothing', async () => {
     documents.on(GetCommand).resolves({});
     documents.on(QueryCommand).resolves({ Items: [] });
-    await expect(takePayment({ orderId: ORDER_ID })).rejects.toThrow(OrderNotFoundError);
+    await expect(takePayment({ orderId: ORDER_ID })).rejects.toThrow(new OrderNotFoundError(`Order ${ORDER_ID} was not found`));
     expect(documents.commandCalls(PutCommand)).toHaveLength(0);
   });
 
@@ -153,7 +153,9 @@ describe('saga steps: what each answers the state machine', () => {
 
   it('awaitShipment fails with OrderNotInExpectedStatus when the order is no longer CONFIRMED', async () => {
     documents.on(UpdateCommand).rejects(conditionFailed());
-    await expect(awaitShipment({ orderId: ORDER_ID, taskToken: 'token-1' })).rejects.toThrow(OrderNotInExpectedStatusError);
+    await expect(awaitShipment({ orderId: ORDER_ID, taskToken: 'token-1' })).rejects.toThrow(
+      new OrderNotInExpectedStatusError(`Order ${ORDER_ID} is no longer CONFIRMED`),
+    );
   });
 });
 

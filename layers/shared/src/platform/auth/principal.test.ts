@@ -74,5 +74,6 @@ describe('principal: claims of the wrong shape', () => {
 
   it('reads a flat context when `claims` is not an object', () => {
     expect(principalFromAuthorizer({ sub: 'u-1', claims: 'x' })).toEqual({ userId: 'u-1', email: undefined, groups: [] });
+    expect(principalFromAuthorizer({ sub: 'u-1', claims: null })).toEqual({ userId: 'u-1', email: undefined, groups: [] });
   });
 });
