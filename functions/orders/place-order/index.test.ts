@@ -1,4 +1,4 @@
-import { DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, DeleteItemCommand, DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
@@ -105,12 +105,37 @@ describe('POST /orders', () => {
   });
 
   it('refuses an unknown product with a 400, leaving no idempotency record behind', async () => {
+    // The idempotency records as the table would hold them: Powertools writes one (in progress)
+    // before the use case runs, and must delete it when the use case fails, so that the client
+    // can correct the request and retry under the same key.
+    const records = new Map<string, Record<string, AttributeValue>>();
+    const keyOf = (key: Record<string, AttributeValue> | undefined) => `${key?.PK?.S} ${key?.SK?.S}`;
+    dynamoDb.on(PutItemCommand).callsFake(({ Item }) => {
+      records.set(keyOf(Item), Item);
+      return {};
+    });
+    dynamoDb.on(DeleteItemCommand).callsFake(({ Key }) => {
+      records.delete(keyOf(Key));
+      return {};
+    });
     const unknown = 'cccccccc-cccc-4ccc-8ccc-cccccccccccc';
-    dynamoDb.on(PutItemCommand).resolves({});
+
     const response = await placeOrder({ items: [{ productId: unknown, quantity: 1 }], shippingAddress: address });
+
     expect(response.status).toBe(400);
     expect(response.body.errors).toEqual([{ field: 'items[0].productId', message: 'no such product in the catalog' }]);
     expect(documents.commandCalls(TransactWriteCommand)).toHaveLength(0);
+    const [inProgress] = dynamoDb.commandCalls(PutItemCommand);
+    expect(inProgress?.args[0].input.Item?.SK?.S).toMatch(/^place-order#/);
+    expect(records.has(keyOf(inProgress?.args[0].input.Item))).toBe(false);
+    expect([...records.keys()].filter((key) => key.startsWith('IDEMPOTENCY#'))).toEqual([]);
+  });
+
+  it('reads the catalog for exactly the products requested', async () => {
+    await placeOrder({ items: [{ productId: COFFEE, quantity: 1 }, { productId: MUG, quantity: 2 }], shippingAddress: address });
+    const [read] = documents.commandCalls(BatchGetCommand);
+    const keys = read?.args[0].input.RequestItems?.['orders-test']?.Keys;
+    expect(keys?.map((key) => key.PK)).toEqual([`PRODUCT#${COFFEE}`, `PRODUCT#${MUG}`]);
   });
 
   it('answers an unexpected failure with a bare 500 that leaks nothing', async () => {

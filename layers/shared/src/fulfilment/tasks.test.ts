@@ -1,5 +1,6 @@
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { OrderPlaced } from '../events/schemas.ts';
@@ -8,7 +9,9 @@ vi.stubEnv('TABLE_NAME', 'orders-test');
 vi.stubEnv('FULFILMENT_STATE_MACHINE_ARN', 'arn:aws:states:us-east-1:123456789012:stateMachine:fulfilment');
 const documents = mockClient(DynamoDBDocumentClient);
 const stepFunctions = mockClient(SFNClient);
-const { refundPayment, startFulfilmentOf, takePayment } = await import('./tasks.ts');
+const { awaitShipment, refundPayment, releaseStock, reserveStock, startFulfilmentOf, takePayment } = await import('./tasks.ts');
+const { logger, metrics } = await import('../platform/observability.ts');
+const { OrderNotFoundError, OrderNotInExpectedStatusError } = await import('./errors.ts');
 
 const ORDER_ID = '9c1e0000-0000-4000-8000-000000000001';
 const PRODUCT_ID = '5b0f0000-0000-4000-8000-000000000002';
@@ -106,5 +109,130 @@ describe('refundPayment', () => {
     documents.on(GetCommand).resolves({ Item: { chargeId: 'ch_1', status: 'REFUNDED' } });
     expect(await refundPayment({ orderId: ORDER_ID })).toEqual({ refunded: false });
     expect(documents.commandCalls(UpdateCommand)).toHaveLength(0);
+  });
+});
+
+describe('saga steps: what each answers the state machine', () => {
+  const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+
+  it('takePayment fails with OrderNotFound for an order that is not in the table, charging nothing', async () => {
+    documents.on(GetCommand).resolves({});
+    documents.on(QueryCommand).resolves({ Items: [] });
+    await expect(takePayment({ orderId: ORDER_ID })).rejects.toThrow(new OrderNotFoundError(`Order ${ORDER_ID} was not found`));
+    expect(documents.commandCalls(PutCommand)).toHaveLength(0);
+  });
+
+  it('refundPayment refunds a recorded charge at the provider, then marks the payment REFUNDED', async () => {
+    documents.on(GetCommand).resolves({ Item: { chargeId: 'ch_1', amount: 2500, currency: 'USD', status: 'CHARGED' } });
+    documents.on(UpdateCommand).resolves({});
+    expect(await refundPayment({ orderId: ORDER_ID })).toEqual({ refunded: true });
+    const [refund, mark] = documents.commandCalls(UpdateCommand);
+    expect(refund?.args[0].input.Key).toEqual({ PK: 'SIMULATED_PAYMENT#1', SK: 'CHARGE' });
+    expect(mark?.args[0].input.Key).toEqual({ PK: `ORDER#${ORDER_ID}`, SK: 'PAYMENT' });
+    expect(mark?.args[0].input.ExpressionAttributeValues).toMatchObject({ ':refunded': 'REFUNDED' });
+  });
+
+  it('refundPayment answers refunded: false when another attempt marked the payment refunded first', async () => {
+    documents.on(GetCommand).resolves({ Item: { chargeId: 'ch_1', amount: 2500, currency: 'USD', status: 'CHARGED' } });
+    documents.on(UpdateCommand).resolvesOnce({}).rejectsOnce(conditionFailed());
+    expect(await refundPayment({ orderId: ORDER_ID })).toEqual({ refunded: false });
+  });
+
+  it('releaseStock releases nothing when the order holds no reservation', async () => {
+    documents.on(GetCommand).resolves({});
+    expect(await releaseStock({ orderId: ORDER_ID })).toEqual({ released: false });
+    expect(documents.commandCalls(UpdateCommand)).toHaveLength(0);
+  });
+
+  it('awaitShipment parks the task token on a CONFIRMED order', async () => {
+    documents.on(UpdateCommand).resolves({});
+    expect(await awaitShipment({ orderId: ORDER_ID, taskToken: 'token-1' })).toEqual({ waiting: true });
+    const [store] = documents.commandCalls(UpdateCommand);
+    expect(store?.args[0].input.ExpressionAttributeValues).toMatchObject({ ':token': 'token-1', ':confirmed': 'CONFIRMED' });
+  });
+
+  it('awaitShipment fails with OrderNotInExpectedStatus when the order is no longer CONFIRMED', async () => {
+    documents.on(UpdateCommand).rejects(conditionFailed());
+    await expect(awaitShipment({ orderId: ORDER_ID, taskToken: 'token-1' })).rejects.toThrow(
+      new OrderNotInExpectedStatusError(`Order ${ORDER_ID} is no longer CONFIRMED`),
+    );
+  });
+});
+
+describe('saga steps: what each leaves in the logs and metrics', () => {
+  const info = vi.spyOn(logger, 'info');
+  const warn = vi.spyOn(logger, 'warn');
+  const addMetric = vi.spyOn(metrics, 'addMetric');
+  beforeEach(() => vi.clearAllMocks());
+
+  it('reserveStock reserves every line and the reservation in one transaction', async () => {
+    documents.on(TransactWriteCommand).resolves({});
+    expect(await reserveStock({ orderId: ORDER_ID, lines: [{ productId: PRODUCT_ID, quantity: 2 }] })).toEqual({ reserved: true });
+    expect(documents.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems).toHaveLength(2);
+    expect(info).not.toHaveBeenCalled();
+  });
+
+  it('reserveStock treats a reservation that already exists as done, and says so', async () => {
+    documents.on(TransactWriteCommand).rejects(
+      new TransactionCanceledException({
+        message: 'Transaction cancelled',
+        $metadata: {},
+        CancellationReasons: [{ Code: 'None' }, { Code: 'ConditionalCheckFailed' }],
+      }),
+    );
+    expect(await reserveStock({ orderId: ORDER_ID, lines: [{ productId: PRODUCT_ID, quantity: 2 }] })).toEqual({ reserved: true });
+    expect(info).toHaveBeenCalledWith('Stock was already reserved for this order');
+  });
+
+  it('takePayment counts a charge it takes', async () => {
+    documents.on(GetCommand).resolves({});
+    documents.on(QueryCommand).resolves({ Items: [{ SK: 'ORDER', orderId: ORDER_ID, total: 2500, currency: 'USD', paymentMethod: 'tok_visa' }] });
+    documents.on(UpdateCommand).resolves({ Attributes: { attempts: 1 } });
+    documents.on(PutCommand).resolves({});
+    await takePayment({ orderId: ORDER_ID });
+    expect(addMetric).toHaveBeenCalledWith('PaymentsTaken', 'Count', 1);
+  });
+
+  it('refundPayment counts a refund of a recorded charge, and only a refund it made', async () => {
+    documents.on(GetCommand).resolves({ Item: { chargeId: 'ch_1', amount: 2500, currency: 'USD', status: 'CHARGED' } });
+    documents.on(UpdateCommand).resolves({});
+    await refundPayment({ orderId: ORDER_ID });
+    expect(addMetric).toHaveBeenCalledWith('PaymentsRefunded', 'Count', 1);
+    addMetric.mockClear();
+    documents.reset();
+    documents.on(GetCommand).resolves({ Item: { chargeId: 'ch_1', amount: 2500, currency: 'USD', status: 'CHARGED' } });
+    documents.on(UpdateCommand).resolvesOnce({}).rejectsOnce(new ConditionalCheckFailedException({ message: 'no', $metadata: {} }));
+    await refundPayment({ orderId: ORDER_ID });
+    expect(addMetric).not.toHaveBeenCalled();
+  });
+
+  it('refundPayment warns about, and counts, the refund of a charge whose answer was lost', async () => {
+    documents.on(GetCommand, { Key: { PK: `ORDER#${ORDER_ID}`, SK: 'PAYMENT' } }).resolves({});
+    documents.on(GetCommand, { Key: { PK: `SIMULATED_PAYMENT#${ORDER_ID}`, SK: 'CHARGE' } }).resolves({ Item: { chargeId: `ch_${ORDER_ID}` } });
+    documents.on(QueryCommand).resolves({ Items: [{ SK: 'ORDER', orderId: ORDER_ID, total: 2500, currency: 'USD', paymentMethod: 'tok_timeout' }] });
+    documents.on(UpdateCommand).resolves({});
+    documents.on(PutCommand).resolves({});
+    await refundPayment({ orderId: ORDER_ID });
+    expect(warn).toHaveBeenCalledWith('Refunded a charge whose answer had been lost', { chargeId: `ch_${ORDER_ID}` });
+    expect(addMetric).toHaveBeenCalledWith('PaymentsRefunded', 'Count', 1);
+  });
+
+  it('refundPayment refunds a lost charge even when its order is gone, then fails with OrderNotFound', async () => {
+    documents.on(GetCommand, { Key: { PK: `ORDER#${ORDER_ID}`, SK: 'PAYMENT' } }).resolves({});
+    documents.on(GetCommand, { Key: { PK: `SIMULATED_PAYMENT#${ORDER_ID}`, SK: 'CHARGE' } }).resolves({ Item: { chargeId: `ch_${ORDER_ID}` } });
+    documents.on(QueryCommand).resolves({ Items: [] });
+    documents.on(UpdateCommand).resolves({});
+    await expect(refundPayment({ orderId: ORDER_ID })).rejects.toThrow(new OrderNotFoundError(`Order ${ORDER_ID} was not found`));
+    expect(documents.commandCalls(UpdateCommand)).toHaveLength(1);
+    expect(documents.commandCalls(PutCommand)).toHaveLength(0);
+  });
+
+  it('startFulfilmentOf logs whether it started the saga or found it started', async () => {
+    stepFunctions.on(StartExecutionCommand).resolves({ executionArn: 'arn:x', startDate: new Date() });
+    await startFulfilmentOf(placed);
+    expect(info).toHaveBeenLastCalledWith('Fulfilment started');
+    stepFunctions.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: 'exists', $metadata: {} }));
+    await startFulfilmentOf(placed);
+    expect(info).toHaveBeenLastCalledWith('Fulfilment was already started (duplicate delivery)');
   });
 });

@@ -43,3 +43,27 @@ describe('notificationFor', () => {
     expect(notificationFor(event)).toBeUndefined();
   });
 });
+
+describe('notificationFor: the whole notification of a status change', () => {
+  it('carries the new status, the event it answers and when it happened', () => {
+    const event: OrderEvent = { ...common, type: 'OrderStatusChanged', data: { ...ref, from: 'CONFIRMED', to: 'SHIPPED' } };
+    expect(notificationFor(event)).toEqual({
+      orderId: ref.orderId,
+      customerId: 'alice',
+      eventId: 'e-1',
+      eventType: 'OrderStatusChanged',
+      status: 'SHIPPED',
+      message: 'Your order has shipped.',
+      occurredAt: common.occurredAt,
+    });
+  });
+
+  it('writes the total in the order’s currency', () => {
+    const event: OrderEvent = {
+      ...common,
+      type: 'OrderPlaced',
+      data: { ...ref, currency: 'EUR', total: 1050, status: 'PENDING', lines: [{ productId: ref.orderId, productName: 'x', unitPrice: 1050, quantity: 1, lineTotal: 1050 }] },
+    };
+    expect(notificationFor(event)?.message).toBe('We received your order of €10.50.');
+  });
+});

@@ -3,10 +3,13 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import type { Principal } from '../platform/auth/principal.ts';
 import {
   assertCanCancel,
+  assertCanShip,
   assertCanView,
+  assertIsOwner,
   canTransition,
   ORDER_STATUSES,
   priceOrder,
+  statusChange,
   statusesThatCanBecome,
   type OrderStatus,
 } from './order.ts';
@@ -114,5 +117,70 @@ describe('who may see and cancel an order', () => {
     expect(() => assertCanCancel(bob, alicesOrder)).toThrow(NotFoundError);
     expect(() => assertCanCancel(admin, alicesOrder)).toThrow(ForbiddenError);
     expect(() => assertCanCancel(alice, { ...alicesOrder, status: 'SHIPPED' })).toThrow(ConflictError);
+  });
+});
+
+describe('what a refused request is told', () => {
+  const alicesOrder = { orderId: 'o1', customerId: 'alice', status: 'PENDING' as OrderStatus };
+  const problemsOf = (attempt: () => unknown) => {
+    try {
+      attempt();
+    } catch (error) {
+      return (error as ValidationError).errors;
+    }
+    return expect.unreachable('the order should have been refused');
+  };
+
+  it('refuses an order without items, naming the items', () => {
+    expect(problemsOf(() => priceOrder([], catalog))).toEqual([{ field: 'items', message: 'must not be empty' }]);
+  });
+
+  it('names every problem of an order at once, each against its own item', () => {
+    const items = [
+      { productId: 'a', quantity: 1 },
+      { productId: 'zzz', quantity: 1 },
+      { productId: 'a', quantity: 1 },
+      { productId: 'e', quantity: 1 },
+    ];
+    expect(problemsOf(() => priceOrder(items, catalog))).toEqual([
+      { field: 'items[1].productId', message: 'no such product in the catalog' },
+      { field: 'items[2].productId', message: 'appears more than once; put the total quantity on one line' },
+      { field: 'items[3].productId', message: 'is priced in EUR; an order has one currency (USD)' },
+    ]);
+  });
+
+  it('tells a stranger the order does not exist, whatever they try', () => {
+    const notFound = new NotFoundError('Order o1 was not found');
+    expect(() => assertCanView(bob, alicesOrder)).toThrow(notFound);
+    expect(() => assertCanCancel(bob, alicesOrder)).toThrow(notFound);
+    expect(() => assertIsOwner(bob, alicesOrder)).toThrow(notFound);
+  });
+
+  it('keeps an order’s notifications to its owner: an admin is told it does not exist', () => {
+    expect(() => assertIsOwner(alice, alicesOrder)).not.toThrow();
+    expect(() => assertIsOwner(admin, alicesOrder)).toThrow(new NotFoundError('Order o1 was not found'));
+  });
+
+  it('says why an order cannot be cancelled', () => {
+    expect(() => assertCanCancel(admin, alicesOrder)).toThrow(new ForbiddenError('Only the customer who placed an order can cancel it'));
+    expect(() => assertCanCancel(alice, { ...alicesOrder, status: 'REJECTED' })).toThrow(
+      new ConflictError('Order o1 is REJECTED and can no longer be cancelled'),
+    );
+    expect(() => assertCanCancel(alice, { ...alicesOrder, status: 'CONFIRMED' })).not.toThrow();
+  });
+
+  it('ships only a CONFIRMED order, and says so otherwise', () => {
+    expect(() => assertCanShip({ orderId: 'o1', status: 'CONFIRMED' })).not.toThrow();
+    expect(() => assertCanShip({ orderId: 'o1', status: 'PENDING' })).toThrow(
+      new ConflictError('Order o1 is PENDING; only CONFIRMED orders can ship'),
+    );
+    expect(() => assertCanShip({ orderId: 'o1', status: 'SHIPPED' })).toThrow(ConflictError);
+  });
+
+  it('names every disallowed status of a status change, and only those', () => {
+    expect(() => statusChange('CONFIRMED', ['PENDING', 'SHIPPED', 'CANCELLED'])).toThrow(
+      'The order lifecycle does not allow SHIPPED, CANCELLED -> CONFIRMED',
+    );
+    expect(() => statusChange('CONFIRMED', [])).toThrow('The order lifecycle does not allow (nothing) -> CONFIRMED');
   });
 });

@@ -52,3 +52,28 @@ describe('principalFromAuthorizer', () => {
     expect(() => principalFromAuthorizer({ principalId: 'u-1' })).toThrow(UnauthorizedError);
   });
 });
+
+describe('principal: claims of the wrong shape', () => {
+  it('keeps only the string entries of a groups array', () => {
+    expect(parseGroupsClaim(['admin', 42, null, 'support'])).toEqual(['admin', 'support']);
+  });
+
+  it('reads a bracketed list with padding, and empty brackets as no groups', () => {
+    expect(parseGroupsClaim(' [admin  support] ')).toEqual(['admin', 'support']);
+    expect(parseGroupsClaim('[]')).toEqual([]);
+  });
+
+  it('leaves the email out when the claim is not a string', () => {
+    expect(principalFromClaims({ sub: 'u-1', email: 42 })).toEqual({ userId: 'u-1', email: undefined, groups: [] });
+  });
+
+  it('refuses an empty or non-string subject', () => {
+    expect(() => principalFromClaims({ sub: '' })).toThrow(new UnauthorizedError('The request carries no authenticated user'));
+    expect(() => principalFromClaims({ sub: 7 })).toThrow(UnauthorizedError);
+  });
+
+  it('reads a flat context when `claims` is not an object', () => {
+    expect(principalFromAuthorizer({ sub: 'u-1', claims: 'x' })).toEqual({ userId: 'u-1', email: undefined, groups: [] });
+    expect(principalFromAuthorizer({ sub: 'u-1', claims: null })).toEqual({ userId: 'u-1', email: undefined, groups: [] });
+  });
+});

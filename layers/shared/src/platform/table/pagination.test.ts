@@ -38,3 +38,39 @@ describe('cursors', () => {
     }
   });
 });
+
+describe('cursors: the edges of what is accepted', () => {
+  const refused = (cursor: string) => () => decodeCursor(cursor, expected);
+  const asCursor = (json: string) => Buffer.from(json, 'utf8').toString('base64url');
+
+  it('is the key as JSON, base64url-encoded (opaque to clients, readable to us)', () => {
+    expect(JSON.parse(Buffer.from(encodeCursor(key)!, 'base64url').toString('utf8'))).toEqual(key);
+  });
+
+  it.each([
+    ['null', 'null'],
+    ['a number', '42'],
+    ['a string', '"PK"'],
+  ])('refuses a cursor that decodes to %s', (_, json) => {
+    expect(refused(asCursor(json))).toThrow(ValidationError);
+  });
+
+  it('accepts key values up to 1024 characters and refuses longer ones', () => {
+    const longest = { ...key, GSI1SK: 'x'.repeat(1024) };
+    expect(decodeCursor(encodeCursor(longest), expected)).toEqual(longest);
+    expect(refused(encodeCursor({ ...key, GSI1SK: 'x'.repeat(1025) })!)).toThrow(ValidationError);
+  });
+
+  it('says what is wrong with a refused cursor', () => {
+    expect(refused('not-a-cursor')).toThrow(ValidationError.forField('cursor', 'is not a valid cursor for this list'));
+  });
+
+  it('refuses a key whose value is a list, even a short one', () => {
+    expect(refused(encodeCursor({ ...key, SK: ['ORDER'] })!)).toThrow(ValidationError);
+  });
+
+  it('refuses a key with the right number of attributes but one of another index', () => {
+    const { GSI1SK: _, ...rest } = key;
+    expect(refused(encodeCursor({ ...rest, LSI1SK: 'x' })!)).toThrow(ValidationError);
+  });
+});
