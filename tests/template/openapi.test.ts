@@ -12,6 +12,7 @@ import { ResourceRegistry } from '#local/template/resource-registry.ts';
 import { OPENAPI_PATH, renderOpenApiDocument } from '../../scripts/openapi.ts';
 import { OPERATIONS } from '../../scripts/openapi/operations.ts';
 import { COMPONENT_SCHEMAS } from '../../scripts/openapi/build-document.ts';
+import { checkContract, ContractViolation } from '../support/contract.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -128,5 +129,41 @@ describe('docs/openapi.json', () => {
     const output = `${result.stdout}${result.stderr}`;
     expect(result.status, output).toBe(0);
     expect(output).not.toMatch(/warning/i);
+  });
+});
+
+describe('the contract check of the HTTP suite (tests/support/contract.ts)', () => {
+  const product = OPERATIONS.find((operation) => operation.operationId === 'getProduct')!.success.example as JsonObject;
+  const answer = (status: number, json: unknown, headers: Record<string, string> = {}) => ({
+    status,
+    json,
+    text: JSON.stringify(json),
+    headers: new Headers({ 'content-type': 'application/json', 'x-correlation-id': 'c-1', ...headers }),
+  });
+  const path = `/products/${String(product.productId)}`;
+
+  it('accepts documented answers', () => {
+    expect(() => checkContract('GET', path, answer(200, product))).not.toThrow();
+    expect(() => checkContract('GET', '/products?limit=5', answer(200, { items: [product] }))).not.toThrow();
+    expect(() => checkContract('GET', '/orders', answer(401, { message: 'Unauthorized' }))).not.toThrow();
+    // Not a documented operation (API Gateway answers 403 itself): nothing to check.
+    expect(() => checkContract('DELETE', path, answer(403, { message: 'Missing Authentication Token' }))).not.toThrow();
+  });
+
+  it('refuses a body with a field the document does not name, or without one it requires', () => {
+    expect(() => checkContract('GET', path, answer(200, { ...product, PK: 'PRODUCT#1' }))).toThrow(ContractViolation);
+    const { stock: _stock, ...withoutStock } = product;
+    expect(() => checkContract('GET', path, answer(200, withoutStock))).toThrow(ContractViolation);
+  });
+
+  it('refuses a status the operation does not document, and a problem without the correlation header', () => {
+    expect(() => checkContract('GET', path, answer(409, {}))).toThrow(/does not list/);
+    expect(() => checkContract('GET', '/products', answer(401, { message: 'Unauthorized' }))).toThrow(/does not list/);
+    const notFound = { type: 'urn:orders:problem:not-found', title: 'Not found', status: 404, detail: 'gone' };
+    const problem = (headers: Record<string, string>) => answer(404, notFound, { 'content-type': 'application/problem+json', ...headers });
+    expect(() => checkContract('GET', path, problem({}))).not.toThrow();
+    const withoutCorrelation = problem({});
+    withoutCorrelation.headers.delete('x-correlation-id');
+    expect(() => checkContract('GET', path, withoutCorrelation)).toThrow(/x-correlation-id/);
   });
 });
