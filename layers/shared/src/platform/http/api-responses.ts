@@ -80,26 +80,30 @@ export const productPage = page(product);
 export const orderSummaryPage = page(orderSummary);
 export const notificationList = z.strictObject({ items: z.array(notification) });
 
-/** RFC 9457 problem details: every error the application itself answers (`application/problem+json`). */
-export const problem = z.strictObject({
-  type: z.string().describe('A stable identifier of the kind of problem, e.g. `urn:orders:problem:validation`.'),
-  title: z.string(),
-  status: z.int().min(400).max(599),
-  detail: z.string().describe('What went wrong, for a human; never internal details.'),
-  instance: z.string().optional().describe('The request path.'),
-  errors: z
-    .array(
-      z.strictObject({
-        field: z.string().describe('Where: `items[0].quantity`, `query:limit`, `header:Idempotency-Key`.'),
-        message: z.string(),
-      }),
-    )
-    .optional()
-    .describe('One entry per invalid field (validation problems only).'),
-});
+export const problem = z
+  .strictObject({
+    type: z.string().describe('A stable identifier of the kind of problem, e.g. `urn:orders:problem:validation`.'),
+    title: z.string(),
+    status: z.int().min(400).max(599),
+    detail: z.string().describe('What went wrong, for a human; never internal details.'),
+    instance: z.string().optional().describe('The request path.'),
+    errors: z
+      .array(
+        z.strictObject({
+          field: z.string().describe('Where: `items[0].quantity`, `limit`, `header:Idempotency-Key`.'),
+          message: z.string(),
+        }),
+      )
+      .optional()
+      .describe('One entry per invalid field (validation problems only).'),
+  })
+  .describe('An RFC 9457 problem document: every error the API itself answers, as `application/problem+json`.');
 
-/** What API Gateway answers by itself (authorizer refusals, throttling, oversized requests, integration failures). */
-export const gatewayError = z.strictObject({ message: z.string() });
+export const gatewayError = z.strictObject({ message: z.string() }).describe(
+  'API Gateway’s own answer, with AWS’s body: `Unauthorized` (401), `Request Too Long` (413), `Too Many Requests` (429), ' +
+    '`Internal server error` (502), `Endpoint request timed out` (504), and `Missing Authentication Token` (403) for a path ' +
+    'or method the API does not have.',
+);
 
 // Compile-time: the schemas describe exactly what the handlers return, field for field.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
