@@ -1,4 +1,5 @@
 import { inject } from 'vitest';
+import { checkContract } from './contract.ts';
 
 export interface ApiRequestOptions {
   /** An ID token; sent as the Authorization header, as the web client does. */
@@ -17,7 +18,7 @@ export interface ApiResponse<T = any> {
   text: string;
 }
 
-/** Calls the local API: `api('POST', '/orders', { token, body })`. */
+/** Calls the local API: `api('POST', '/orders', { token, body })`, and checks the answer against the documented contract. */
 export async function api<T = any>(method: string, path: string, options: ApiRequestOptions = {}): Promise<ApiResponse<T>> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token !== undefined) headers.Authorization = options.token;
@@ -36,5 +37,8 @@ export async function api<T = any>(method: string, path: string, options: ApiReq
   } catch {
     // Not JSON: `text` has it.
   }
-  return { status: response.status, headers: response.headers, json, text };
+  const result = { status: response.status, headers: response.headers, json, text };
+  // Every answer of a documented operation is held to docs/openapi.json (tests/support/contract.ts).
+  checkContract(method, path, result);
+  return result;
 }

@@ -16,6 +16,7 @@ import { LoopbackHttpServer } from '../core/loopback-server.ts';
  *   DELETE /__local/faults/{functionLogicalId}  clears it; DELETE /__local/faults clears all
  *   GET    /__local/event-source-batches?functionLogicalId=…&after=…
  *            → { batches: [...] }: what each event source mapping invocation got and what failed
+ *   GET    /__local/docs                        the API reference page (api-reference.ts)
  */
 
 export interface ControlServerOptions {
@@ -24,6 +25,8 @@ export interface ControlServerOptions {
   /** 0 picks a free port. */
   port: number;
   onFaultChange?: (message: string) => void;
+  /** Serves more pages (the API reference): answers and returns true for the paths it owns. */
+  pages?: (request: IncomingMessage, response: ServerResponse) => boolean;
 }
 
 export interface RunningControlServer {
@@ -44,6 +47,7 @@ class HttpProblem extends Error {
 
 export async function startControlServer(options: ControlServerOptions): Promise<RunningControlServer> {
   const server = new LoopbackHttpServer('local control endpoint', options.port, (request, response) => {
+    if (options.pages?.(request, response) === true) return;
     handle(request, options)
       .then(({ status, body }) => reply(response, status, body))
       .catch((error: unknown) => {

@@ -1,7 +1,8 @@
 import type { EmulatedService, RunningService } from '../cloud/emulated-service.ts';
+import { apiReference } from './api-reference.ts';
 import { startControlServer } from './control-server.ts';
 
-/** The local-only control endpoint (faults, event source batches); see control-server.ts. */
+/** The local-only control endpoint (faults, event source batches, the API reference); see control-server.ts. */
 export interface RunningControl extends RunningService {
   url: string;
 }
@@ -15,6 +16,7 @@ export const controlService: EmulatedService<'control', RunningControl> = {
       journal: context.get('eventSources').journal,
       port: context.options.ports.control ?? 0,
       onFaultChange: (message) => context.log.warn(message),
+      pages: apiReference({ apiUrl: () => context.get('apigateway').url }),
     });
     return { url: server.url, stop: () => server.close() };
   },

@@ -43,7 +43,7 @@ export const setStockBody = z.strictObject({
   stock: z.int('must be a whole number').min(0, 'must not be negative').max(MAX_STOCK, `must be at most ${MAX_STOCK}`),
 });
 
-const shippingAddress = z.strictObject({
+export const shippingAddress = z.strictObject({
   name: text(200),
   line1: text(200),
   line2: z.string().trim().max(200, 'must be at most 200 characters').optional(),
