@@ -40,11 +40,16 @@ function toProxyResult(result: HttpResult, correlationId: string): APIGatewayPro
 }
 
 function errorResult(error: unknown, event: APIGatewayProxyEvent, correlationId: string): APIGatewayProxyResult {
-  const { problem, expected } = toProblem(error, event.path);
-  if (expected) {
+  const { problem, kind } = toProblem(error, event.path);
+  if (kind === 'expected') {
     logger.info('Request refused', { status: problem.status, detail: problem.detail, errors: problem.errors });
   } else {
-    logger.error('Request failed', error as Error);
+    // A defect (DynamoDB refused a request we built) names the operation so it can be found and fixed.
+    const operation = (error as { operation?: unknown }).operation;
+    logger.error(kind === 'defect' ? 'Defect: DynamoDB refused a request as invalid' : 'Request failed', {
+      error: error as Error,
+      ...(kind === 'defect' ? { defect: true, operation } : {}),
+    });
     tracer.addErrorAsMetadata(error as Error);
   }
   return {
