@@ -44,12 +44,13 @@ function errorResult(error: unknown, event: APIGatewayProxyEvent, correlationId:
   if (kind === 'expected') {
     logger.info('Request refused', { status: problem.status, detail: problem.detail, errors: problem.errors });
   } else {
-    // A defect (DynamoDB refused a request we built) names the operation so it can be found and fixed.
-    const operation = (error as { operation?: unknown }).operation;
-    logger.error(kind === 'defect' ? 'Defect: DynamoDB refused a request as invalid' : 'Request failed', {
-      error: error as Error,
-      ...(kind === 'defect' ? { defect: true, operation } : {}),
-    });
+    if (kind === 'defect') {
+      // DynamoDB refused a request we built: the operation (named by platform/clients.ts) says which call to fix.
+      const { operation } = error as Error & { operation?: string };
+      logger.error('Defect: DynamoDB refused a request as invalid', { error: error as Error, defect: true, operation });
+    } else {
+      logger.error('Request failed', error as Error);
+    }
     tracer.addErrorAsMetadata(error as Error);
   }
   return {
