@@ -116,6 +116,11 @@ async function main(): Promise<void> {
       timeout: 600_000,
       env: { ...process.env, SAM_CLI_TELEMETRY: '0', AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' },
     });
+    if (result.error !== undefined) {
+      // `npm run bench` installs the tools first (prebench); this is for running bench/run.ts directly.
+      console.error(`Cannot run ${path.relative(ROOT, sam)} (${result.error.message}): run \`bash scripts/python-tools.sh\` first.`);
+      process.exit(1);
+    }
     if (result.status !== 0) throw new Error(`sam build failed:\n${result.stdout}\n${result.stderr}`);
   }
 

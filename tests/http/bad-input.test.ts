@@ -140,6 +140,79 @@ describe('bad input', () => {
     });
   });
 
+  describe('pagination cursors', () => {
+    // A cursor is a LastEvaluatedKey the client sends back; DynamoDB answers an empty, oversized
+    // or misshapen key value with a ValidationException, so none of these may reach it.
+    const cursor = (key: Record<string, unknown>) => Buffer.from(JSON.stringify(key)).toString('base64url');
+    const uuid = '3f0c2a52-7a4e-4d1c-9a53-0b8f3d4f9e21';
+    const routes: [string, (key: Record<string, unknown>) => string, () => Record<string, string>, () => TestUser | undefined][] = [
+      ['GET /products', (key) => `/products?cursor=${cursor(key)}`, () => ({ GSI1PK: 'CATALOG' }), () => undefined],
+      ['GET /orders', (key) => `/orders?cursor=${cursor(key)}`, () => ({ GSI1PK: `CUSTOMER#${customer.sub}` }), () => customer],
+      ['GET /admin/orders', (key) => `/admin/orders?status=PENDING&cursor=${cursor(key)}`, () => ({ GSI2PK: 'STATUS#PENDING' }), () => admin],
+    ];
+    const sortKeyOf = (partition: Record<string, string>) => (Object.keys(partition)[0] === 'GSI2PK' ? 'GSI2SK' : 'GSI1SK');
+
+    it.each(routes)('%s refuses empty, oversized and foreign cursor parts with a 400 naming cursor', async (_, path, partition, user) => {
+      const index = sortKeyOf(partition());
+      const cases: [string, Record<string, unknown>][] = [
+        ['every key value empty', { PK: '', SK: '', ...partition(), [index]: '' }],
+        ['an empty sort key', { PK: `ORDER#${uuid}`, SK: '', ...partition(), [index]: `2026-11-29T10:00:00.000Z#${uuid}` }],
+        ['an index sort key over 1024 bytes', { PK: `PRODUCT#${uuid}`, SK: 'PRODUCT', ...partition(), [index]: `PRODUCT#${'é'.repeat(520)}#${uuid}` }],
+        ['a key of another partition', { PK: `ORDER#${uuid}`, SK: 'ORDER', GSI1PK: 'CUSTOMER#someone-else', GSI1SK: `ORDER#2026-11-29T10:00:00.000Z#${uuid}` }],
+        ['a key with typed values', { PK: { S: `ORDER#${uuid}` }, SK: { S: 'ORDER' }, ...partition(), [index]: { S: 'x' } }],
+        ['a key of the table, not the index', { PK: `ORDER#${uuid}`, SK: 'ORDER' }],
+      ];
+      for (const [what, key] of cases) {
+        const response = await expectNothingWritten(() => api('GET', path(key), user() === undefined ? {} : { token: user()!.token }));
+        expect(response.status, what).toBe(400);
+        expect(fields(response), what).toEqual(['cursor']);
+      }
+    });
+
+    it('refuses the catalog cursor of the issue without a token', async () => {
+      const response = await expectNothingWritten(() => api('GET', `/products?cursor=${cursor({ PK: '', SK: '', GSI1PK: 'CATALOG', GSI1SK: '' })}`));
+      expect([response.status, fields(response)]).toEqual([400, ['cursor']]);
+    });
+
+    it.each(routes)('%s answers an empty cursor parameter with a 400', async (_, path, __, user) => {
+      const response = await expectNothingWritten(() =>
+        api('GET', `${path({}).split('cursor=')[0]}cursor=`, user() === undefined ? {} : { token: user()!.token }),
+      );
+      expect([response.status, fields(response)]).toEqual([400, ['cursor']]);
+    });
+
+    it('still pages with the cursors it hands out', async () => {
+      const first = await api('GET', '/products?limit=1');
+      expect(first.status).toBe(200);
+      expect(first.json.nextCursor).toEqual(expect.any(String));
+      const next = await api('GET', `/products?limit=1&cursor=${first.json.nextCursor}`);
+      expect(next.status).toBe(200);
+    });
+  });
+
+  describe('a field of the wrong type says what is wrong with it', () => {
+    it.each<[string, string, () => string, () => TestUser, () => unknown, string, string]>([
+      ['a price with cents', 'POST', () => '/products', () => admin, () => ({ name: 'x', price: 9.99 }), 'price', 'must be a whole number of minor units (cents), not 9.99'],
+      ['a price as a string', 'POST', () => '/products', () => admin, () => ({ name: 'x', price: '999' }), 'price', 'must be a whole number of minor units (cents), not a string'],
+      ['a nested array as a name', 'POST', () => '/products', () => admin, () => ({ name: [['x']], price: 100 }), 'name', 'must be a string, not a list'],
+      ['a null name', 'POST', () => '/products', () => admin, () => ({ name: null, price: 100 }), 'name', 'must be a string, not null'],
+      ['a missing name', 'POST', () => '/products', () => admin, () => ({ price: 100 }), 'name', 'is required'],
+      ['a string quantity', 'POST', () => '/orders', () => customer, () => ({ items: [{ productId, quantity: '1' }], shippingAddress: address }), 'items[0].quantity', 'must be a whole number, not a string'],
+    ])('%s', async (_, method, path, user, body, field, message) => {
+      const response = await expectNothingWritten(() =>
+        api(method, path(), { token: user().token, body: body(), headers: { 'Idempotency-Key': randomUUID() } }),
+      );
+      expect(response.status).toBe(400);
+      expect(response.json.errors).toContainEqual({ field, message });
+    });
+
+    it('limit=abc', async () => {
+      const response = await expectNothingWritten(() => api('GET', '/orders?limit=abc', { token: customer.token }));
+      expect(response.status).toBe(400);
+      expect(response.json.errors).toEqual([{ field: 'limit', message: 'must be a number' }]);
+    });
+  });
+
   describe('catalog administration', () => {
     it.each<[string, string, () => string, unknown, string]>([
       ['a price with cents as a fraction', 'POST', () => '/products', { name: 'Cup', price: 12.99 }, 'price'],

@@ -29,9 +29,10 @@ describe('the local cloud from template.yaml', () => {
   });
 
   it('refuses a protected route without a token and with a bad one', async () => {
-    expect((await api('GET', '/orders')).json).toEqual({ message: 'Unauthorized' });
+    // The template's gateway responses add the request id to API Gateway's own body.
+    expect((await api('GET', '/orders')).json).toEqual({ message: 'Unauthorized', requestId: expect.any(String) });
     const forged = await api('GET', '/orders', { token: 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln' });
-    expect([forged.status, forged.json]).toEqual([401, { message: 'Unauthorized' }]);
+    expect([forged.status, forged.json]).toEqual([401, { message: 'Unauthorized', requestId: expect.any(String) }]);
   });
 
   it('accepts a cognito-local ID token, and the handler sees the groups claim', async () => {
@@ -45,7 +46,7 @@ describe('the local cloud from template.yaml', () => {
 
   it('answers an unknown route with 403 Missing Authentication Token', async () => {
     const response = await api('GET', '/no/such/route');
-    expect([response.status, response.json]).toEqual([403, { message: 'Missing Authentication Token' }]);
+    expect([response.status, response.json]).toEqual([403, { message: 'Missing Authentication Token', requestId: expect.any(String) }]);
   });
 
   it('created the table as the template declares it', async () => {

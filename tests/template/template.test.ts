@@ -422,6 +422,27 @@ describe('shared resources', () => {
     expect(() => JSON.parse(format.replaceAll(/\$context\.[\w.]+/g, 'x'))).not.toThrow();
   });
 
+  it('API Gateway’s own responses echo the client’s x-correlation-id and carry the request id in their body (README, "Errors")', () => {
+    const transformed = loadTemplate('transform');
+    // SAM writes them into the API's OpenAPI body, as API Gateway's gateway-responses extension.
+    const body = transformed.Resources.OrdersApi?.Properties?.Body as Record<string, unknown>;
+    const responses = body['x-amazon-apigateway-gateway-responses'] as Record<
+      string,
+      { responseParameters?: Record<string, string>; responseTemplates?: Record<string, string> }
+    >;
+    // Every specific type (UNAUTHORIZED, ACCESS_DENIED, THROTTLED, …) falls back to these two.
+    expect(Object.keys(responses).sort()).toEqual(['DEFAULT_4XX', 'DEFAULT_5XX']);
+    for (const response of Object.values(responses)) {
+      // A header mapping can read the request, never $context: the request id goes in the body.
+      expect(response.responseParameters).toMatchObject({ 'gatewayresponse.header.x-correlation-id': 'method.request.header.x-correlation-id' });
+      const template = response.responseTemplates?.['application/json'] ?? '';
+      expect(JSON.parse(template.replaceAll('$context.error.messageString', '"Unauthorized"').replaceAll('$context.requestId', 'req-1'))).toEqual({
+        message: 'Unauthorized',
+        requestId: 'req-1',
+      });
+    }
+  });
+
   it('the API has exactly one stage: the one named after the Stage parameter', () => {
     const transformed = loadTemplate('transform');
     expect(resourcesOfType(transformed, 'AWS::ApiGateway::Stage').map(([, stage]) => stage.Properties?.StageName)).toEqual([{ Ref: 'Stage' }]);

@@ -4,7 +4,7 @@ import type { LambdaInvoker } from '../lambda/invocation.ts';
 import type { ApiDefinition } from './from-template.ts';
 import type { TokenAuthorizer } from './cognito-authorizer.ts';
 import { preflightReply } from './cors.ts';
-import { gatewayResponse, type GatewayResponseType } from './gateway-responses.ts';
+import { gatewayResponse, type GatewayRequest, type GatewayResponseType } from './gateway-responses.ts';
 import type { HttpReply } from './http-reply.ts';
 import { buildProxyEvent, type ReceivedRequest } from './proxy-event.ts';
 import { mapProxyResult } from './proxy-result.ts';
@@ -87,17 +87,24 @@ async function handle(request: IncomingMessage, options: ApiServerOptions, route
   const requestId = randomUUID();
   const { api } = options;
   const done = (reply: HttpReply, functionLogicalId?: string): Handled => ({ reply, functionLogicalId, requestId, started });
-  const gateway = (type: GatewayResponseType) => done(gatewayResponse(type, api.gatewayResponses, requestId));
+  const gatewayRequest: GatewayRequest = {
+    headers: Object.fromEntries(
+      Object.entries(request.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(',') : value]),
+    ),
+    query: new URL(request.url ?? '/', 'http://localhost').searchParams,
+  };
+  const gateway = (type: GatewayResponseType, path?: Record<string, string>) =>
+    gatewayResponse(type, api.gatewayResponses, requestId, { ...gatewayRequest, ...(path === undefined ? {} : { path }) });
 
   const body = await readBody(request);
-  if (body === 'too-large') return gateway('REQUEST_TOO_LARGE');
+  if (body === 'too-large') return done(gateway('REQUEST_TOO_LARGE'));
 
   const method = (request.method ?? 'GET').toUpperCase();
   const path = (request.url ?? '/').split('?')[0] ?? '/';
   const match = routes.match(method, path);
 
   if (match.kind === 'missing' || (match.kind === 'preflight' && api.cors === undefined)) {
-    return gateway('MISSING_AUTHENTICATION_TOKEN');
+    return done(gateway('MISSING_AUTHENTICATION_TOKEN'));
   }
 
   const authorizerName =
@@ -108,7 +115,10 @@ async function handle(request: IncomingMessage, options: ApiServerOptions, route
     if (authorizer === undefined) throw new Error(`No authorizer ${authorizerName} is configured`);
     const headerName = api.authorizers[authorizerName]?.header ?? 'Authorization';
     const decision = authorizer.authorize(headerValue(request, headerName));
-    if (!decision.allowed) return gateway(decision.reason === 'expired' ? 'EXPIRED_TOKEN_UNAUTHORIZED' : 'UNAUTHORIZED');
+    if (!decision.allowed) {
+      const type = decision.reason === 'expired' ? 'EXPIRED_TOKEN_UNAUTHORIZED' : 'UNAUTHORIZED';
+      return done(gateway(type, match.kind === 'route' ? match.pathParameters : undefined));
+    }
     claims = decision.claims;
   }
 
@@ -141,17 +151,17 @@ async function handle(request: IncomingMessage, options: ApiServerOptions, route
   const fn = route.functionLogicalId;
   if (outcome === 'timeout') {
     options.onIntegrationError?.(`${method} ${path} → ${fn}: no response within the API Gateway integration timeout`);
-    return done(gatewayResponse('INTEGRATION_TIMEOUT', api.gatewayResponses, requestId), fn);
+    return done(gateway('INTEGRATION_TIMEOUT', pathParameters), fn);
   }
   if (outcome.kind === 'error') {
     const { errorType, errorMessage, trace } = outcome.error;
     options.onIntegrationError?.(`${method} ${path} → ${fn} failed: ${errorType}: ${errorMessage}\n${trace.join('\n')}`.trim());
-    return done(gatewayResponse('INTEGRATION_FAILURE', api.gatewayResponses, requestId), fn);
+    return done(gateway('INTEGRATION_FAILURE', pathParameters), fn);
   }
   const mapped = mapProxyResult(outcome.payload);
   if (!mapped.ok) {
     options.onIntegrationError?.(`${method} ${path} → ${fn}: ${mapped.reason}`);
-    return done(gatewayResponse('INTEGRATION_FAILURE', api.gatewayResponses, requestId), fn);
+    return done(gateway('INTEGRATION_FAILURE', pathParameters), fn);
   }
   mapped.reply.headers['x-amzn-RequestId'] = [requestId];
   return done(mapped.reply, fn);

@@ -32,6 +32,16 @@ describe('readApiDefinitions', () => {
     expect(api?.routes).toContainEqual({ method: 'ANY', resourcePath: '/files/{proxy+}', functionLogicalId: 'EchoFunction', authorizer: null });
   });
 
+  it('reads the project template’s gateway responses: static headers, headers mapped from the request, body templates', async () => {
+    const { apis } = await apisOf(fileURLToPath(new URL('../../../template.yaml', import.meta.url)));
+    const responses = apis[0]?.gatewayResponses ?? {};
+    for (const family of ['DEFAULT_4XX', 'DEFAULT_5XX']) {
+      expect(responses[family]?.mappedHeaders).toEqual({ 'x-correlation-id': { location: 'header', name: 'x-correlation-id' } });
+      expect(Object.keys(responses[family]?.headers ?? {})).toEqual(['Access-Control-Allow-Origin']);
+      expect(responses[family]?.templates?.['application/json']).toContain('"requestId":"$context.requestId"');
+    }
+  });
+
   it('reads every Api event of the project template into a route', async () => {
     const path = fileURLToPath(new URL('../../../template.yaml', import.meta.url));
     const { template, apis } = await apisOf(path);

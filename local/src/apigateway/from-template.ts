@@ -48,7 +48,18 @@ export interface CorsConfig {
 
 export interface GatewayResponseDefinition {
   statusCode: number | undefined;
+  /** Static header values (written `'value'` in the template). */
   headers: Record<string, string>;
+  /** Header values mapped from the request (`method.request.header.<name>` and the like). */
+  mappedHeaders?: Record<string, RequestValue>;
+  /** Body templates by content type, e.g. `application/json`. */
+  templates?: Record<string, string>;
+}
+
+/** A value of the method request that a gateway response header can map. */
+export interface RequestValue {
+  location: 'header' | 'querystring' | 'path';
+  name: string;
 }
 
 /** The API SAM creates when a function's Api event names no `RestApiId`. */
@@ -186,12 +197,25 @@ function readGatewayResponses(responses: unknown): Record<string, GatewayRespons
     Object.entries(responses).map(([type, definition]) => {
       const body = isRecord(definition) ? definition : {};
       const parameters = isRecord(body.ResponseParameters) ? body.ResponseParameters : {};
-      const headers = isRecord(parameters.Headers) ? parameters.Headers : {};
+      const headers = Object.entries(isRecord(parameters.Headers) ? parameters.Headers : {}).map(
+        ([name, value]) => [name, String(value)] as const,
+      );
+      const mapped = headers.flatMap(([name, value]) => {
+        const source = /^method\.request\.(header|querystring|path)\.(.+)$/.exec(value);
+        return source === null ? [] : [[name, { location: source[1] as RequestValue['location'], name: source[2]! }] as const];
+      });
+      const templates = isRecord(body.ResponseTemplates) ? body.ResponseTemplates : {};
       return [
         type,
         {
           statusCode: body.StatusCode === undefined ? undefined : Number(body.StatusCode),
-          headers: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, unquote(String(value))])),
+          headers: Object.fromEntries(
+            headers.filter(([name]) => !mapped.some(([other]) => other === name)).map(([name, value]) => [name, unquote(value)]),
+          ),
+          ...(mapped.length === 0 ? {} : { mappedHeaders: Object.fromEntries(mapped) }),
+          ...(Object.keys(templates).length === 0
+            ? {}
+            : { templates: Object.fromEntries(Object.entries(templates).map(([type, text]) => [type, String(text)])) }),
         },
       ];
     }),

@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { RequestLogEntry } from '../apigateway/api-server.ts';
 import type { FunctionLogLine } from '../lambda/lambda-service.ts';
+import { formatFunctionLine, logFormatFrom, type Painter } from './function-log-format.ts';
 
 /** Where the local cloud reports what happens in it. */
 export interface LocalCloudLog {
@@ -29,14 +30,24 @@ export function formatRequest(entry: RequestLogEntry): string {
   return `${entry.method} ${entry.path} ${status(String(entry.statusCode))} ${Math.round(entry.durationMs)} ms ${dim(`→ ${target}`)}`;
 }
 
-/** For `npm start`: everything on the terminal, function output prefixed with its function. */
-export function consoleLog(): LocalCloudLog {
+const consolePaint: Painter = {
+  dim,
+  name: cyan,
+  level: (level, text) =>
+    level === 'ERROR' || level === 'CRITICAL' ? red(text) : level === 'WARN' ? yellow(text) : level === 'INFO' ? green(text) : dim(text),
+};
+
+/**
+ * For `npm start`: everything on the terminal. Function output is one compact line per log
+ * entry or metric (function-log-format.ts); `LOCAL_LOG_FORMAT=json` shows the raw JSON.
+ */
+export function consoleLog(format = logFormatFrom(process.env.LOCAL_LOG_FORMAT)): LocalCloudLog {
   return {
     info: (message) => console.log(message),
     warn: (message) => console.warn(yellow(`warning: ${message}`)),
     error: (message) => console.error(red(message)),
     request: (entry) => console.log(formatRequest(entry)),
-    functionLine: ({ functionLogicalId, line }) => console.log(`${cyan(`[${functionLogicalId}]`)} ${line}`),
+    functionLine: ({ functionLogicalId, line }) => console.log(formatFunctionLine(functionLogicalId, line, { format, paint: consolePaint })),
   };
 }
 

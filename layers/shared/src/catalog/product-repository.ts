@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { NotFoundError } from '../platform/errors.ts';
 import type { NewProduct, Product, ProductChanges } from './product.ts';
-import { CATALOG_PARTITION, catalogSortKey, ENTITY, INDEX, productKey, TABLE_KEYS } from '../platform/table/keys.ts';
+import { CATALOG_PARTITION, catalogSortKey, CURSOR_KEYS, ENTITY, INDEX, productKey, TABLE_KEYS } from '../platform/table/keys.ts';
 import { decodeCursor, encodeCursor, type Page, type PageRequest } from '../platform/table/pagination.ts';
 
 const BATCH_GET_LIMIT = 100;
@@ -81,11 +81,7 @@ export class ProductRepository {
 
   async list(page: PageRequest): Promise<Page<Product>> {
     const { gsi1 } = INDEX;
-    const exclusiveStartKey = decodeCursor(page.cursor, {
-      attributes: [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, gsi1.partitionKey, gsi1.sortKey],
-      partitionAttribute: gsi1.partitionKey,
-      partitionValue: CATALOG_PARTITION,
-    });
+    const exclusiveStartKey = decodeCursor(page.cursor, CURSOR_KEYS.catalog());
     const response = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,

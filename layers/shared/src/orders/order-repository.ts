@@ -16,6 +16,7 @@ import {
   type StatusChange,
 } from './order.ts';
 import {
+  CURSOR_KEYS,
   customerOrdersPartition,
   customerOrdersSortKey,
   ENTITY,
@@ -30,7 +31,7 @@ import {
   TABLE_KEYS,
 } from '../platform/table/keys.ts';
 import { conditionalWrite } from '../platform/table/conditional-write.ts';
-import { decodeCursor, encodeCursor, type Page, type PageRequest } from '../platform/table/pagination.ts';
+import { decodeCursor, encodeCursor, type CursorKey, type Page, type PageRequest } from '../platform/table/pagination.ts';
 
 /**
  * The parts of a conditional update of an order's header that change its status: the status
@@ -186,12 +187,12 @@ export class OrderRepository {
 
   /** A customer's orders, newest first. */
   listByCustomer(customerId: string, page: PageRequest): Promise<Page<OrderSummary>> {
-    return this.queryIndex(INDEX.gsi1, customerOrdersPartition(customerId), page);
+    return this.queryIndex(INDEX.gsi1, CURSOR_KEYS.customerOrders(customerId), page);
   }
 
   /** Orders in one status, newest first (admin view). */
   listByStatus(status: OrderStatus, page: PageRequest): Promise<Page<OrderSummary>> {
-    return this.queryIndex(INDEX.gsi2, statusPartition(status), page);
+    return this.queryIndex(INDEX.gsi2, CURSOR_KEYS.ordersByStatus(status), page);
   }
 
   /**
@@ -239,14 +240,11 @@ export class OrderRepository {
 
   private async queryIndex(
     index: (typeof INDEX)[keyof typeof INDEX],
-    partitionValue: string,
+    cursorKey: CursorKey,
     page: PageRequest,
   ): Promise<Page<OrderSummary>> {
-    const exclusiveStartKey = decodeCursor(page.cursor, {
-      attributes: [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, index.partitionKey, index.sortKey],
-      partitionAttribute: index.partitionKey,
-      partitionValue,
-    });
+    const exclusiveStartKey = decodeCursor(page.cursor, cursorKey);
+    const partitionValue = cursorKey.partition.value;
     const response = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,

@@ -11,6 +11,21 @@ import { tracer } from './observability.ts';
 /** DynamoDB: every function uses it, so it is created when the module loads. */
 export const dynamoDbClient = tracer.captureAWSv3Client(new DynamoDBClient({}));
 
+// Every DynamoDB error names the operation that raised it (`error.operation`), so a request
+// DynamoDB refuses as invalid is logged with the call to fix (http/handler.ts). The document
+// client shares this middleware stack.
+dynamoDbClient.middlewareStack.add(
+  (next, context) => async (args) => {
+    try {
+      return await next(args);
+    } catch (error) {
+      if (error instanceof Error) Object.assign(error, { operation: context.commandName });
+      throw error;
+    }
+  },
+  { step: 'initialize', name: 'nameFailedOperation' },
+);
+
 export const documentClient = DynamoDBDocumentClient.from(dynamoDbClient, {
   marshallOptions: { removeUndefinedValues: true },
 });

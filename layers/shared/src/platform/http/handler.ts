@@ -40,11 +40,17 @@ function toProxyResult(result: HttpResult, correlationId: string): APIGatewayPro
 }
 
 function errorResult(error: unknown, event: APIGatewayProxyEvent, correlationId: string): APIGatewayProxyResult {
-  const { problem, expected } = toProblem(error, event.path);
-  if (expected) {
+  const { problem, kind } = toProblem(error, event.path);
+  if (kind === 'expected') {
     logger.info('Request refused', { status: problem.status, detail: problem.detail, errors: problem.errors });
   } else {
-    logger.error('Request failed', error as Error);
+    if (kind === 'defect') {
+      // DynamoDB refused a request we built: the operation (named by platform/clients.ts) says which call to fix.
+      const { operation } = error as Error & { operation?: string };
+      logger.error('Defect: DynamoDB refused a request as invalid', { error: error as Error, defect: true, operation });
+    } else {
+      logger.error('Request failed', error as Error);
+    }
     tracer.addErrorAsMetadata(error as Error);
   }
   return {

@@ -1,4 +1,5 @@
 import type { OrderStatus } from '../../orders/order.ts';
+import type { CursorKey, KeyAttribute } from './pagination.ts';
 
 // Every key format of the single table lives here; docs/data-model.md describes the same shapes.
 
@@ -62,3 +63,41 @@ export const paymentKey = (orderId: string) => ({ PK: orderPartition(orderId), S
 
 /** The simulated payment provider's own ledger, keyed by the idempotency key it was called with. */
 export const simulatedChargeKey = (idempotencyKey: string) => ({ PK: `SIMULATED_PAYMENT#${idempotencyKey}`, SK: 'CHARGE' });
+
+// The shapes of the key values above, for checking keys that come back from a client: a
+// pagination cursor is a LastEvaluatedKey the client could have edited (pagination.ts).
+const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+const TIMESTAMP = '\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(?:\\.\\d{1,9})?Z';
+const partition = (shape: RegExp): KeyAttribute => ({ role: 'partition', shape });
+const sort = (shape: RegExp): KeyAttribute => ({ role: 'sort', shape });
+const productPartition = partition(new RegExp(`^PRODUCT#${UUID}$`));
+const orderPartitionShape = partition(new RegExp(`^ORDER#${UUID}$`));
+
+/** The key a cursor of each paged list must have (the table's key plus the index's). */
+export const CURSOR_KEYS = {
+  catalog: (): CursorKey => ({
+    partition: { attribute: INDEX.gsi1.partitionKey, value: CATALOG_PARTITION },
+    attributes: {
+      [TABLE_KEYS.partitionKey]: productPartition,
+      [TABLE_KEYS.sortKey]: sort(/^PRODUCT$/),
+      // The name part is free text (lower-cased), so only its frame is checked.
+      [INDEX.gsi1.sortKey]: sort(new RegExp(`^PRODUCT#.+#${UUID}$`, 's')),
+    },
+  }),
+  customerOrders: (customerId: string): CursorKey => ({
+    partition: { attribute: INDEX.gsi1.partitionKey, value: customerOrdersPartition(customerId) },
+    attributes: {
+      [TABLE_KEYS.partitionKey]: orderPartitionShape,
+      [TABLE_KEYS.sortKey]: sort(new RegExp(`^${ORDER_HEADER_SK}$`)),
+      [INDEX.gsi1.sortKey]: sort(new RegExp(`^ORDER#${TIMESTAMP}#${UUID}$`)),
+    },
+  }),
+  ordersByStatus: (status: OrderStatus): CursorKey => ({
+    partition: { attribute: INDEX.gsi2.partitionKey, value: statusPartition(status) },
+    attributes: {
+      [TABLE_KEYS.partitionKey]: orderPartitionShape,
+      [TABLE_KEYS.sortKey]: sort(new RegExp(`^${ORDER_HEADER_SK}$`)),
+      [INDEX.gsi2.sortKey]: sort(new RegExp(`^${TIMESTAMP}#${UUID}$`)),
+    },
+  }),
+};

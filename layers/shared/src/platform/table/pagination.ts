@@ -1,12 +1,30 @@
 import { ValidationError } from '../errors.ts';
 
 /**
- * Opaque cursors: DynamoDB's LastEvaluatedKey, base64url-encoded. Decoding checks the key has
- * exactly the attributes of the index being paged and belongs to the partition being queried,
- * so a cursor edited to point into someone else's partition is refused (400) instead of
- * reaching DynamoDB.
+ * Opaque cursors: DynamoDB's LastEvaluatedKey, base64url-encoded. A cursor comes back from the
+ * client, so decoding checks everything DynamoDB would otherwise refuse with a
+ * ValidationException (a 500): the key has exactly the attributes of the index being paged,
+ * belongs to the partition being queried (a cursor edited to point into someone else's
+ * partition is refused), and every value is a non-empty string within DynamoDB's key size
+ * limits with the shape our keys have (platform/table/keys.ts).
  */
 export type Key = Record<string, string>;
+
+/** DynamoDB's key size limits, in UTF-8 bytes. */
+export const MAX_PARTITION_KEY_BYTES = 2048;
+export const MAX_SORT_KEY_BYTES = 1024;
+
+/** One key attribute of a paged index: whether DynamoDB treats it as a partition or a sort key, and what our values look like. */
+export interface KeyAttribute {
+  role: 'partition' | 'sort';
+  shape: RegExp;
+}
+
+/** What a cursor of one list must look like: the partition being paged, and the index's other key attributes. */
+export interface CursorKey {
+  partition: { attribute: string; value: string };
+  attributes: Readonly<Record<string, KeyAttribute>>;
+}
 
 /** What a caller asks of a list: how many, and where to resume. */
 export interface PageRequest {
@@ -24,10 +42,13 @@ export function encodeCursor(lastEvaluatedKey: Record<string, unknown> | undefin
   return Buffer.from(JSON.stringify(lastEvaluatedKey), 'utf8').toString('base64url');
 }
 
-export function decodeCursor(
-  cursor: string | undefined,
-  expected: { attributes: readonly string[]; partitionAttribute: string; partitionValue: string },
-): Key | undefined {
+function acceptable(value: unknown, attribute: KeyAttribute): boolean {
+  if (typeof value !== 'string' || value === '') return false;
+  const limit = attribute.role === 'partition' ? MAX_PARTITION_KEY_BYTES : MAX_SORT_KEY_BYTES;
+  return Buffer.byteLength(value, 'utf8') <= limit && attribute.shape.test(value);
+}
+
+export function decodeCursor(cursor: string | undefined, expected: CursorKey): Key | undefined {
   if (cursor === undefined) return undefined;
   const invalid = () => ValidationError.forField('cursor', 'is not a valid cursor for this list');
   let decoded: unknown;
@@ -38,10 +59,12 @@ export function decodeCursor(
   }
   if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) throw invalid();
   const entries = Object.entries(decoded);
-  const wanted = new Set(expected.attributes);
+  const { partition, attributes } = expected;
   const wellFormed =
-    entries.length === wanted.size &&
-    entries.every(([name, value]) => wanted.has(name) && typeof value === 'string' && value.length <= 1024);
-  if (!wellFormed || (decoded as Key)[expected.partitionAttribute] !== expected.partitionValue) throw invalid();
+    entries.length === Object.keys(attributes).length + 1 &&
+    entries.every(([name, value]) =>
+      name === partition.attribute ? value === partition.value : Object.hasOwn(attributes, name) && acceptable(value, attributes[name]!),
+    );
+  if (!wellFormed) throw invalid();
   return decoded as Key;
 }
