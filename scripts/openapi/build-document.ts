@@ -206,7 +206,14 @@ const GATEWAY_RESPONSES: Record<number, { name: string; description: string; exa
   504: { name: 'GatewayTimeout', description: 'The function did not answer within API Gateway’s 29 s.', examples: { timedOut: 'Endpoint request timed out' } },
 };
 
+/** What `$context.requestId` looks like in a gateway response's body. */
+const EXAMPLE_REQUEST_ID = 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef';
+
 const GATEWAY_HEADERS = {
+  'x-correlation-id': {
+    description: 'The request’s own `x-correlation-id`, echoed when it sent one (not on 413, which API Gateway does not let a gateway response customise).',
+    schema: { type: 'string' },
+  },
   'x-amzn-RequestId': { description: 'API Gateway’s id of the request.', schema: { type: 'string' } },
   'x-amzn-ErrorType': { description: 'API Gateway’s error type, e.g. `UnauthorizedException`.', schema: { type: 'string' } },
 };
@@ -236,7 +243,9 @@ function componentResponses(): Record<string, JsonObject> {
         content: {
           'application/json': {
             schema: { $ref: componentRef('GatewayError') },
-            examples: Object.fromEntries(Object.entries(examples).map(([key, message]) => [key, { value: { message } }])),
+            examples: Object.fromEntries(
+              Object.entries(examples).map(([key, message]) => [key, { value: status === 413 ? { message } : { message, requestId: EXAMPLE_REQUEST_ID } }]),
+            ),
           },
         },
       },
@@ -325,7 +334,7 @@ as \`Bearer <token>\`). Locally, \`npm run token -- <email>\` prints one for a s
 **Errors.** Errors the API itself answers are RFC 9457 problem documents
 (\`application/problem+json\`): a stable \`type\`, a \`title\`, the \`status\`, a \`detail\` for humans
 and, for invalid input, \`errors\` naming each field. A request refused with a 4xx wrote nothing.
-API Gateway's own refusals (401, 413, 429, 502, 504) have AWS's body instead: \`{"message": "..."}\`;
+API Gateway's own refusals (401, 413, 429, 502, 504) have AWS's body instead: \`{"message": "...", "requestId": "..."}\` (413: \`message\` only);
 a path or method the API does not have gets 403 \`{"message": "Missing Authentication Token"}\`.
 
 **Correlation.** Every response of the API carries \`x-correlation-id\`: the one the request sent

@@ -99,7 +99,14 @@ export const problem = z
   })
   .describe('An RFC 9457 problem document: every error the API itself answers, as `application/problem+json`.');
 
-export const gatewayError = z.strictObject({ message: z.string() }).describe(
+export const gatewayError = z
+  .strictObject({
+    message: z.string(),
+    // template.yaml's DEFAULT_4XX/DEFAULT_5XX response templates add it; the 413, which API
+    // Gateway does not let a template customise, has only AWS's `message`.
+    requestId: z.string().optional(),
+  })
+  .describe(
   'API Gateway’s own answer, with AWS’s body: `Unauthorized` (401), `Request Too Long` (413), `Too Many Requests` (429), ' +
     '`Internal server error` (502), `Endpoint request timed out` (504), and `Missing Authentication Token` (403) for a path ' +
     'or method the API does not have.',
