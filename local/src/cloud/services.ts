@@ -4,6 +4,7 @@ import { controlService, type RunningControl } from '../control/service.ts';
 import { dynamoDbService, type RunningDynamoDb } from '../dynamodb/service.ts';
 import { eventSourcesService, type RunningEventSources } from '../event-sources/service.ts';
 import { faultsService, type RunningFaults } from '../faults/service.ts';
+import { iamService, type RunningIam } from '../iam/service.ts';
 import { lambdaService, type RunningLambda } from '../lambda/service.ts';
 import { type RunningSns, snsService } from '../sns/service.ts';
 import { type RunningSqs, sqsService } from '../sqs/service.ts';
@@ -17,6 +18,7 @@ export interface RunningServices {
   sns: RunningSns;
   dynamodb: RunningDynamoDb;
   cognito: RunningCognito;
+  iam: RunningIam;
   faults: RunningFaults;
   lambda: RunningLambda;
   stepfunctions: RunningLocalStepFunctions & RunningService;
@@ -38,6 +40,9 @@ export const LOCAL_SERVICES: ReadonlyArray<ReadonlyArray<EmulatedService<keyof R
   [snsService],
   // Two processes, started side by side, each then given the template's tables or user pools.
   [dynamoDbService, cognitoService],
+  // Every resource a role names has its local ARN now (the table's stream included). SNS asks
+  // it at delivery time; functions, the state machine and the event source mappings act with it.
+  [iamService],
   [faultsService],
   [lambdaService],
   [stepFunctionsService],

@@ -221,6 +221,14 @@ export class LocalIam {
     return this.firstDenial(stateMachine, stepFunctionsTaskChecks(taskResource, parameters, this.location) ?? []);
   }
 
+  /**
+   * Calls an AWS service makes with the principal's role on its behalf, such as a Lambda event
+   * source mapping reading its queue or stream: the first denial, or undefined.
+   */
+  authorizeOnBehalfOf(principal: string, checks: Array<{ action: string; resource: string }>): AccessDenied | undefined {
+    return this.firstDenial(principal, checks.map((check) => ({ ...check, context: {} })));
+  }
+
   private firstDenial(principal: string, checks: AuthorizationCheck[]): AccessDenied | undefined {
     for (const check of checks) {
       const result = this.authorize({ principal, ...check });

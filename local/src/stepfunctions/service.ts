@@ -1,5 +1,6 @@
 import type { EmulatedService } from '../cloud/emulated-service.ts';
 import { registerStateMachines, type RunningLocalStepFunctions, startLocalStepFunctions } from './from-template.ts';
+import { isRecord } from '../template/template-types.ts';
 import { invokeThroughLambdaService } from './lambda-invoker.ts';
 
 /**
@@ -15,6 +16,7 @@ export const stepFunctionsService: EmulatedService<'stepfunctions'> = {
   async start(context): Promise<RunningLocalStepFunctions & { functionEndpoints: Record<string, string> }> {
     const dynamoDbEndpoint = context.functionEndpoints.DYNAMODB;
     if (dynamoDbEndpoint === undefined) throw new Error('Step Functions starts after DynamoDB');
+    const { iam } = context.get('iam');
     const running = await startLocalStepFunctions({
       template: context.template,
       resolver: context.resolver,
@@ -24,6 +26,9 @@ export const stepFunctionsService: EmulatedService<'stepfunctions'> = {
       timeScale: context.timeScale,
       port: context.options.ports.sfn ?? 0,
       log: context.log,
+      // The state machine's role governs its Lambda invocations and its DynamoDB calls.
+      authorizeTask: (machine, taskResource, parameters) =>
+        machine.logicalId === undefined ? undefined : iam.authorizeTask(machine.logicalId, taskResource, isRecord(parameters) ? parameters : {}),
     });
     return { ...running, functionEndpoints: { SFN: running.endpoint } };
   },
