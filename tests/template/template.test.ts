@@ -43,7 +43,6 @@ const ROUTES: Array<{ fn: string; method: string; path: string; public: boolean;
       'dynamodb:PutItem': 'table',
       'dynamodb:UpdateItem': 'table',
       'dynamodb:DeleteItem': 'table',
-      'dynamodb:ConditionCheckItem': 'table',
     },
   },
   { fn: 'ListMyOrdersFunction', method: 'GET', path: '/orders', public: false, allows: { 'dynamodb:Query': 'GSI1' } },

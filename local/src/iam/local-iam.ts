@@ -74,6 +74,8 @@ export class LocalIam {
   readonly usage: UsageRecorder;
   private readonly onDenied: ((call: DeniedCall) => void) | undefined;
   private readonly identity = new Map<string, NamedPolicy[]>();
+  /** Denied calls by `<principal> <action>`, those made in Lambda workers included (see `recordDenial`). */
+  readonly denials = new Map<string, number>();
 
   constructor(
     readonly roles: TemplateRoles,
@@ -174,17 +176,18 @@ export class LocalIam {
       return { allowed: true, decision };
     }
     const denied = accessDenied({ principalArn: sessionArn, action: request.action, resource: request.resource, decision });
-    this.onDenied?.({
-      principal: request.principal,
-      role: role.logicalId,
-      action: request.action,
-      resource: request.resource,
-      message: denied.message,
-      enforced: this.enforce,
-    });
+    const call = { principal: request.principal, role: role.logicalId, action: request.action, resource: request.resource, message: denied.message, enforced: this.enforce };
+    this.recordDenial(call);
+    this.onDenied?.(call);
     // Not enforced: the call goes ahead, and what it used still counts as used.
     if (!this.enforce) this.usage.record(role.logicalId, { action: request.action, resource: request.resource });
     return { allowed: false, enforced: this.enforce, decision, denied };
+  }
+
+  /** Counts a denied call, here or in a Lambda worker (which reports it as an `iam-denied` message). */
+  recordDenial(call: DeniedCall): void {
+    const key = `${call.principal} ${call.action}`;
+    this.denials.set(key, (this.denials.get(key) ?? 0) + 1);
   }
 
   /**

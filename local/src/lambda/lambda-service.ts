@@ -228,7 +228,10 @@ class EnvironmentPool {
       ...(options.onSdkCall !== undefined && { onSdkCall: (call: SdkCall) => options.onSdkCall?.(fn.logicalId, call) }),
       onIam: (message) => {
         if (message.type === 'iam-use') options.iam?.usage.record(message.role, message.use);
-        else options.onIamDenied?.(message.call);
+        else {
+          options.iam?.recordDenial(message.call);
+          options.onIamDenied?.(message.call);
+        }
       },
     });
     this.all.add(environment);
