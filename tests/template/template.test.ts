@@ -29,7 +29,7 @@ const ROUTES: Array<{ fn: string; method: string; path: string; public: boolean;
     method: 'PUT',
     path: '/products/{productId}',
     public: false,
-    allows: { 'dynamodb:GetItem': 'table', 'dynamodb:UpdateItem': 'table' },
+    allows: { 'dynamodb:UpdateItem': 'table' },
   },
   { fn: 'SetProductStockFunction', method: 'PUT', path: '/products/{productId}/stock', public: false, allows: { 'dynamodb:UpdateItem': 'table' } },
   {

@@ -55,8 +55,9 @@ export interface LeastPrivilegeRun {
 
 /** The unused-grant report of a run, with the reasons of the template and of unused-grants.json. */
 export async function leastPrivilegeReport(run: LeastPrivilegeRun): Promise<UnusedGrantReport> {
-  const reasons = [...unusedGrantReasonsFromTemplate(run.template, run.resolver), ...(await loadUnusedGrantReasons())];
-  return unusedGrantReport(run.iam.roles.roles, run.iam.usage, reasons);
+  // Grants and reasons in the form calls are recorded in (DynamoDB Local's `ddblocal` region is the local one).
+  const fromTemplate = unusedGrantReasonsFromTemplate(run.template, run.resolver).map((reason) => ({ ...reason, resource: run.iam.canonicalArn(reason.resource) }));
+  return unusedGrantReport(run.iam.canonicalRoles(), run.iam.usage, [...fromTemplate, ...(await loadUnusedGrantReasons())]);
 }
 
 /**

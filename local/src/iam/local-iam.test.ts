@@ -38,7 +38,7 @@ const CALLS: Record<string, SdkCall[]> = {
   ListProductsFunction: [dynamo('Query', { IndexName: 'GSI1' })],
   GetProductFunction: [dynamo('GetItem', {})],
   CreateProductFunction: [dynamo('PutItem', {})],
-  UpdateProductFunction: [dynamo('GetItem', {}), dynamo('UpdateItem', {})],
+  UpdateProductFunction: [dynamo('UpdateItem', {})],
   SetProductStockFunction: [dynamo('UpdateItem', {})],
   PlaceOrderFunction: [batchGet, transaction('Put', 'Put'), dynamo('PutItem', {}), dynamo('UpdateItem', {}), dynamo('DeleteItem', {}), dynamo('GetItem', {})],
   ListMyOrdersFunction: [dynamo('Query', { IndexName: 'GSI1' })],

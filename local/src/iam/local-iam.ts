@@ -121,6 +121,17 @@ export class LocalIam {
     return new LocalIam(rolesFromTemplate(template, resolver), resourcePoliciesFromTemplate(template, resolver), { partition, region, accountId }, options);
   }
 
+  /**
+   * The roles with every resource written the way calls are recorded (`canonicalArn`): what the
+   * unused-grant report compares the usage with.
+   */
+  canonicalRoles(): ExecutionRole[] {
+    return this.roles.roles.map((role) => ({
+      ...role,
+      inlinePolicies: role.inlinePolicies.map((policy) => ({ ...policy, document: withResources(policy.document, (arn) => this.canonicalArn(arn)) })),
+    }));
+  }
+
   roleOf(principal: string): ExecutionRole {
     const role = this.roles.roleOf(principal);
     if (role === undefined) throw new Error(`${principal} is neither a function nor a state machine of the template: it has no execution role`);
