@@ -9,6 +9,7 @@ import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/
 import { type LocalCloud, startLocalCloud } from '#local/cloud/local-cloud.ts';
 import { fileLog } from '#local/cloud/local-cloud-log.ts';
 import { LOCAL_CLOUD_DIRECTORY, REPOSITORY_ROOT } from '#local/cloud/state-file.ts';
+import { writeLeastPrivilegeReport } from '#local/iam/least-privilege.ts';
 import type { FaultPlan } from '#local/faults/fault-plan.ts';
 import { seededRandom, type Random } from '#local/faults/random.ts';
 import { idTokenFor } from '#local/seed/sign-in.ts';
@@ -107,6 +108,8 @@ export interface SoakReport {
   settled: boolean;
   violations: string[];
   seconds: number;
+  /** IAM (local/src/iam): calls AWS would deny (each one a violation), and the unused-grant report of the run. */
+  iam?: { deniedCalls: Record<string, number>; unusedGrants: number; unexplainedUnusedGrants: number; reportFile: string };
 }
 
 export async function runSoak(options: SoakOptions): Promise<SoakReport> {
@@ -129,12 +132,33 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       functionEnvironment: { POWERTOOLS_LOG_LEVEL: 'WARN', AWS_LAMBDA_LOG_LEVEL: 'WARN' },
     });
     progress(`local cloud up in ${Math.round((Date.now() - started) / 1000)} s; faults: ${cloud.faults?.describe() ?? 'none'}`);
-    return await soak(cloud, options, random, started, deadline, progress);
+    const report = await soak(cloud, options, random, started, deadline, progress);
+    return { ...report, ...(await iamOutcome(cloud, report)) };
   } finally {
     await cloud?.stop();
     await log.close();
     await rm(cognitoDataDirectory, { recursive: true, force: true });
   }
+}
+
+/**
+ * What IAM saw during the run: a call AWS would deny is a violation (the soak uses only what the
+ * template grants); the grants the soak left unused go to .local-cloud/iam/soak-unused-grants.txt,
+ * for reading beside the integration suite's report (the soak exercises fewer paths, so its
+ * unused grants are not a failure).
+ */
+async function iamOutcome(cloud: LocalCloud, report: SoakReport): Promise<Pick<SoakReport, 'iam' | 'violations'>> {
+  const { report: unused, file } = await writeLeastPrivilegeReport(
+    { iam: cloud.iam, template: cloud.template.template, resolver: cloud.resolver },
+    join(LOCAL_CLOUD_DIRECTORY, 'iam'),
+    'soak',
+  );
+  const deniedCalls = Object.fromEntries(cloud.iam.denials);
+  const denials = Object.entries(deniedCalls).map(([call, count]) => `IAM denied ${call} ${count} time(s) (see the soak log)`);
+  return {
+    violations: [...report.violations, ...denials],
+    iam: { deniedCalls, unusedGrants: unused.explained.length + unused.unexplained.length, unexplainedUnusedGrants: unused.unexplained.length, reportFile: file },
+  };
 }
 
 async function soak(cloud: LocalCloud, options: SoakOptions, random: Random, started: number, deadline: number, progress: (m: string) => void): Promise<SoakReport> {
@@ -570,6 +594,9 @@ export function formatReport(report: SoakReport): string {
     ...Object.entries(report.faults.injected).map(([kind, count]) => `  ${kind}: ${count}`),
     `Retries seen: API ${report.retries.apiRetries}, event source batches with failures ${report.retries.failedEventSourceBatches}, failed executions ${report.retries.executionsFailed}`,
     `DLQ redrives: ${report.redrives.map((r) => `${r.queue} ${r.messages}`).join(', ') || 'none'}`,
+    ...(report.iam === undefined
+      ? []
+      : [`IAM: ${Object.values(report.iam.deniedCalls).reduce((a, b) => a + b, 0)} calls denied; ${report.iam.unusedGrants} grants unused by this run (${report.iam.unexplainedUnusedGrants} without a recorded reason): ${report.iam.reportFile}`]),
     '',
     report.violations.length === 0 ? 'Violations: none' : `Violations: ${report.violations.length}`,
     ...report.violations.slice(0, 50).map((violation) => `  - ${violation}`),

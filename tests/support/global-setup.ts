@@ -8,6 +8,8 @@ import { fileLog } from '#local/cloud/local-cloud-log.ts';
 import { LOCAL_CLOUD_DIRECTORY, REPOSITORY_ROOT } from '#local/cloud/state-file.ts';
 import { parseTimeScale } from '#local/core/time-scale.ts';
 import { freePort } from '#local/core/ports.ts';
+import { writeLeastPrivilegeReport } from '#local/iam/least-privilege.ts';
+import { assertReportExplained } from '#local/iam/usage.ts';
 
 /**
  * Global setup of the `integration` project: the whole local cloud from template.yaml, on
@@ -49,5 +51,22 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await cloud.stop();
     await log.close();
     await rm(cognitoDataDirectory, { recursive: true, force: true });
+    // Least privilege, measured (local/src/iam/README.md): every grant no test used, with its
+    // reason, in .local-cloud/iam/integration-unused-grants.txt. After a run of the whole suite,
+    // an unused grant without a reason (or a reason for a grant now used) fails the run.
+    const run = { iam: cloud.iam, template: cloud.template.template, resolver: cloud.resolver };
+    const { report, file } = await writeLeastPrivilegeReport(run, join(LOCAL_CLOUD_DIRECTORY, 'iam'), 'integration');
+    if (await ranWholeProject(project)) {
+      assertReportExplained(report);
+    } else if (report.unexplained.length > 0) {
+      console.warn(`[local cloud] ${report.unexplained.length} granted permissions were not used by the tests that ran (a part of the suite): ${file}`);
+    }
   };
+}
+
+/** Whether every test file of the project ran (a run of a few files leaves grants unused that the others use). */
+async function ranWholeProject(project: TestProject): Promise<boolean> {
+  const { testFiles } = await project.globTestFiles();
+  const ran = new Set(project.vitest.state.getFiles().filter((file) => file.projectName === project.name).map((file) => file.filepath));
+  return testFiles.length > 0 && testFiles.every((file) => ran.has(file));
 }

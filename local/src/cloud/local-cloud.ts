@@ -8,6 +8,7 @@ import type { EventSourceJournal } from '../event-sources/journal.ts';
 import type { RunningEventSourceMappings } from '../event-sources/mappings.ts';
 import type { FaultPlan } from '../faults/fault-plan.ts';
 import type { LocalFaults } from '../faults/local-faults.ts';
+import type { LocalIam } from '../iam/local-iam.ts';
 import type { LambdaServiceOptions, LocalLambdaService } from '../lambda/lambda-service.ts';
 import { CATALOG_SEEDING_ROUTES, type SeededProduct, seedCatalog } from '../seed/seed-catalog.ts';
 import { readSeedCatalog, type SeedUser } from '../seed/seed-files.ts';
@@ -51,6 +52,11 @@ export interface LocalCloudOptions {
    * read from the LOCAL_FAULTS environment variable (JSON); `null`: none, whatever it says.
    */
   faults?: FaultPlan | null;
+  /**
+   * Whether a call AWS would deny fails (see iam/README.md). Unset: on unless the LOCAL_IAM
+   * environment variable is `off`; off, denied calls go ahead and are only logged.
+   */
+  enforceIam?: boolean;
 }
 
 /** A running local cloud: endpoints, what was provisioned and seeded, and how to stop it. */
@@ -62,6 +68,8 @@ export interface LocalCloud extends LocalCloudFacts {
   userPools: ProvisionedUserPool[];
   users: SeedUser[];
   lambda: LocalLambdaService;
+  /** The IAM engine: roles, resource policies, and what each role used (for the least-privilege report). */
+  iam: LocalIam;
   /** Queues, topics and subscriptions from the template, and the SQS/SNS services holding them. */
   messaging: LocalMessaging;
   /** Every queue with its URL and dead-letter wiring, by template order. */
@@ -171,6 +179,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       password: cognito.seedUsers.password,
       products,
       lambda,
+      iam: services.iam.iam,
       messaging,
       queues: summarizeQueues(messaging, services.eventSources.definitions),
       eventSources: services.eventSources.mappings,

@@ -4,6 +4,7 @@ import { controlService } from '../control/service.ts';
 import { dynamoDbService } from '../dynamodb/service.ts';
 import { eventSourcesService } from '../event-sources/service.ts';
 import { faultsService } from '../faults/service.ts';
+import { iamService } from '../iam/service.ts';
 import { lambdaService } from '../lambda/service.ts';
 import { snsService } from '../sns/service.ts';
 import { sqsService } from '../sqs/service.ts';
@@ -23,6 +24,9 @@ export const LOCAL_SERVICES = [
   [snsService],
   // Two processes, started side by side, each then given the template's tables or user pools.
   [dynamoDbService, cognitoService],
+  // Every resource a role names has its local ARN now (the table's stream included). SNS asks
+  // it at delivery time; functions, the state machine and the event source mappings act with it.
+  [iamService],
   [faultsService],
   [lambdaService],
   [stepFunctionsService],

@@ -5,6 +5,7 @@ import type { LocalMessaging } from '../cloud/local-messaging.ts';
 import { EventSourcePoller } from './sqs-poller.ts';
 import { createLocalStreamMapping, invokeThrough } from '../streams/local-stream-mapping.ts';
 import { TemplateError } from '../template/template-types.ts';
+import type { AccessDenied } from '../iam/access-denied.ts';
 
 export interface EventSourceMappingsOptions {
   definitions: EventSourceDefinition[];
@@ -18,6 +19,12 @@ export interface EventSourceMappingsOptions {
   /** See time-scale.ts: shortens the stream mappings' retry backoff. */
   timeScale: number;
   journal: EventSourceJournal;
+  /**
+   * IAM (iam/README.md): the mapping reads its source and sends to its on-failure destination
+   * with the function's execution role. A denial refuses to create the mapping, as Lambda's
+   * CreateEventSourceMapping does: start-up fails naming the function, action and resource.
+   */
+  authorize?: (functionLogicalId: string, checks: Array<{ action: string; resource: string }>) => AccessDenied | undefined;
   log: { info(message: string): void; warn(message: string): void; error(message: string): void };
 }
 
@@ -43,7 +50,8 @@ export async function startEventSourceMappings(options: EventSourceMappingsOptio
   };
   const enabled = options.definitions.filter((definition) => definition.enabled);
   try {
-    // Checked before anything starts, so a bad destination fails start-up rather than a batch.
+    // Checked before anything starts, so a bad destination or a missing permission fails start-up rather than a batch.
+    for (const definition of enabled) authorizeMapping(definition, options);
     const streams = enabled.filter((definition) => definition.kind === 'dynamodb').map((definition) => ({ definition, deliver: onFailureDelivery(definition, options) }));
     for (const definition of enabled) {
       if (definition.kind === 'sqs') stops.push(startSqsPoller(definition, options));
@@ -63,6 +71,29 @@ export async function startEventSourceMappings(options: EventSourceMappingsOptio
     options.log.info(`${definition.functionLogicalId} event ${definition.eventName} is disabled (Enabled: false)`);
   }
   return { functionLogicalIds: [...new Set(enabled.map((definition) => definition.functionLogicalId))], stop };
+}
+
+/** What Lambda does with the function's role for a mapping: read and delete from the queue; read the stream and send what it gives up on. */
+function mappingChecks(definition: EventSourceDefinition, options: EventSourceMappingsOptions): Array<{ action: string; resource: string }> {
+  if (definition.kind === 'sqs') {
+    const queue = options.messaging.queues.find((candidate) => candidate.logicalId === definition.queueLogicalId)?.queue;
+    if (queue === undefined) return [];
+    return ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'].map((action) => ({ action, resource: queue.arn }));
+  }
+  const { streamArn, onFailureDestination } = definition.settings;
+  // ListStreams is not among them: the mapping names its stream.
+  const checks = ['dynamodb:DescribeStream', 'dynamodb:GetShardIterator', 'dynamodb:GetRecords'].map((action) => ({ action, resource: streamArn }));
+  if (onFailureDestination !== undefined) {
+    checks.push({ action: onFailureDestination.includes(':sqs:') ? 'sqs:SendMessage' : 'sns:Publish', resource: onFailureDestination });
+  }
+  return checks;
+}
+
+function authorizeMapping(definition: EventSourceDefinition, options: EventSourceMappingsOptions): void {
+  const denied = options.authorize?.(definition.functionLogicalId, mappingChecks(definition, options));
+  if (denied !== undefined) {
+    throw new TemplateError(`${definition.functionLogicalId} event ${definition.eventName}: Lambda cannot create the event source mapping with the function's execution role: ${denied.message}`);
+  }
 }
 
 function startSqsPoller(definition: SqsEventSourceDefinition, options: EventSourceMappingsOptions): () => Promise<void> {

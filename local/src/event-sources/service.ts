@@ -24,6 +24,7 @@ export const eventSourcesService: EmulatedService<'eventSources', RunningEventSo
     const { functions, lambda } = context.get('lambda');
     const messaging = messagingView(context.get('sqs'), context.get('sns'));
     const journal = new EventSourceJournal();
+    const { iam } = context.get('iam');
     const reading = readEventSourceDefinitions(functions, context.resolver, messaging.queues);
     for (const warning of reading.warnings) log.warn(warning);
     const mappings = await startEventSourceMappings({
@@ -38,6 +39,7 @@ export const eventSourcesService: EmulatedService<'eventSources', RunningEventSo
       },
       timeScale: context.timeScale,
       journal,
+      authorize: (functionLogicalId, checks) => iam.authorizeOnBehalfOf(functionLogicalId, checks),
       log,
     });
     return { definitions: reading.mappings, mappings, journal, stop: () => mappings.stop() };

@@ -74,6 +74,8 @@ export class LocalIam {
   readonly usage: UsageRecorder;
   private readonly onDenied: ((call: DeniedCall) => void) | undefined;
   private readonly identity = new Map<string, NamedPolicy[]>();
+  /** Denied calls by `<principal> <action>`, those made in Lambda workers included (see `recordDenial`). */
+  readonly denials = new Map<string, number>();
 
   constructor(
     readonly roles: TemplateRoles,
@@ -117,6 +119,17 @@ export class LocalIam {
   static fromTemplate(template: CfnTemplate, resolver: IntrinsicResolver, options: LocalIamOptions = {}): LocalIam {
     const { partition, region, accountId } = resolver.pseudo;
     return new LocalIam(rolesFromTemplate(template, resolver), resourcePoliciesFromTemplate(template, resolver), { partition, region, accountId }, options);
+  }
+
+  /**
+   * The roles with every resource written the way calls are recorded (`canonicalArn`): what the
+   * unused-grant report compares the usage with.
+   */
+  canonicalRoles(): ExecutionRole[] {
+    return this.roles.roles.map((role) => ({
+      ...role,
+      inlinePolicies: role.inlinePolicies.map((policy) => ({ ...policy, document: withResources(policy.document, (arn) => this.canonicalArn(arn)) })),
+    }));
   }
 
   roleOf(principal: string): ExecutionRole {
@@ -174,17 +187,18 @@ export class LocalIam {
       return { allowed: true, decision };
     }
     const denied = accessDenied({ principalArn: sessionArn, action: request.action, resource: request.resource, decision });
-    this.onDenied?.({
-      principal: request.principal,
-      role: role.logicalId,
-      action: request.action,
-      resource: request.resource,
-      message: denied.message,
-      enforced: this.enforce,
-    });
+    const call = { principal: request.principal, role: role.logicalId, action: request.action, resource: request.resource, message: denied.message, enforced: this.enforce };
+    this.recordDenial(call);
+    this.onDenied?.(call);
     // Not enforced: the call goes ahead, and what it used still counts as used.
     if (!this.enforce) this.usage.record(role.logicalId, { action: request.action, resource: request.resource });
     return { allowed: false, enforced: this.enforce, decision, denied };
+  }
+
+  /** Counts a denied call, here or in a Lambda worker (which reports it as an `iam-denied` message). */
+  recordDenial(call: DeniedCall): void {
+    const key = `${call.principal} ${call.action}`;
+    this.denials.set(key, (this.denials.get(key) ?? 0) + 1);
   }
 
   /**
@@ -219,6 +233,14 @@ export class LocalIam {
    */
   authorizeTask(stateMachine: string, taskResource: string, parameters: Record<string, unknown>): AccessDenied | undefined {
     return this.firstDenial(stateMachine, stepFunctionsTaskChecks(taskResource, parameters, this.location) ?? []);
+  }
+
+  /**
+   * Calls an AWS service makes with the principal's role on its behalf, such as a Lambda event
+   * source mapping reading its queue or stream: the first denial, or undefined.
+   */
+  authorizeOnBehalfOf(principal: string, checks: Array<{ action: string; resource: string }>): AccessDenied | undefined {
+    return this.firstDenial(principal, checks.map((check) => ({ ...check, context: {} })));
   }
 
   private firstDenial(principal: string, checks: AuthorizationCheck[]): AccessDenied | undefined {

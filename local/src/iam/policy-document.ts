@@ -46,8 +46,21 @@ export const statementsOf = (document: PolicyDocument): Statement[] => list(docu
  */
 export function wildcardMatch(pattern: string, value: string, ignoreCase = false): boolean {
   if (pattern === '*') return true;
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${source}$`, ignoreCase ? 'is' : 's').test(value);
+  if (!pattern.includes('*') && !pattern.includes('?')) return ignoreCase ? pattern.toLowerCase() === value.toLowerCase() : pattern === value;
+  return compiled(pattern, ignoreCase).test(value);
+}
+
+// Every SDK call a function makes is evaluated: each pattern is compiled once, not per call.
+const patterns = new Map<string, RegExp>();
+
+function compiled(pattern: string, ignoreCase: boolean): RegExp {
+  const key = `${ignoreCase ? 'i' : 's'}${pattern}`;
+  let regex = patterns.get(key);
+  if (regex === undefined) {
+    const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+    patterns.set(key, (regex = new RegExp(`^${source}$`, ignoreCase ? 'is' : 's')));
+  }
+  return regex;
 }
 
 export const actionMatches = (pattern: string, action: string): boolean => wildcardMatch(pattern, action, true);

@@ -32,6 +32,8 @@ export interface UnusedGrantReason {
   /** Only grants of this policy (an inline policy's name or a managed policy's ARN; may use `*`). */
   policy?: string;
   reason: string;
+  /** Where it is recorded, for messages (default `unused-grants.json`; `template.yaml PlaceOrderFunction Metadata`). */
+  source?: string;
 }
 
 export class UsageRecorder {
@@ -155,13 +157,20 @@ export async function loadUnusedGrantReasons(file: URL = new URL('./unused-grant
  * reason explains nothing any more; returns the report otherwise.
  */
 export function assertLeastPrivilege(roles: ExecutionRole[], usage: UsageRecorder, reasons: UnusedGrantReason[]): UnusedGrantReport {
-  const report = unusedGrantReport(roles, usage, reasons);
+  return assertReportExplained(unusedGrantReport(roles, usage, reasons));
+}
+
+/** Throws, listing them, when the report has an unused grant without a reason or a reason that explains nothing; returns it otherwise. */
+export function assertReportExplained(report: UnusedGrantReport): UnusedGrantReport {
   const problems = [
     ...report.unexplained.map((grant) => `${grant.role}: ${grant.action} on ${grant.resource} (${grant.policy}) was granted but never used`),
-    ...report.stale.map((reason) => `unused-grants.json: the reason for ${reason.role} ${reason.action} on ${reason.resource} matches no unused grant`),
+    ...report.stale.map((reason) => `${reason.source ?? 'unused-grants.json'}: the reason for ${reason.role} ${reason.action} on ${reason.resource} matches no unused grant`),
   ];
   if (problems.length > 0) {
-    throw new Error(`Least privilege: remove these grants, exercise them in a test, or record why in local/src/iam/unused-grants.json:\n${problems.join('\n')}`);
+    throw new Error(
+      'Least privilege: remove these grants, exercise them in a test, or record why (the template grant: `Metadata: UnusedGrants` of its ' +
+        `function or state machine; an AWS managed policy: local/src/iam/unused-grants.json):\n${problems.join('\n')}`,
+    );
   }
   return report;
 }

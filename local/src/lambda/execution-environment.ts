@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { IamWorkerMessage } from '../iam/worker-enforcement.ts';
 import type { SdkCall } from './sdk-metrics.ts';
 import {
   type InvocationOutcome,
@@ -22,6 +23,8 @@ export interface EnvironmentSettings {
   onLog: (stream: 'stdout' | 'stderr', line: string) => void;
   /** Benchmark hook (off by default): count the handler's AWS SDK calls, see sdk-metrics.ts. */
   onSdkCall?: (call: SdkCall) => void;
+  /** What the worker's IAM enforcement reports: each new (role, action, resource) used, each denied call. */
+  onIam?: (message: IamWorkerMessage) => void;
 }
 
 const RUNTIME_WORKER = new URL('./runtime-worker.ts', import.meta.url);
@@ -65,6 +68,7 @@ export class ExecutionEnvironment {
     this.worker.on('message', (message: WorkerMessage | { type: 'sdk-call'; call: SdkCall }) => {
       if (message.type === 'result' || message.type === 'error') this.pending?.(message);
       if (message.type === 'sdk-call') settings.onSdkCall?.(message.call);
+      if (message.type === 'iam-use' || message.type === 'iam-denied') settings.onIam?.(message);
     });
     this.worker.on('error', (error) => {
       // An exception escaped the handler (thrown in a timer, an unhandled rejection): the

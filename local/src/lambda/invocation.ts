@@ -1,3 +1,5 @@
+import type { IamWorkerMessage, WorkerIamSettings } from '../iam/worker-enforcement.ts';
+
 /**
  * The contract between callers and the local Lambda service, and between the service and
  * the worker threads that run handlers.
@@ -52,6 +54,8 @@ export interface WorkerBootData {
   invokedFunctionArn: string;
   logGroupName: string;
   logStreamName: string;
+  /** The IAM engine's snapshot and the function it acts for: every AWS SDK call is checked in the worker. */
+  iam?: WorkerIamSettings;
 }
 
 export interface InvokeMessage {
@@ -67,7 +71,8 @@ export type WorkerMessage =
   | { type: 'ready'; initDurationMs: number }
   | { type: 'init-error'; error: LambdaError }
   | { type: 'result'; requestId: string; payloadJson: string }
-  | { type: 'error'; requestId: string; error: LambdaError };
+  | { type: 'error'; requestId: string; error: LambdaError }
+  | IamWorkerMessage;
 
 export function toLambdaError(error: unknown, fallbackType = 'Error'): LambdaError {
   if (error instanceof Error) {

@@ -4,6 +4,7 @@ import { ExecutionEnvironment } from './execution-environment.ts';
 import { decideFault, type FaultDescription, type FaultRule, withBatchItemFailures } from './faults.ts';
 import type { LocalFunctionDefinition } from './from-template.ts';
 import type { InvocationOutcome, InvokeOptions, LambdaInvoker } from './invocation.ts';
+import type { DeniedCall, IamSnapshot, LocalIam } from '../iam/local-iam.ts';
 import type { SdkCall } from './sdk-metrics.ts';
 import { functionArn, lambdaEnvironment, logGroupName, type RuntimeSettings } from './lambda-environment.ts';
 
@@ -26,6 +27,13 @@ export interface LambdaServiceOptions extends RuntimeSettings {
    * AWS SDK calls (DynamoDB with consumed capacity) and reports each here. See sdk-metrics.ts.
    */
   onSdkCall?: (functionLogicalId: string, call: SdkCall) => void;
+  /**
+   * IAM (iam/README.md): each environment checks its handler's AWS SDK calls against the
+   * function's execution role, and what it used is recorded in this engine's usage.
+   */
+  iam?: LocalIam;
+  /** Told about each call a handler made that AWS would deny. */
+  onIamDenied?: (call: DeniedCall) => void;
 }
 
 const DEFAULT_CONCURRENCY = 10;
@@ -45,8 +53,10 @@ export class LocalLambdaService implements LambdaInvoker {
   private stopped = false;
 
   constructor(private readonly options: LambdaServiceOptions) {
+    // Taken once: every environment gets the same plain-data copy of the engine.
+    const iamSnapshot = options.iam?.snapshot();
     for (const fn of options.functions) {
-      this.pools.set(fn.logicalId, new EnvironmentPool(fn, options));
+      this.pools.set(fn.logicalId, new EnvironmentPool(fn, options, iamSnapshot));
     }
   }
 
@@ -137,6 +147,7 @@ class EnvironmentPool {
   constructor(
     private readonly fn: LocalFunctionDefinition,
     private readonly options: LambdaServiceOptions,
+    private readonly iamSnapshot: IamSnapshot | undefined,
   ) {
     this.limit = Math.max(1, fn.reservedConcurrency ?? options.defaultConcurrency ?? DEFAULT_CONCURRENCY);
   }
@@ -209,11 +220,19 @@ class EnvironmentPool {
         invokedFunctionArn: functionArn(fn, options),
         logGroupName: logGroupName(fn),
         logStreamName,
+        ...(this.iamSnapshot !== undefined && { iam: { snapshot: this.iamSnapshot, principal: fn.logicalId } }),
       },
       env: lambdaEnvironment(fn, options, logStreamName),
       timeoutSeconds: fn.timeoutSeconds,
       onLog: (stream, line) => options.onLog?.({ functionLogicalId: fn.logicalId, stream, line }),
       ...(options.onSdkCall !== undefined && { onSdkCall: (call: SdkCall) => options.onSdkCall?.(fn.logicalId, call) }),
+      onIam: (message) => {
+        if (message.type === 'iam-use') options.iam?.usage.record(message.role, message.use);
+        else {
+          options.iam?.recordDenial(message.call);
+          options.onIamDenied?.(message.call);
+        }
+      },
     });
     this.all.add(environment);
     return environment;

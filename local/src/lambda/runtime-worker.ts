@@ -60,6 +60,13 @@ if ((workerData as { instrumentSdk?: boolean }).instrumentSdk === true) {
   installSdkMetrics((call) => port.postMessage({ type: 'sdk-call', call }));
 }
 
+// IAM: every AWS SDK call the handler makes is checked against the function's execution role
+// (see local/src/iam/README.md), from its first import on.
+if (boot.iam !== undefined) {
+  const { enableIamInWorker } = await import('../iam/worker-enforcement.ts');
+  enableIamInWorker(boot.iam, (message) => port.postMessage(message));
+}
+
 const initStarted = performance.now();
 const loaded = await loadHandler();
 

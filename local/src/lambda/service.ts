@@ -1,5 +1,6 @@
 import type { EmulatedService, RunningService } from '../cloud/emulated-service.ts';
 import { type LocalFunctionDefinition, readFunctionDefinitions } from './from-template.ts';
+import { logDeniedCall } from '../iam/service.ts';
 import { LocalLambdaService } from './lambda-service.ts';
 
 /** The template's functions, each run in its own worker environments. */
@@ -28,6 +29,8 @@ export const lambdaService: EmulatedService<'lambda', RunningLambda> = {
       onFault: (functionLogicalId, message) => log.warn(`Local fault in ${functionLogicalId}: ${message}`),
       onInvocation: options.onInvocation,
       onSdkCall: options.onSdkCall,
+      iam: context.get('iam').iam,
+      onIamDenied: (call) => logDeniedCall(log, call),
     });
     return { functions, lambda, stop: () => lambda.stop() };
   },

@@ -14,6 +14,7 @@ import {
 import { SnsServer } from './sns-server.ts';
 import { createFilterPolicyMatcher } from './topic-filter-policy.ts';
 import { TopicRegistry } from './topic.ts';
+import type { LocalIam } from '../iam/local-iam.ts';
 
 export interface ProvisionedSubscription extends SubscriptionDefinition {
   subscriptionArn: string;
@@ -38,6 +39,8 @@ export interface StartLocalSnsOptions {
   /** 0 picks a free port. */
   port: number;
   onWarning: (message: string) => void;
+  /** See TopicRegistryOptions.deliveryRefusal. */
+  deliveryRefusal?: (topicArn: string, queueArn: string) => string | undefined;
 }
 
 /**
@@ -53,6 +56,7 @@ export async function startLocalSns(options: StartLocalSnsOptions): Promise<Runn
     region,
     resolveQueue: options.messageSink,
     matcher: createFilterPolicyMatcher(),
+    ...(options.deliveryRefusal !== undefined && { deliveryRefusal: options.deliveryRefusal }),
     onDeliveryFailure: (delivery) => {
       const subscription = subscriptions.find((candidate) => candidate.subscriptionArn === delivery.subscriptionArn);
       const deadLetter = subscription?.deliveryDeadLetterQueueLogicalId;
@@ -97,6 +101,23 @@ export const snsService: EmulatedService<'sns', RunningSns> = {
       messageSink: sqs.messageSink,
       port: context.options.ports.sns ?? 0,
       onWarning: (message) => context.log.warn(message),
+      // The queue policy decides whether SNS may deliver (iam/resource-policies.ts). IAM starts
+      // later (after DynamoDB), so it is asked at delivery time; nothing publishes before start-up ends.
+      deliveryRefusal: (topicArn, queueArn) => queuePolicyRefusal(context.get('iam').iam, topicArn, queueArn, (message) => context.log.warn(message)),
     });
   },
 };
+
+/**
+ * Why the queue's policy does not let SNS deliver the topic's messages to it, or undefined when
+ * it does. With LOCAL_IAM=off the delivery goes ahead and the refusal is only reported to `warn`.
+ */
+export function queuePolicyRefusal(iam: LocalIam, topicArn: string, queueArn: string, warn: (message: string) => void): string | undefined {
+  const decision = iam.snsMayDeliverToQueue(topicArn, queueArn);
+  if (decision.allowed) return undefined;
+  const why = decision.explicit ? `denies it (${decision.by.policy})` : 'does not allow sns.amazonaws.com sqs:SendMessage from this topic (aws:SourceArn)';
+  const reason = `IAM: the queue policy of ${queueArn} ${why}, so SNS cannot deliver messages of ${topicArn}`;
+  if (iam.enforce) return reason;
+  warn(`${reason} (LOCAL_IAM=off: delivered anyway)`);
+  return undefined;
+}

@@ -83,6 +83,11 @@ export interface TopicRegistryOptions {
   clock?: Clock;
   /** Reported with each delivery that could not be made, e.g. to log it. */
   onDeliveryFailure?: (delivery: Delivery) => void;
+  /**
+   * Whether SNS may send to the subscribed queue (its queue policy decides, see iam/); why not,
+   * or undefined when it may. Unset: every delivery is allowed.
+   */
+  deliveryRefusal?: (topicArn: string, queueArn: string) => string | undefined;
 }
 
 // The SenderId SNS deliveries carry in SQS: SNS's own principal, not the publisher's.
@@ -193,6 +198,8 @@ export class TopicRegistry {
       }
       const queue = this.options.resolveQueue(subscription.queueArn);
       if (!queue) return this.failed({ ...base, status: 'failed', reason: 'the queue does not exist' });
+      const refusal = this.options.deliveryRefusal?.(topic.arn, subscription.queueArn);
+      if (refusal !== undefined) return this.failed({ ...base, status: 'failed', reason: refusal });
       try {
         const sent = subscription.rawMessageDelivery
           ? queue.send({

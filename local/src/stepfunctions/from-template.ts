@@ -9,7 +9,7 @@ import { type CfnTemplate, isRecord, TemplateError } from '../template/template-
 import { definitionProblems, InvalidDefinitionError, parseDefinition } from './definition.ts';
 import { SfnError } from './errors.ts';
 import type { InvokeLambda } from './integrations.ts';
-import { LocalStepFunctions, type StateMachineType, type StepFunctionsLog } from './local-step-functions.ts';
+import { LocalStepFunctions, type LocalStepFunctionsOptions, type StateMachineType, type StepFunctionsLog } from './local-step-functions.ts';
 import { SfnServer } from './sfn-server.ts';
 import { LOCAL_CREDENTIALS } from '../core/aws-account.ts';
 
@@ -168,6 +168,8 @@ export interface StartLocalStepFunctionsOptions {
   /** 0 (the default): any free port. */
   port?: number;
   log?: StepFunctionsLog;
+  /** See LocalStepFunctionsOptions.authorizeTask. */
+  authorizeTask?: LocalStepFunctionsOptions['authorizeTask'];
 }
 
 export interface RunningLocalStepFunctions {
@@ -200,6 +202,7 @@ export async function startLocalStepFunctions(options: StartLocalStepFunctionsOp
     accountId: resolver.pseudo.accountId,
     timeScale: options.timeScale,
     log,
+    ...(options.authorizeTask !== undefined && { authorizeTask: options.authorizeTask }),
   });
   const server = new SfnServer({ service, port: options.port ?? 0 });
   try {

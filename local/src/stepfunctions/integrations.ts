@@ -7,6 +7,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
+import { type AccessDenied, AccessDeniedError } from '../iam/access-denied.ts';
 import { isRecord } from '../template/template-types.ts';
 import { StateError } from './errors.ts';
 import type { DynamoDbAction } from './task-resources.ts';
@@ -84,6 +85,10 @@ async function callLambda(invoke: InvokeLambda, functionName: string, payload: u
     const name = error instanceof Error ? error.name : '';
     const message = error instanceof Error ? error.message : String(error);
     const exception = LAMBDA_EXCEPTIONS.has(name) ? name : name === 'Error' || name === '' ? 'ServiceException' : 'AWSLambdaException';
+    // IAM refusing the invocation: Step Functions names it Lambda.AWSLambdaException, with Lambda's status and error code.
+    if (error instanceof AccessDeniedError) {
+      throw new StateError('Lambda.AWSLambdaException', `${message} (Service: AWSLambda; Status Code: ${error.denied.status}; Error Code: ${error.denied.code})`);
+    }
     throw new StateError(`Lambda.${exception}`, `${message} (Service: AWSLambda; Status Code: ${exception === 'ResourceNotFoundException' ? 404 : 500}; Error Code: ${exception})`);
   }
   if (result.functionError !== undefined) {
@@ -95,11 +100,15 @@ async function callLambda(invoke: InvokeLambda, functionName: string, payload: u
   return result.payload;
 }
 
-/** `dynamodb:getItem|putItem|updateItem|deleteItem`: low-level DynamoDB JSON in and out. */
-export async function callDynamoDb(client: DynamoDBClient, action: DynamoDbAction, parameters: unknown): Promise<Record<string, unknown>> {
+/**
+ * `dynamodb:getItem|putItem|updateItem|deleteItem`: low-level DynamoDB JSON in and out. `denied`:
+ * IAM refused the call (the state machine's role), which then fails without reaching DynamoDB.
+ */
+export async function callDynamoDb(client: DynamoDBClient, action: DynamoDbAction, parameters: unknown, denied?: AccessDenied): Promise<Record<string, unknown>> {
   if (!isRecord(parameters)) throw new StateError('DynamoDB.AmazonDynamoDBException', `dynamodb:${action} needs Parameters`);
   const input = binaryToBytes(parameters) as never;
   try {
+    if (denied !== undefined) throw new AccessDeniedError(denied);
     const { $metadata, ...body } = await send(client, action, input);
     const requestId = $metadata.requestId ?? randomUUID();
     return {
@@ -108,18 +117,21 @@ export async function callDynamoDb(client: DynamoDBClient, action: DynamoDbActio
       SdkResponseMetadata: { RequestId: requestId },
     };
   } catch (error) {
-    if (error instanceof DynamoDBServiceException) {
+    if (error instanceof DynamoDBServiceException || error instanceof AccessDeniedError) {
       const code = error.name;
       const status = error.$metadata.httpStatusCode ?? 400;
       const exception = DYNAMODB_EXCEPTIONS.has(code) ? code : 'AmazonDynamoDBException';
       throw new StateError(
         `DynamoDB.${exception}`,
-        `${error.message} (Service: AmazonDynamoDBv2; Status Code: ${status}; Error Code: ${code}; Request ID: ${error.$metadata.requestId ?? 'local'}; Proxy: null)`,
+        `${error.message} (Service: AmazonDynamoDBv2; Status Code: ${status}; Error Code: ${code}; Request ID: ${requestIdOf(error)}; Proxy: null)`,
       );
     }
     throw new StateError('DynamoDB.SdkClientException', `Unable to execute HTTP request: ${(error as Error).message}`);
   }
 }
+
+const requestIdOf = (error: DynamoDBServiceException | AccessDeniedError): string =>
+  ('requestId' in error.$metadata && typeof error.$metadata.requestId === 'string' ? error.$metadata.requestId : undefined) ?? 'local';
 
 function send(client: DynamoDBClient, action: DynamoDbAction, input: never): Promise<{ $metadata: { requestId?: string } }> {
   switch (action) {

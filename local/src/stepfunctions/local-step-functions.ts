@@ -8,9 +8,10 @@ import { executionFailure, runtimeError, SfnError, StateError } from './errors.t
 import { type ActiveState, ExecutionHistory, type HistoryEvent, json, type LibraryEvent } from './history.ts';
 import { callDynamoDb, type InvokeLambda, invokeFunction, invokeFunctionArn } from './integrations.ts';
 import { prepareStatesTimeout, statesTimeout } from './states-timeout.ts';
-import { historyResource } from './task-resources.ts';
+import { historyResource, taskResourceArn } from './task-resources.ts';
 import { TASK_TOKEN_PLACEHOLDER, TaskTokens, withTaskToken } from './task-tokens.ts';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../core/aws-account.ts';
+import { type AccessDenied, AccessDeniedError } from '../iam/access-denied.ts';
 
 /**
  * The local Step Functions service: state machines, Standard-workflow executions and task
@@ -39,6 +40,12 @@ export interface LocalStepFunctionsOptions {
    */
   timeScale?: number;
   log?: StepFunctionsLog;
+  /**
+   * IAM (iam/README.md): whether the state machine's role lets a Task call its service, asked
+   * before each attempt with the Task's `Resource` and resolved `Parameters`. A denial fails
+   * the attempt with the service's AccessDeniedException, as Step Functions reports it.
+   */
+  authorizeTask?: (machine: StateMachineDescription, taskResource: string, parameters: unknown) => AccessDenied | undefined;
 }
 
 export interface CreateStateMachineInput {
@@ -392,6 +399,10 @@ export class LocalStepFunctions {
       });
     }
 
+    // The call each integration makes, under the state machine's role: a denied one fails as the service's AccessDeniedException.
+    const denied = this.options.authorizeTask?.(execution.machine.description, taskResourceArn(resource), parameters);
+    const invokeLambda: InvokeLambda = denied === undefined ? this.options.invokeLambda : () => Promise.reject(new AccessDeniedError(denied));
+
     const limits = {
       ...(timeoutSeconds !== undefined && { timeoutInSeconds: timeoutSeconds }),
       ...(heartbeatSeconds !== undefined && { heartbeatInSeconds: heartbeatSeconds }),
@@ -400,18 +411,18 @@ export class LocalStepFunctions {
       case 'lambda:function':
         log.record('LambdaFunctionScheduled', ['lambdaFunctionScheduledEventDetails', { resource: resource.functionArn, input: json(parameters), inputDetails: { truncated: false }, ...(timeoutSeconds !== undefined && { timeoutInSeconds: timeoutSeconds }) }]);
         log.record('LambdaFunctionStarted', ['lambdaFunctionStartedEventDetails', {}]);
-        invokeFunctionArn(this.options.invokeLambda, resource.functionArn, parameters).then(succeed, fail);
+        invokeFunctionArn(invokeLambda, resource.functionArn, parameters).then(succeed, fail);
         break;
       case 'dynamodb':
         log.record('TaskScheduled', ['taskScheduledEventDetails', { ...names, region: this.region, parameters: json(parameters), ...limits }]);
         log.record('TaskStarted', ['taskStartedEventDetails', names]);
-        callDynamoDb(this.options.dynamoDb as DynamoDBClient, resource.action, parameters).then(succeed, fail);
+        callDynamoDb(this.options.dynamoDb as DynamoDBClient, resource.action, parameters, denied).then(succeed, fail);
         break;
       case 'lambda:invoke': {
         if (!resource.waitForTaskToken) {
           log.record('TaskScheduled', ['taskScheduledEventDetails', { ...names, region: this.region, parameters: json(parameters), ...limits }]);
           log.record('TaskStarted', ['taskStartedEventDetails', names]);
-          invokeFunction(this.options.invokeLambda, parameters).then(succeed, fail);
+          invokeFunction(invokeLambda, parameters).then(succeed, fail);
           break;
         }
         let heartbeatTimer: NodeJS.Timeout | undefined;
@@ -435,7 +446,7 @@ export class LocalStepFunctions {
         log.record('TaskScheduled', ['taskScheduledEventDetails', { ...names, region: this.region, parameters: json(withToken), ...limits }]);
         log.record('TaskStarted', ['taskStartedEventDetails', names]);
         armHeartbeat();
-        invokeFunction(this.options.invokeLambda, withToken).then((response) => {
+        invokeFunction(invokeLambda, withToken).then((response) => {
           if (attempt.isOpen) log.record('TaskSubmitted', ['taskSubmittedEventDetails', { ...names, output: json(response), outputDetails: { truncated: false } }]);
         }, fail);
         break;

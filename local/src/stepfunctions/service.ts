@@ -1,5 +1,6 @@
 import type { EmulatedService, RunningService } from '../cloud/emulated-service.ts';
 import { registerStateMachines, type RunningLocalStepFunctions, startLocalStepFunctions } from './from-template.ts';
+import { isRecord } from '../template/template-types.ts';
 import { invokeThroughLambdaService } from './lambda-invoker.ts';
 
 /**
@@ -16,6 +17,7 @@ export const stepFunctionsService: EmulatedService<'stepfunctions', RunningLocal
   async start(context) {
     const dynamoDbEndpoint = context.functionEndpoints.DYNAMODB;
     if (dynamoDbEndpoint === undefined) throw new Error('Step Functions starts after DynamoDB');
+    const { iam } = context.get('iam');
     const running = await startLocalStepFunctions({
       template: context.template,
       resolver: context.resolver,
@@ -25,6 +27,9 @@ export const stepFunctionsService: EmulatedService<'stepfunctions', RunningLocal
       timeScale: context.timeScale,
       port: context.options.ports.sfn ?? 0,
       log: context.log,
+      // The state machine's role governs its Lambda invocations and its DynamoDB calls.
+      authorizeTask: (machine, taskResource, parameters) =>
+        machine.logicalId === undefined ? undefined : iam.authorizeTask(machine.logicalId, taskResource, isRecord(parameters) ? parameters : {}),
     });
     return { ...running, functionEndpoints: { SFN: running.endpoint } };
   },

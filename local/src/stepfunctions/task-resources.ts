@@ -48,3 +48,15 @@ export function historyResource(resource: TaskResource): { resourceType: string;
       return { resourceType: 'lambda', resource: resource.functionArn };
   }
 }
+
+/** The `Resource` a Task names, written the way IAM's task mapping reads it (`arn:aws:states:::dynamodb:updateItem`). */
+export function taskResourceArn(resource: TaskResource): string {
+  switch (resource.kind) {
+    case 'lambda:invoke':
+      return `arn:aws:states:::lambda:invoke${resource.waitForTaskToken ? '.waitForTaskToken' : ''}`;
+    case 'dynamodb':
+      return `arn:aws:states:::dynamodb:${resource.action}`;
+    case 'lambda:function':
+      return resource.functionArn;
+  }
+}

@@ -52,6 +52,11 @@ const DEFAULTS: Record<string, Defaults> = {
     ref: name,
     attributes: { Arn: arn(pseudo, 'iam', `role/${name}`, ''), RoleId: name },
   }),
+  // A key's id is a UUID in AWS; the logical id stands in for it. `Ref` is the id, `Arn` the key ARN.
+  'AWS::KMS::Key': (name, pseudo) => ({
+    ref: name,
+    attributes: { Arn: arn(pseudo, 'kms', `key/${name}`), KeyId: name },
+  }),
   'AWS::Events::EventBus': (name, pseudo) => ({
     ref: name,
     attributes: { Arn: arn(pseudo, 'events', `event-bus/${name}`), Name: name },
