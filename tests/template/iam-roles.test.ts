@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rolesFromTemplate } from '#local/iam/execution-roles.ts';
+import { rolesFromTemplate } from '#local/iam/from-template.ts';
 import { createIntrinsicResolver, DEFAULT_PSEUDO, type IntrinsicResolver } from '#local/template/intrinsics.ts';
 import { loadTemplate as loadLocalTemplate } from '#local/template/load-template.ts';
 import { ResourceRegistry } from '#local/template/resource-registry.ts';

@@ -2,7 +2,7 @@ import type { IntrinsicResolver } from '../template/intrinsics.ts';
 import type { CfnTemplate } from '../template/template-types.ts';
 import { type AccessDenied, accessDenied } from './access-denied.ts';
 import { type Decision, evaluate, type RequestContext } from './evaluate.ts';
-import { type ExecutionRole, policiesOf, rolesFromTemplate, type TemplateRoles } from './execution-roles.ts';
+import { type ExecutionRole, policiesOf, rolesFromTemplate, type TemplateRoles } from './from-template.ts';
 import { list, type NamedPolicy, type PolicyDocument, type Statement, statementsOf } from './policy-document.ts';
 import {
   alarmMayPublish,

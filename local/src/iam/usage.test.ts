@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createIntrinsicResolver, DEFAULT_PSEUDO } from '../template/intrinsics.ts';
 import { templateFromYaml } from '../template/load-template.ts';
 import { ResourceRegistry } from '../template/resource-registry.ts';
-import { rolesFromTemplate } from './execution-roles.ts';
+import { rolesFromTemplate } from './from-template.ts';
 import { assertLeastPrivilege, formatUnusedGrantReport, grantsOf, loadUnusedGrantReasons, unusedGrantReport, UsageRecorder } from './usage.ts';
 
 const TABLE = `arn:aws:dynamodb:us-east-1:${DEFAULT_PSEUDO.accountId}:table/Table`;

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { type ExecutionRole, policiesOf } from './execution-roles.ts';
+import { type ExecutionRole, policiesOf } from './from-template.ts';
 import { actionMatches, arnMatches, list, statementsOf, wildcardMatch } from './policy-document.ts';
 
 /**

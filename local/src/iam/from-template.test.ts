@@ -3,7 +3,7 @@ import { createIntrinsicResolver, DEFAULT_PSEUDO } from '../template/intrinsics.
 import { templateFromYaml } from '../template/load-template.ts';
 import { ResourceRegistry } from '../template/resource-registry.ts';
 import { TemplateError } from '../template/template-types.ts';
-import { policiesOf, rolesFromTemplate } from './execution-roles.ts';
+import { policiesOf, rolesFromTemplate } from './from-template.ts';
 
 // SAM features template.yaml does not use (its own roles are checked against SAM's translator in
 // tests/template/iam-roles.test.ts), built here the way samtranslator builds them.
@@ -172,7 +172,7 @@ Resources:
             TableName: t
 `),
     ).toThrow(new TemplateError(
-      'Fn: Policies[0] uses the SAM policy template DynamoDBCrudPolicy, which the local cloud does not expand: write its statements out, or add the template to local/src/iam/execution-roles.ts',
+      'Fn: Policies[0] uses the SAM policy template DynamoDBCrudPolicy, which the local cloud does not expand: write its statements out, or add the template to local/src/iam/from-template.ts',
     ));
   });
 });

@@ -215,7 +215,7 @@ function addPolicies(owner: string, role: ExecutionRole, policies: unknown, reso
       const [name] = Object.keys(resolved);
       throw new TemplateError(
         `${owner}: Policies[${index}] uses the SAM policy template ${name}, which the local cloud does not expand: ` +
-          'write its statements out, or add the template to local/src/iam/execution-roles.ts',
+          'write its statements out, or add the template to local/src/iam/from-template.ts',
       );
     }
   });
