@@ -1,4 +1,5 @@
 import { apiGatewayService, type RunningApiGateway } from '../apigateway/service.ts';
+import { cloudFormationService, type RunningCloudFormation } from '../cloudformation/service.ts';
 import { cognitoService, type RunningCognito } from '../cognito/service.ts';
 import { controlService, type RunningControl } from '../control/service.ts';
 import { dynamoDbService, type RunningDynamoDb } from '../dynamodb/service.ts';
@@ -23,6 +24,7 @@ export interface RunningServices {
   eventSources: RunningEventSources;
   control: RunningControl;
   apigateway: RunningApiGateway;
+  cloudformation: RunningCloudFormation;
 }
 
 /**
@@ -44,4 +46,6 @@ export const LOCAL_SERVICES: ReadonlyArray<ReadonlyArray<EmulatedService<keyof R
   [eventSourcesService],
   [controlService],
   [apiGatewayService],
+  // DescribeStacks of the local cloud as a stack: its outputs name the API's URL.
+  [cloudFormationService],
 ];
