@@ -27,7 +27,7 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-async function runningControlUrl(): Promise<{ controlUrl: string; products: Array<{ productId: string }> } | undefined> {
+async function runningCloud(): Promise<{ controlUrl: string; products: Array<{ productId: string }> } | undefined> {
   const state = await readState();
   if (state === undefined) return undefined;
   const healthy = await fetch(`${state.controlUrl}/__local/health`, { signal: AbortSignal.timeout(2_000) })
@@ -72,7 +72,7 @@ try {
 const functions = resourcesOfType((await loadTemplate(TEMPLATE_PATH)).template, 'AWS::Serverless::Function').map(([logicalId]) => logicalId);
 if (!functions.includes(functionLogicalId)) fail(`No function ${functionLogicalId} in template.yaml. Functions: ${functions.join(', ')}`);
 
-const running = await runningControlUrl();
+const running = await runningCloud();
 const report =
   running === undefined
     ? await invokeInFreshCloud(functionLogicalId, eventJson)
