@@ -61,8 +61,12 @@ async function startLocalStack(): Promise<{ stop(): Promise<void> }> {
     await stop();
     throw error;
   }
-  // The endpoints a deployed stack's services have in AWS, here the local ones (read by the SDK).
+  // The endpoints a deployed stack's services have in AWS, here the local ones (read by the SDK),
+  // and the local cloud's region and dummy credentials in place of a profile's.
   Object.assign(process.env, {
+    AWS_REGION: cloud.region,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
     AWS_ENDPOINT_URL_CLOUDFORMATION: cloud.cloudFormationEndpoint,
     AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cloud.cognitoEndpoint,
     AWS_ENDPOINT_URL_DYNAMODB: cloud.dynamoDbEndpoint,
