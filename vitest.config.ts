@@ -1,4 +1,20 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+
+// The HTTP and end-to-end suites against a stack (tests/support/stack-setup.ts), only when one is
+// named: `npm run test:stack -- --stack <name>`, or `npm run test:stack:local` (a local cloud
+// reached as a stack is, which .ci/run runs).
+const againstStack = Boolean(process.env.TEST_STACK);
+const stackProject: TestProjectInlineConfiguration = {
+  extends: true,
+  test: {
+    name: 'stack',
+    include: ['tests/http/**/*.test.ts'],
+    globalSetup: ['tests/support/stack-setup.ts'],
+    fileParallelism: false,
+    testTimeout: 120_000,
+    hookTimeout: 300_000,
+  },
+};
 
 // Three suites with different costs: `unit` needs nothing running, `integration` gets a whole
 // local cloud (DynamoDB Local, cognito-local, the local API) from one global setup, and
@@ -23,9 +39,10 @@ export default defineConfig({
       thresholds: { statements: 68, branches: 62, functions: 68, lines: 70 },
     },
     env: {
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
+      // A real stack is reached with the user's own region and credentials (AWS_PROFILE...).
+      ...(againstStack && process.env.TEST_STACK_LOCAL !== '1'
+        ? {}
+        : { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' }),
       POWERTOOLS_DEV: 'true',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
       POWERTOOLS_TRACE_ENABLED: 'false',
@@ -63,6 +80,7 @@ export default defineConfig({
           hookTimeout: 900_000,
         },
       },
+      ...(againstStack ? [stackProject] : []),
     ],
   },
 });

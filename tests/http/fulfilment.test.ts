@@ -6,13 +6,15 @@ import { api } from '../support/http.ts';
 import { queueDepths } from '../support/messaging.ts';
 import { fulfilmentExecutions } from '../support/sagas.ts';
 import { createUser, type TestUser } from '../support/users.ts';
+import { againstStack } from '../support/target.ts';
 import { waitFor } from '../support/wait.ts';
 
 // The fulfilment saga end to end over HTTP: the real handlers, the stream, SNS/SQS, and the
 // state machine in statemachine/fulfilment.asl.json run by the local cloud (time-scaled).
 
 const address = { name: 'Saga Tester', line1: '9 Flow St', city: 'Springfield', postalCode: '12345', country: 'US' };
-const EVENTUALLY = { timeoutMs: 20_000 };
+// A deployed stack runs queue and saga time as the template says, not time-scaled.
+const EVENTUALLY = { timeoutMs: againstStack() ? 60_000 : 20_000 };
 
 let customer: TestUser;
 let admin: TestUser;

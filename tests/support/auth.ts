@@ -18,9 +18,22 @@ export function idTokenFor(email: string, password: string = inject('password'))
   return token;
 }
 
-/** Seeded users by role, so tests read `users.admin` rather than an address. */
-export const seededUsers = {
-  alice: 'alice@example.com',
-  bob: 'bob@example.com',
-  admin: 'admin@example.com',
-} as const;
+const LOCAL_SEEDED_USERS = { alice: 'alice@example.com', bob: 'bob@example.com', admin: 'admin@example.com' };
+type Role = keyof typeof LOCAL_SEEDED_USERS;
+const userFor = (role: Role): string => inject('roleUsers')?.[role] ?? LOCAL_SEEDED_USERS[role];
+
+/**
+ * Seeded users by role, so tests read `users.admin` rather than an address. Against a stack
+ * (stack-setup.ts), the users the run made for these roles.
+ */
+export const seededUsers: Readonly<Record<Role, string>> = {
+  get alice() {
+    return userFor('alice');
+  },
+  get bob() {
+    return userFor('bob');
+  },
+  get admin() {
+    return userFor('admin');
+  },
+};

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
+import { targetCredentials } from './target.ts';
 
 let client: DynamoDBDocumentClient | undefined;
 
@@ -10,7 +11,7 @@ export function documentClient(): DynamoDBDocumentClient {
     new DynamoDBClient({
       endpoint: inject('dynamoEndpoint'),
       region: inject('region'),
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      ...targetCredentials(),
     }),
     { marshallOptions: { removeUndefinedValues: true } },
   );

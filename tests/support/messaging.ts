@@ -11,23 +11,23 @@ import {
   type RedriveResult,
 } from '#local/sqs/queue-inspection.ts';
 import type { QueueSummary } from '#local/cloud/queue-summary.ts';
+import { targetCredentials } from './target.ts';
 
 /**
  * The local cloud's queues and topics from a test: SDK clients on the local SQS and SNS
  * endpoints, and the same inspection `npm run queues` does.
  */
 
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 let sqs: SQSClient | undefined;
 let sns: SNSClient | undefined;
 
 export function sqsClient(): SQSClient {
-  sqs ??= new SQSClient({ endpoint: inject('sqsEndpoint'), region: inject('region'), credentials });
+  sqs ??= new SQSClient({ endpoint: inject('sqsEndpoint'), region: inject('region'), ...targetCredentials() });
   return sqs;
 }
 
 export function snsClient(): SNSClient {
-  sns ??= new SNSClient({ endpoint: inject('snsEndpoint'), region: inject('region'), credentials });
+  sns ??= new SNSClient({ endpoint: inject('snsEndpoint'), region: inject('region'), ...targetCredentials() });
   return sns;
 }
 

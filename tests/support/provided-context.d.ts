@@ -14,5 +14,11 @@ declare module 'vitest' {
     localCloudLog: string;
     /** Local queue URLs by logical id. */
     queueUrls: Record<string, string>;
+    /** `stack` in the `stack` project (stack-setup.ts): a deployed stack, reached only over HTTP and AWS APIs. */
+    target?: 'local' | 'stack';
+    /** Stack mode: the users this run made for the seeded users' roles (auth.ts `seededUsers`). */
+    roleUsers?: { alice: string; bob: string; admin: string };
+    /** Stack mode: every user this run makes is named `<prefix>...`, and deleted at the end. */
+    testUserPrefix?: string;
   }
 }

@@ -1,12 +1,13 @@
 import { DescribeExecutionCommand, type DescribeExecutionCommandOutput, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { inject } from 'vitest';
+import { targetCredentials } from './target.ts';
 
 let client: SFNClient | undefined;
 const stepFunctions = () =>
   (client ??= new SFNClient({
     endpoint: inject('sfnEndpoint'),
     region: inject('region'),
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    ...targetCredentials(),
   }));
 
 /** The fulfilment executions of an order (named after it): normally exactly one. */

@@ -3,13 +3,14 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { inject } from 'vitest';
 import { seedUsers } from '#local/seed/seed-users.ts';
 import { idTokenFor } from './auth.ts';
+import { targetCredentials } from './target.ts';
 
 let client: CognitoIdentityProviderClient | undefined;
 const cognito = () =>
   (client ??= new CognitoIdentityProviderClient({
     endpoint: inject('cognitoEndpoint'),
     region: inject('region'),
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    ...targetCredentials(),
   }));
 
 export interface TestUser {
@@ -27,7 +28,8 @@ const subOf = (token: string): string =>
  * user's data" without seeing what other tests did.
  */
 export async function createUser(groups: string[] = []): Promise<TestUser> {
-  const email = `test-${randomUUID()}@example.com`;
+  // Against a stack, the run's prefix: its teardown deletes every user so named.
+  const email = `${inject('testUserPrefix') ?? 'test-'}${randomUUID()}@example.com`;
   await seedUsers(
     cognito(),
     { userPoolId: inject('userPoolId'), passwordPolicy: {}, groups },

@@ -15,6 +15,9 @@ export interface LocalCloudFacts {
   sfnEndpoint: string;
   /** The local-only control endpoint (faults, event source batches); see control/control-server.ts. */
   controlUrl: string;
+  /** CloudFormation `DescribeStacks` of the local cloud as stack `stackName` (tests in stack mode). */
+  cloudFormationEndpoint: string;
+  stackName: string;
   region: string;
   /** Queue time runs 1/timeScale times faster than the template says (1 unless LOCAL_CLOUD_TIME_SCALE is set). */
   timeScale: number;
@@ -54,6 +57,8 @@ export function describeLocalCloud(cloud: LocalCloud): LocalCloudDescription {
     snsEndpoint: cloud.snsEndpoint,
     sfnEndpoint: cloud.sfnEndpoint,
     controlUrl: cloud.controlUrl,
+    cloudFormationEndpoint: cloud.cloudFormationEndpoint,
+    stackName: cloud.stackName,
     region: cloud.region,
     timeScale: cloud.timeScale,
     userPoolId: cloud.userPoolId,

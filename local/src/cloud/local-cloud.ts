@@ -168,6 +168,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       sfnEndpoint: services.stepfunctions.endpoint,
       stepFunctions: services.stepfunctions,
       controlUrl: services.control.url,
+      cloudFormationEndpoint: services.cloudformation.endpoint,
+      stackName: services.cloudformation.stackName,
       region: pseudo.region,
       timeScale,
       faults,

@@ -1,4 +1,5 @@
 import { apiGatewayService } from '../apigateway/service.ts';
+import { cloudFormationService } from '../cloudformation/service.ts';
 import { cognitoService } from '../cognito/service.ts';
 import { controlService } from '../control/service.ts';
 import { dynamoDbService } from '../dynamodb/service.ts';
@@ -33,6 +34,8 @@ export const LOCAL_SERVICES = [
   [eventSourcesService],
   [controlService],
   [apiGatewayService],
+  // DescribeStacks of the local cloud as a stack: its outputs name the API's URL.
+  [cloudFormationService],
 ] as const satisfies ReadonlyArray<ReadonlyArray<EmulatedService>>;
 
 type LocalService = (typeof LOCAL_SERVICES)[number][number];

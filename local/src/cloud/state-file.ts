@@ -7,7 +7,8 @@ import type { LocalCloudDescription } from './description.ts';
 export const REPOSITORY_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 /** Everything `npm start` writes at run time; gitignored. */
 export const LOCAL_CLOUD_DIRECTORY = join(REPOSITORY_ROOT, '.local-cloud');
-export const STATE_FILE = join(LOCAL_CLOUD_DIRECTORY, 'state.json');
+/** LOCAL_CLOUD_STATE_FILE points the commands at another cloud's (the invoke test uses it). */
+export const STATE_FILE = process.env.LOCAL_CLOUD_STATE_FILE || join(LOCAL_CLOUD_DIRECTORY, 'state.json');
 
 /** What `npm start` tells other commands (`npm run token`) about the running local cloud. */
 export interface LocalCloudState extends LocalCloudDescription {

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FaultRule } from '../lambda/faults.ts';
 import { EventSourceJournal } from '../event-sources/journal.ts';
+import type { LocalFunctionDefinition } from '../lambda/from-template.ts';
+import type { CapturedInvocation } from '../lambda/lambda-service.ts';
 import { type RunningControlServer, startControlServer } from './control-server.ts';
 
 /** The fault API of the Lambda service, remembered instead of applied. */
@@ -15,6 +17,11 @@ function fakeLambda() {
     clearFault: (functionLogicalId: string) => faults.delete(functionLogicalId),
     clearFaults: () => faults.clear(),
     listFaults: () => [...faults].map(([functionLogicalId, { description }]) => ({ functionLogicalId, description })),
+    functions: [{ logicalId: 'NotifyCustomerFunction' }] as LocalFunctionDefinition[],
+    invokeCapturingLogs: async (functionLogicalId: string, event: unknown): Promise<CapturedInvocation> => ({
+      outcome: { kind: 'success', requestId: 'r-1', payload: { echoed: event }, durationMs: 3 },
+      logLines: [{ functionLogicalId, stream: 'stdout', line: 'handled', requestId: 'r-1' }],
+    }),
   };
 }
 
@@ -64,6 +71,20 @@ describe('the control endpoint', () => {
     expect(await call('PUT', '/__local/faults/NotifyCustomerFunction', { match: 'x', errorType: 7 })).toMatchObject({ status: 400 });
     expect(await call('PUT', '/__local/faults/NoSuchFunction', { match: 'x' })).toMatchObject({ status: 404, json: { message: expect.stringContaining('NoSuchFunction') } });
     expect(await call('GET', '/elsewhere')).toMatchObject({ status: 404 });
+  });
+
+  it('invokes a function with an event and answers its result and log lines', async () => {
+    expect(await call('POST', '/__local/functions/NotifyCustomerFunction/invocations', { Records: [] })).toEqual({
+      status: 200,
+      json: { functionLogicalId: 'NotifyCustomerFunction', requestId: 'r-1', payload: { echoed: { Records: [] } }, durationMs: 3, logLines: [{ stream: 'stdout', line: 'handled' }] },
+    });
+    expect(await call('POST', '/__local/functions/NoSuchFunction/invocations', {})).toMatchObject({
+      status: 404,
+      json: { message: expect.stringContaining('No function NoSuchFunction in the template (known: NotifyCustomerFunction)') },
+    });
+    const malformed = await fetch(`${server.url}/__local/functions/NotifyCustomerFunction/invocations`, { method: 'POST', body: '{"Records": [' });
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toEqual({ message: expect.stringContaining('The body is not JSON') });
   });
 
   it('lists event source batches, by function and after a sequence number', async () => {

@@ -17,10 +17,15 @@ import { LoopbackHttpServer } from '../core/loopback-server.ts';
  *   GET    /__local/event-source-batches?functionLogicalId=…&after=…
  *            → { batches: [...] }: what each event source mapping invocation got and what failed
  *   GET    /__local/docs                        the API reference page (api-reference.ts)
+ *   POST   /__local/functions/{functionLogicalId}/invocations   (body: the event)
+ *            → { requestId, durationMs, initDurationMs?, payload | error, logLines: [...] }:
+ *            a synchronous invocation in the cloud's own environments (same environment
+ *            variables, endpoints and role as every other invocation), with the log lines the
+ *            function wrote for it; `npm run invoke` (cli/invoke.ts) calls this
  */
 
 export interface ControlServerOptions {
-  lambda: Pick<LocalLambdaService, 'setFault' | 'clearFault' | 'clearFaults' | 'listFaults'>;
+  lambda: Pick<LocalLambdaService, 'setFault' | 'clearFault' | 'clearFaults' | 'listFaults' | 'invokeCapturingLogs' | 'functions'>;
   journal: EventSourceJournal;
   /** 0 picks a free port. */
   port: number;
@@ -35,6 +40,8 @@ export interface RunningControlServer {
 }
 
 const MAX_BODY_BYTES = 64 * 1024;
+/** Lambda's limit on a synchronous invocation's payload. */
+const MAX_INVOCATION_BYTES = 6 * 1024 * 1024;
 
 class HttpProblem extends Error {
   constructor(
@@ -101,6 +108,18 @@ async function handle(request: IncomingMessage, options: ControlServerOptions): 
     }
   }
 
+  const invocation = /^\/__local\/functions\/([A-Za-z0-9]+)\/invocations$/.exec(path);
+  if (invocation !== null && method === 'POST') {
+    const functionLogicalId = invocation[1]!;
+    const known = lambda.functions.map((fn) => fn.logicalId);
+    if (!known.includes(functionLogicalId)) {
+      throw new HttpProblem(404, `No function ${functionLogicalId} in the template (known: ${known.join(', ')})`);
+    }
+    const event = await readBody(request, MAX_INVOCATION_BYTES);
+    const { outcome, logLines } = await lambda.invokeCapturingLogs(functionLogicalId, event);
+    const { kind, ...result } = outcome;
+    return { status: 200, body: { functionLogicalId, ...result, logLines: logLines.map(({ stream, line }) => ({ stream, line })) } };
+  }
   if (path === '/__local/event-source-batches' && method === 'GET') {
     const after = url.searchParams.get('after');
     const batches = options.journal.list({
@@ -114,20 +133,28 @@ async function handle(request: IncomingMessage, options: ControlServerOptions): 
 }
 
 async function readJson(request: IncomingMessage): Promise<Record<string, unknown>> {
+  const parsed = await readBody(request, MAX_BODY_BYTES).catch((error: unknown) => {
+    if (error instanceof HttpProblem && error.status === 413) throw error;
+    return undefined; // Not JSON: answered below.
+  });
+  if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  throw new HttpProblem(400, 'The body must be a JSON object');
+}
+
+/** Any JSON value (an invocation's event may be a string or an array, as Lambda allows). */
+async function readBody(request: IncomingMessage, maxBytes: number): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new HttpProblem(413, 'Body too large');
+    if (size > maxBytes) throw new HttpProblem(413, 'Body too large');
     chunks.push(chunk as Buffer);
   }
   try {
-    const parsed: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
-  } catch {
-    // Answered below.
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+  } catch (error) {
+    throw new HttpProblem(400, `The body is not JSON: ${(error as Error).message}`);
   }
-  throw new HttpProblem(400, 'The body must be a JSON object');
 }
 
 function reply(response: ServerResponse, status: number, body?: unknown): void {

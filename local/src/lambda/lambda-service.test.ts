@@ -74,6 +74,17 @@ describe('LocalLambdaService', async () => {
     await expect.poll(() => logs.some((log) => log.functionLogicalId === 'EchoFunction' && log.line === 'echo invoked 1')).toBe(true);
   });
 
+  it('captures the log lines of one invocation, tagged with its request id', async () => {
+    const first = await service.invokeCapturingLogs('EchoFunction', { n: 1 });
+    const second = await service.invokeCapturingLogs('EchoFunction', { n: 2 });
+    const invocations = (captured: typeof first) => payloadOf(captured.outcome).invocations;
+    expect(first.logLines.map((line) => line.line)).toEqual([`echo invoked ${invocations(first)}`]);
+    expect(second.logLines.map((line) => line.line)).toEqual([`echo invoked ${invocations(second)}`]);
+    expect(second.logLines[0]?.requestId).toBe(second.outcome.requestId);
+    // The cloud's own log still gets every line.
+    expect(logs.filter((log) => log.requestId === first.outcome.requestId)).toHaveLength(1);
+  });
+
   it('returns a thrown error as Lambda reports it', async () => {
     const outcome = await service.invoke('FailsFunction', {});
     expect(outcome.kind).toBe('error');

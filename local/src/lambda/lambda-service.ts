@@ -12,7 +12,24 @@ export interface FunctionLogLine {
   functionLogicalId: string;
   stream: 'stdout' | 'stderr';
   line: string;
+  /**
+   * The invocation the line belongs to: the one its execution environment was running (or ran
+   * last, for output that arrives after the result; an environment runs one at a time).
+   */
+  requestId?: string;
 }
+
+/** An invocation with the log lines its function wrote while running it (`npm run invoke`). */
+export interface CapturedInvocation {
+  outcome: InvocationOutcome;
+  logLines: FunctionLogLine[];
+}
+
+/**
+ * How long output written just before the handler returned may trail its result: a worker's
+ * stdout reaches this thread on another channel than its result message.
+ */
+const TRAILING_OUTPUT_MS = 50;
 
 export interface LambdaServiceOptions extends RuntimeSettings {
   functions: LocalFunctionDefinition[];
@@ -50,13 +67,18 @@ const DEFAULT_CONCURRENCY = 10;
 export class LocalLambdaService implements LambdaInvoker {
   private readonly pools = new Map<string, EnvironmentPool>();
   private readonly faults = new Map<string, { rule: FaultRule; description: string }>();
+  private readonly logListeners = new Set<(line: FunctionLogLine) => void>();
   private stopped = false;
 
   constructor(private readonly options: LambdaServiceOptions) {
     // Taken once: every environment gets the same plain-data copy of the engine.
     const iamSnapshot = options.iam?.snapshot();
+    const onLog = (line: FunctionLogLine) => {
+      options.onLog?.(line);
+      for (const listener of this.logListeners) listener(line);
+    };
     for (const fn of options.functions) {
-      this.pools.set(fn.logicalId, new EnvironmentPool(fn, options, iamSnapshot));
+      this.pools.set(fn.logicalId, new EnvironmentPool(fn, { ...options, onLog }, iamSnapshot));
     }
   }
 
@@ -87,6 +109,26 @@ export class LocalLambdaService implements LambdaInvoker {
     }
     this.options.onInvocation?.(functionLogicalId, outcome);
     return outcome;
+  }
+
+  /**
+   * `invoke`, plus the function's log lines of this invocation (what CloudWatch Logs would show
+   * for its request id), for `npm run invoke`. The lines still go to the cloud's log as well.
+   */
+  async invokeCapturingLogs(functionLogicalId: string, event: unknown): Promise<CapturedInvocation> {
+    const requestId = randomUUID();
+    const logLines: FunctionLogLine[] = [];
+    const listener = (line: FunctionLogLine) => {
+      if (line.functionLogicalId === functionLogicalId && line.requestId === requestId) logLines.push(line);
+    };
+    this.logListeners.add(listener);
+    try {
+      const outcome = await this.invoke(functionLogicalId, event, { requestId });
+      await new Promise((resolve) => setTimeout(resolve, TRAILING_OUTPUT_MS));
+      return { outcome, logLines };
+    } finally {
+      this.logListeners.delete(listener);
+    }
   }
 
   /**
@@ -142,6 +184,8 @@ class EnvironmentPool {
   /** Environments created before the last recycle(), ended when they are next released. */
   private readonly retired = new WeakSet<ExecutionEnvironment>();
   private readonly waiting: Array<(environment: ExecutionEnvironment | Error) => void> = [];
+  /** The request each environment runs (or ran last), to tell whose output a log line is. */
+  private readonly requestIds = new WeakMap<ExecutionEnvironment, string>();
   private readonly limit: number;
 
   constructor(
@@ -158,6 +202,7 @@ class EnvironmentPool {
       return { kind: 'error', requestId, error, durationMs: 0 };
     }
     const environment = await this.acquire();
+    this.requestIds.set(environment, requestId);
     try {
       return await environment.invoke(eventJson, requestId);
     } finally {
@@ -210,7 +255,7 @@ class EnvironmentPool {
     const { fn, options } = this;
     const entry = fn.entry as { path: string; exportName: string };
     const logStreamName = `${new Date().toISOString().slice(0, 10).replaceAll('-', '/')}/[$LATEST]${randomUUID().replaceAll('-', '')}`;
-    const environment = new ExecutionEnvironment({
+    const environment: ExecutionEnvironment = new ExecutionEnvironment({
       boot: {
         entryUrl: pathToFileURL(entry.path).href,
         exportName: entry.exportName,
@@ -224,7 +269,7 @@ class EnvironmentPool {
       },
       env: lambdaEnvironment(fn, options, logStreamName),
       timeoutSeconds: fn.timeoutSeconds,
-      onLog: (stream, line) => options.onLog?.({ functionLogicalId: fn.logicalId, stream, line }),
+      onLog: (stream, line) => options.onLog?.({ functionLogicalId: fn.logicalId, stream, line, requestId: this.requestIds.get(environment) }),
       ...(options.onSdkCall !== undefined && { onSdkCall: (call: SdkCall) => options.onSdkCall?.(fn.logicalId, call) }),
       onIam: (message) => {
         if (message.type === 'iam-use') options.iam?.usage.record(message.role, message.use);
