@@ -16,10 +16,14 @@ import { LoopbackHttpServer } from '../core/loopback-server.ts';
  *   DELETE /__local/faults/{functionLogicalId}  clears it; DELETE /__local/faults clears all
  *   GET    /__local/event-source-batches?functionLogicalId=…&after=…
  *            → { batches: [...] }: what each event source mapping invocation got and what failed
+ *   POST   /2015-03-31/functions/{name}/invocations
+ *            Lambda's Invoke (RequestResponse) for a function by name, ARN or logical id, so
+ *            tools that take a LambdaClient (the stream replay) run here unchanged: the body is
+ *            the event, the answer the payload, `X-Amz-Function-Error: Unhandled` on an error
  */
 
 export interface ControlServerOptions {
-  lambda: Pick<LocalLambdaService, 'setFault' | 'clearFault' | 'clearFaults' | 'listFaults'>;
+  lambda: Pick<LocalLambdaService, 'setFault' | 'clearFault' | 'clearFaults' | 'listFaults' | 'invoke' | 'functions'>;
   journal: EventSourceJournal;
   /** 0 picks a free port. */
   port: number;
@@ -32,6 +36,8 @@ export interface RunningControlServer {
 }
 
 const MAX_BODY_BYTES = 64 * 1024;
+/** Lambda's limit for a synchronous invocation's payload. */
+const MAX_INVOKE_BYTES = 6 * 1024 * 1024;
 
 class HttpProblem extends Error {
   constructor(
@@ -45,7 +51,7 @@ class HttpProblem extends Error {
 export async function startControlServer(options: ControlServerOptions): Promise<RunningControlServer> {
   const server = new LoopbackHttpServer('local control endpoint', options.port, (request, response) => {
     handle(request, options)
-      .then(({ status, body }) => reply(response, status, body))
+      .then(({ status, body, headers }) => reply(response, status, body, headers))
       .catch((error: unknown) => {
         const status = error instanceof HttpProblem ? error.status : 500;
         reply(response, status, { message: error instanceof Error ? error.message : String(error) });
@@ -54,7 +60,7 @@ export async function startControlServer(options: ControlServerOptions): Promise
   return { url: await server.start(), close: () => server.stop() };
 }
 
-async function handle(request: IncomingMessage, options: ControlServerOptions): Promise<{ status: number; body?: unknown }> {
+async function handle(request: IncomingMessage, options: ControlServerOptions): Promise<{ status: number; body?: unknown; headers?: Record<string, string> }> {
   const url = new URL(request.url ?? '/', 'http://127.0.0.1');
   const method = request.method ?? 'GET';
   const path = url.pathname.replace(/\/+$/, '');
@@ -106,19 +112,42 @@ async function handle(request: IncomingMessage, options: ControlServerOptions): 
     return { status: 200, body: { batches } };
   }
 
+  const invocation = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(path);
+  if (invocation !== null && method === 'POST') {
+    const name = decodeURIComponent(invocation[1]!).replace(/^arn:[^:]+:lambda:[^:]*:[^:]*:function:/, '').replace(/:\$LATEST$/, '');
+    const fn = lambda.functions.find((candidate) => candidate.functionName === name || candidate.logicalId === name);
+    if (fn === undefined) throw new HttpProblem(404, `Function not found: ${name}`);
+    const text = (await readBody(request, MAX_INVOKE_BYTES)).toString('utf8');
+    let event: unknown;
+    try {
+      event = text === '' ? {} : JSON.parse(text);
+    } catch {
+      throw new HttpProblem(400, 'The payload must be JSON');
+    }
+    const outcome = await lambda.invoke(fn.logicalId, event);
+    const headers = { 'x-amz-executed-version': '$LATEST' };
+    if (outcome.kind === 'success') return { status: 200, body: outcome.payload ?? null, headers };
+    return { status: 200, body: outcome.error, headers: { ...headers, 'x-amz-function-error': 'Unhandled' } };
+  }
+
   throw new HttpProblem(404, `No ${method} ${url.pathname} here; see local/README.md, "Control endpoint"`);
 }
 
-async function readJson(request: IncomingMessage): Promise<Record<string, unknown>> {
+async function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new HttpProblem(413, 'Body too large');
+    if (size > limit) throw new HttpProblem(413, 'Body too large');
     chunks.push(chunk as Buffer);
   }
+  return Buffer.concat(chunks);
+}
+
+async function readJson(request: IncomingMessage): Promise<Record<string, unknown>> {
+  const body = await readBody(request, MAX_BODY_BYTES);
   try {
-    const parsed: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    const parsed: unknown = JSON.parse(body.toString('utf8'));
     if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
   } catch {
     // Answered below.
@@ -126,11 +155,11 @@ async function readJson(request: IncomingMessage): Promise<Record<string, unknow
   throw new HttpProblem(400, 'The body must be a JSON object');
 }
 
-function reply(response: ServerResponse, status: number, body?: unknown): void {
+function reply(response: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}): void {
   if (body === undefined) {
-    response.writeHead(status).end();
+    response.writeHead(status, headers).end();
     return;
   }
   const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
+  response.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
 }
