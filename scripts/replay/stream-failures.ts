@@ -133,8 +133,13 @@ export async function replayStreamFailures(clients: ReplayClients, options: Repl
     }
   } finally {
     // What could not be replayed is visible again at once, for the next attempt or a look.
+    // Best effort: a message whose visibility is not reset reappears after the timeout anyway.
     for (const handle of keptHandles) {
-      await clients.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: options.queueUrl, ReceiptHandle: handle, VisibilityTimeout: 0 })).catch(() => {});
+      try {
+        await clients.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: options.queueUrl, ReceiptHandle: handle, VisibilityTimeout: 0 }));
+      } catch {
+        progress('could not make a kept message visible again; it reappears after the visibility timeout');
+      }
     }
   }
   return report;
