@@ -3,6 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { ListExecutionsCommand, SFNClient, type ExecutionListItem } from '@aws-sdk/client-sfn';
 import { GetQueueAttributesCommand, SQSClient, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
 import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -14,6 +16,7 @@ import type { FaultPlan } from '#local/faults/fault-plan.ts';
 import { seededRandom, type Random } from '#local/faults/random.ts';
 import { idTokenFor } from '#local/seed/sign-in.ts';
 import { freePort } from '#local/core/ports.ts';
+import { type ReplayClients, replayStreamFailures } from '../../scripts/replay/stream-failures.ts';
 
 /**
  * The soak run: N orders through the whole local cloud with faults on, then a check that
@@ -22,9 +25,15 @@ import { freePort } from '#local/core/ports.ts';
  * places the orders over HTTP with bounded concurrency, drives cancels and shipments, waits
  * (bounded) for quiescence, redrives whatever reached a DLQ (faults off) and waits again, then
  * reads the table directly and checks the invariants. Every loop is bounded in count and time.
+ *
+ * Late redrives: the "late-*" orders buy a product of their own whose OrderPlaced messages the
+ * fault plan holds (StartFulfilmentFunction fails them until the faults are disarmed), so they
+ * sit in FulfilmentDLQ with no saga. Once the system is still, each is cancelled by its
+ * customer or shipped by an admin (refused: shipping needs CONFIRMED), and only then redriven:
+ * the saga starts late and must end it right.
  */
 
-export type Scenario = 'card' | 'decline' | 'transient' | 'timeout' | 'exceed' | 'cancel' | 'ship';
+export type Scenario = 'card' | 'decline' | 'transient' | 'timeout' | 'exceed' | 'cancel' | 'ship' | 'late-cancel' | 'late-ship';
 
 export interface SoakOptions {
   orders: number;
@@ -41,12 +50,22 @@ export interface SoakOptions {
   onProgress?: (message: string) => void;
 }
 
+/**
+ * Every kind of invocation also times out after its work now and then (API, queue, stream and
+ * saga steps): the write happened, the response was lost, the caller retries.
+ */
 export const DEFAULT_SOAK_FAULTS: FaultPlan = {
   functions: {
-    PublishOrderEventsFunction: { throwRate: 0.05 },
-    StartFulfilmentFunction: { throwRate: 0.1 },
-    NotifyCustomerFunction: { throwRate: 0.1, timeoutRate: 0.05 },
-    TakePaymentFunction: { timeoutRate: 0.02 },
+    PlaceOrderFunction: { timeoutAfterWorkRate: 0.03 },
+    CancelOrderFunction: { timeoutAfterWorkRate: 0.05 },
+    ShipOrderFunction: { timeoutAfterWorkRate: 0.05 },
+    PublishOrderEventsFunction: { throwRate: 0.05, timeoutAfterWorkRate: 0.02 },
+    StartFulfilmentFunction: { throwRate: 0.1, timeoutAfterWorkRate: 0.03 },
+    NotifyCustomerFunction: { throwRate: 0.1, timeoutRate: 0.05, timeoutAfterWorkRate: 0.03 },
+    ReserveStockFunction: { timeoutAfterWorkRate: 0.03 },
+    TakePaymentFunction: { timeoutRate: 0.02, timeoutAfterWorkRate: 0.03 },
+    RefundPaymentFunction: { timeoutAfterWorkRate: 0.05 },
+    ReleaseStockFunction: { timeoutAfterWorkRate: 0.05 },
   },
   paymentFailureRate: 0.15,
   dynamoDbThrottleRate: 0.03,
@@ -61,7 +80,11 @@ const SCENARIO_WEIGHTS: Array<[Scenario, number]> = [
   ['exceed', 5],
   ['cancel', 15],
   ['ship', 15],
+  ['late-cancel', 4],
+  ['late-ship', 4],
 ];
+/** The function that holds the late orders' OrderPlaced messages until the redrive. */
+const LATE_HELD_BY = 'StartFulfilmentFunction';
 
 /** What each scenario may end in when no fault touched the order. `REJECTED` = out of stock. */
 const EXPECTED: Record<Scenario, string[]> = {
@@ -72,6 +95,10 @@ const EXPECTED: Record<Scenario, string[]> = {
   exceed: ['REJECTED'],
   cancel: ['CANCELLED', 'REJECTED'],
   ship: ['SHIPPED', 'REJECTED'],
+  // Cancelled while its saga had not started: the late saga must release, never charge.
+  'late-cancel': ['CANCELLED'],
+  // The ship was refused (still PENDING); the late saga confirms it and waits for shipment.
+  'late-ship': ['CONFIRMED'],
 };
 const PAYMENT_METHOD: Record<Scenario, string> = {
   card: 'tok_visa',
@@ -81,6 +108,8 @@ const PAYMENT_METHOD: Record<Scenario, string> = {
   exceed: 'tok_visa',
   cancel: 'tok_visa',
   ship: 'tok_visa',
+  'late-cancel': 'tok_visa',
+  'late-ship': 'tok_visa',
 };
 const TERMINAL = new Set(['SHIPPED', 'CANCELLED', 'REJECTED', 'PAYMENT_FAILED']);
 const NOTIFIED = new Set(['PENDING', 'CONFIRMED', 'SHIPPED', 'REJECTED', 'PAYMENT_FAILED', 'CANCELLED']);
@@ -104,6 +133,7 @@ export interface SoakReport {
   outcomes: Record<string, Record<string, number>>;
   faults: { injected: Record<string, number>; total: number; ordersTouched: number };
   retries: { apiRetries: number; failedEventSourceBatches: number; executionsFailed: number };
+  /** Queue DLQs moved back to their source; stream on-failure records replayed (messages: replayed ones). */
   redrives: Array<{ queue: string; messages: number }>;
   settled: boolean;
   violations: string[];
@@ -167,6 +197,11 @@ async function soak(cloud: LocalCloud, options: SoakOptions, random: Random, sta
   const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: cloud.dynamoDbEndpoint, region: cloud.region, credentials }));
   const sqs = new SQSClient({ endpoint: cloud.sqsEndpoint, region: cloud.region, credentials });
   const sfn = new SFNClient({ endpoint: cloud.sfnEndpoint, region: cloud.region, credentials });
+  const replayClients: ReplayClients = {
+    sqs,
+    streams: new DynamoDBStreamsClient({ endpoint: cloud.dynamoDbEndpoint, region: cloud.region, credentials }),
+    lambda: new LambdaClient({ endpoint: cloud.controlUrl, region: cloud.region, credentials }),
+  };
   const tableName = (cloud.tables.find((table) => table.logicalId === 'OrdersTable') ?? cloud.tables[0])!.tableName;
   const stateMachineArn = cloud.stepFunctions.stateMachines.find((machine) => machine.logicalId === 'FulfilmentStateMachine')?.arn;
   if (stateMachineArn === undefined) throw new Error('The template has no FulfilmentStateMachine');
@@ -195,11 +230,17 @@ async function soak(cloud: LocalCloud, options: SoakOptions, random: Random, sta
     const shared: string[] = [];
     for (let index = 0; index < productCount; index++) shared.push(await createProduct(perProduct));
     const scarce = await createProduct(2);
+    // The late orders' own product, with stock for all of them: their outcome is not a stock race.
+    const late = await createProduct(3 * n);
+    const holding = cloud.faults !== undefined;
+    if (holding) cloud.faults!.hold(LATE_HELD_BY, late);
 
     // Place the orders, then cancel or ship where the scenario says, with bounded concurrency.
     const plan = Array.from({ length: n }, () => {
-      const scenario = pick(random);
-      const productId = scenario === 'exceed' ? scarce : shared[Math.floor(random() * shared.length)]!;
+      const drawn = pick(random);
+      // Without a fault plan nothing holds messages: those orders are plain cancels and ships.
+      const scenario: Scenario = holding ? drawn : drawn === 'late-cancel' ? 'cancel' : drawn === 'late-ship' ? 'ship' : drawn;
+      const productId = scenario === 'exceed' ? scarce : isLate(scenario) ? late : shared[Math.floor(random() * shared.length)]!;
       const quantity = scenario === 'exceed' ? 3 : 1 + Math.floor(random() * 3);
       const customer = Math.floor(random() * customers.length);
       return { scenario, productId, quantity, customer };
@@ -355,6 +396,31 @@ async function soak(cloud: LocalCloud, options: SoakOptions, random: Random, sta
     // A quarter of the budget (at least 30 s) is kept for the redrive.
     const redriveReserve = Math.max(30_000, (deadline - started) / 4);
     let isSettled = await settle('with faults', deadline - redriveReserve);
+
+    // The late orders: their OrderPlaced messages wait in FulfilmentDLQ; cancel or ship them now.
+    const lateOrders = placed.filter((order) => isLate(order.scenario));
+    const lateHeaders = await headersOf(lateOrders.map((order) => order.orderId));
+    const startedSagas = new Set((await executions()).map((execution) => execution.name));
+    await pool(lateOrders, 8, deadline, async (order) => {
+      const id = `${order.orderId} (${order.scenario})`;
+      const before = lateHeaders.get(order.orderId);
+      if (before?.status !== 'PENDING' || startedSagas.has(order.orderId)) {
+        violations.push(`Late order ${id} was not held: ${before?.status ?? 'missing'}, saga ${startedSagas.has(order.orderId) ? 'started' : 'not started'}`);
+        return;
+      }
+      const token = customers[Number(order.customer)]!;
+      if (order.scenario === 'late-cancel') {
+        const response = await client.call('POST', `/orders/${order.orderId}/cancel`, token);
+        const after = await orderHeader(order.orderId);
+        if (after?.status !== 'CANCELLED') violations.push(`Cancelling held ${id} answered ${response.status} and left it ${after?.status}`);
+      } else {
+        const response = await client.call('POST', `/admin/orders/${order.orderId}/ship`, admin, { trackingNumber: `SOAK-${order.orderId.slice(0, 8)}` });
+        const after = await orderHeader(order.orderId);
+        if (response.status !== 409 || after?.status !== 'PENDING') violations.push(`Shipping held ${id} (PENDING) answered ${response.status} and left it ${after?.status}; want 409 and PENDING`);
+      }
+    });
+    if (lateOrders.length > 0) progress(`${lateOrders.length} held orders cancelled or shipped before their redrive`);
+
     // Dead letters: faults off (the fix is in), redrive every queue DLQ back to its source, settle again.
     const redrives: SoakReport['redrives'] = [];
     const dead = (await queueDepths()).filter((queue) => queue.isDeadLetterQueue && queue.count > 0);
@@ -362,6 +428,13 @@ async function soak(cloud: LocalCloud, options: SoakOptions, random: Random, sta
       cloud.faults?.disarm();
       for (const queue of dead) {
         const summary = cloud.queues.find((candidate) => candidate.logicalId === queue.logicalId)!;
+        if (summary.deadLetterFor.some((source) => source.kind === 'on-failure')) {
+          // A stream mapping's on-failure records: re-read the stream and publish (npm run replay).
+          const replayed = await replayStreamFailures(replayClients, { queueUrl: summary.url });
+          for (const kept of replayed.kept) violations.push(`${queue.logicalId}: could not replay ${kept.messageId} (${kept.reason}: ${kept.detail})`);
+          redrives.push({ queue: queue.logicalId, messages: replayed.replayed.length });
+          continue;
+        }
         if (!summary.deadLetterFor.some((source) => source.kind === 'queue')) {
           violations.push(`${queue.logicalId} holds ${queue.count} record(s) that cannot be redriven (not a queue's DLQ): events may be lost`);
           continue;
@@ -400,6 +473,8 @@ async function soak(cloud: LocalCloud, options: SoakOptions, random: Random, sta
       const label = expected ? status : faulted ? `${status}*` : `${status}!`;
       (outcomes[order.scenario] ??= {})[label] = ((outcomes[order.scenario] ??= {})[label] ?? 0) + 1;
       if (!expected && !faulted) violations.push(`Unexpected outcome: ${id} ended ${status} (${header.statusReason ?? 'no reason'}) and no fault touched it`);
+      // A late order's saga runs after the faults are off: nothing excuses another outcome.
+      if (!expected && faulted && isLate(order.scenario)) violations.push(`Unexpected outcome: ${id} ended ${status} (${header.statusReason ?? 'no reason'}) after its late redrive`);
       if (!TERMINAL.has(status) && !(status === 'CONFIRMED' && header.shipmentTaskToken !== undefined)) violations.push(`Stuck order: ${id} is ${status}`);
 
       // Stock: the reservation record says where the order's units are.
@@ -425,6 +500,7 @@ async function soak(cloud: LocalCloud, options: SoakOptions, random: Random, sta
       const ledger = await documents.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': `SIMULATED_PAYMENT#${order.orderId}` }, ConsistentRead: true }));
       const charges = (ledger.Items ?? []).filter((item) => typeof item.chargeId === 'string');
       if (charges.length > 1) violations.push(`Charged twice: ${id} has ${charges.length} charges`);
+      if (order.scenario === 'late-cancel' && charges.length > 0) violations.push(`Charged after cancelling: ${id} was cancelled before its saga started, yet charged`);
       const charge = charges[0];
       const keptMoney = charge !== undefined && charge.refunded !== true;
       if (KEPT_MONEY.has(status) && !keptMoney) violations.push(`Unpaid: ${id} is ${status} but ${charge === undefined ? 'was never charged' : 'was refunded'}`);
@@ -501,6 +577,8 @@ async function soak(cloud: LocalCloud, options: SoakOptions, random: Random, sta
     documents.destroy();
     sqs.destroy();
     sfn.destroy();
+    replayClients.streams.destroy();
+    replayClients.lambda.destroy();
   }
 }
 
@@ -544,6 +622,8 @@ function safeJson(text: string): unknown {
     return undefined;
   }
 }
+
+const isLate = (scenario: Scenario) => scenario === 'late-cancel' || scenario === 'late-ship';
 
 function pick(random: Random): Scenario {
   const total = SCENARIO_WEIGHTS.reduce((sum, [, weight]) => sum + weight, 0);

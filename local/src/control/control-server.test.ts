@@ -1,15 +1,25 @@
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FaultRule } from '../lambda/faults.ts';
+import type { InvocationOutcome } from '../lambda/invocation.ts';
 import { EventSourceJournal } from '../event-sources/journal.ts';
 import type { LocalFunctionDefinition } from '../lambda/from-template.ts';
 import type { CapturedInvocation } from '../lambda/lambda-service.ts';
 import { type RunningControlServer, startControlServer } from './control-server.ts';
 
-/** The fault API of the Lambda service, remembered instead of applied. */
+/** The fault API of the Lambda service, remembered instead of applied; invoke echoes or fails. */
 function fakeLambda() {
   const faults = new Map<string, { rule: FaultRule; description: string }>();
+  const invoked: Array<{ functionLogicalId: string; event: unknown }> = [];
   return {
     faults,
+    invoked,
+    functions: [{ logicalId: 'NotifyCustomerFunction', functionName: 'orders-notify' } as LocalFunctionDefinition],
+    async invoke(functionLogicalId: string, event: unknown): Promise<InvocationOutcome> {
+      invoked.push({ functionLogicalId, event });
+      if ((event as { fail?: boolean }).fail === true) return { kind: 'error', requestId: 'r', error: { errorType: 'Boom', errorMessage: 'no', trace: [] }, durationMs: 1 };
+      return { kind: 'success', requestId: 'r', payload: { batchItemFailures: [] }, durationMs: 1 };
+    },
     setFault(functionLogicalId: string, rule: FaultRule, description = 'a custom rule') {
       if (functionLogicalId !== 'NotifyCustomerFunction') throw new Error(`No function ${functionLogicalId} in the template`);
       faults.set(functionLogicalId, { rule, description });
@@ -17,7 +27,6 @@ function fakeLambda() {
     clearFault: (functionLogicalId: string) => faults.delete(functionLogicalId),
     clearFaults: () => faults.clear(),
     listFaults: () => [...faults].map(([functionLogicalId, { description }]) => ({ functionLogicalId, description })),
-    functions: [{ logicalId: 'NotifyCustomerFunction' }] as LocalFunctionDefinition[],
     invokeCapturingLogs: async (functionLogicalId: string, event: unknown): Promise<CapturedInvocation> => ({
       outcome: { kind: 'success', requestId: 'r-1', payload: { echoed: event }, durationMs: 3 },
       logLines: [{ functionLogicalId, stream: 'stdout', line: 'handled', requestId: 'r-1' }],
@@ -95,5 +104,22 @@ describe('the control endpoint', () => {
     const { json } = await call('GET', '/__local/event-source-batches?functionLogicalId=A&after=1');
     expect(json.batches).toEqual([expect.objectContaining({ sequence: 3, functionLogicalId: 'A', itemIds: ['m1'] })]);
     expect((await call('GET', '/__local/event-source-batches')).json.batches).toHaveLength(3);
+  });
+
+  it("answers Lambda's Invoke for a function by ARN, name or logical id, so a LambdaClient works against it", async () => {
+    const client = new LambdaClient({ endpoint: server.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    try {
+      const text = (payload?: Uint8Array) => (payload === undefined ? '' : Buffer.from(payload).toString('utf8'));
+      const ok = await client.send(new InvokeCommand({ FunctionName: 'arn:aws:lambda:us-east-1:000000000000:function:orders-notify', Payload: JSON.stringify({ Records: [] }) }));
+      expect(ok.FunctionError).toBeUndefined();
+      expect(JSON.parse(text(ok.Payload))).toEqual({ batchItemFailures: [] });
+      const failed = await client.send(new InvokeCommand({ FunctionName: 'NotifyCustomerFunction', Payload: JSON.stringify({ fail: true }) }));
+      expect(failed.FunctionError).toBe('Unhandled');
+      expect(JSON.parse(text(failed.Payload))).toMatchObject({ errorType: 'Boom', errorMessage: 'no' });
+      expect(lambda.invoked.map((call) => call.functionLogicalId)).toEqual(['NotifyCustomerFunction', 'NotifyCustomerFunction']);
+      await expect(client.send(new InvokeCommand({ FunctionName: 'nope', Payload: '{}' }))).rejects.toThrow();
+    } finally {
+      client.destroy();
+    }
   });
 });

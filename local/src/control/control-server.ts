@@ -22,10 +22,14 @@ import { LoopbackHttpServer } from '../core/loopback-server.ts';
  *            a synchronous invocation in the cloud's own environments (same environment
  *            variables, endpoints and role as every other invocation), with the log lines the
  *            function wrote for it; `npm run invoke` (cli/invoke.ts) calls this
+ *   POST   /2015-03-31/functions/{name}/invocations
+ *            Lambda's Invoke (RequestResponse) for a function by name, ARN or logical id, so
+ *            tools that take a LambdaClient (the stream replay) run here unchanged: the body is
+ *            the event, the answer the payload, `X-Amz-Function-Error: Unhandled` on an error
  */
 
 export interface ControlServerOptions {
-  lambda: Pick<LocalLambdaService, 'setFault' | 'clearFault' | 'clearFaults' | 'listFaults' | 'invokeCapturingLogs' | 'functions'>;
+  lambda: Pick<LocalLambdaService, 'setFault' | 'clearFault' | 'clearFaults' | 'listFaults' | 'invoke' | 'invokeCapturingLogs' | 'functions'>;
   journal: EventSourceJournal;
   /** 0 picks a free port. */
   port: number;
@@ -56,7 +60,7 @@ export async function startControlServer(options: ControlServerOptions): Promise
   const server = new LoopbackHttpServer('local control endpoint', options.port, (request, response) => {
     if (options.pages?.(request, response) === true) return;
     handle(request, options)
-      .then(({ status, body }) => reply(response, status, body))
+      .then(({ status, body, headers }) => reply(response, status, body, headers))
       .catch((error: unknown) => {
         const status = error instanceof HttpProblem ? error.status : 500;
         reply(response, status, { message: error instanceof Error ? error.message : String(error) });
@@ -65,7 +69,7 @@ export async function startControlServer(options: ControlServerOptions): Promise
   return { url: await server.start(), close: () => server.stop() };
 }
 
-async function handle(request: IncomingMessage, options: ControlServerOptions): Promise<{ status: number; body?: unknown }> {
+async function handle(request: IncomingMessage, options: ControlServerOptions): Promise<{ status: number; body?: unknown; headers?: Record<string, string> }> {
   const url = new URL(request.url ?? '/', 'http://127.0.0.1');
   const method = request.method ?? 'GET';
   const path = url.pathname.replace(/\/+$/, '');
@@ -129,6 +133,16 @@ async function handle(request: IncomingMessage, options: ControlServerOptions): 
     return { status: 200, body: { batches } };
   }
 
+  const lambdaInvoke = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(path);
+  if (lambdaInvoke !== null && method === 'POST') {
+    const name = decodeURIComponent(lambdaInvoke[1]!).replace(/^arn:[^:]+:lambda:[^:]*:[^:]*:function:/, '').replace(/:\$LATEST$/, '');
+    const fn = lambda.functions.find((candidate) => candidate.functionName === name || candidate.logicalId === name);
+    if (fn === undefined) throw new HttpProblem(404, `Function not found: ${name}`);
+    const outcome = await lambda.invoke(fn.logicalId, await readBody(request, MAX_INVOCATION_BYTES));
+    const headers = { 'x-amz-executed-version': '$LATEST' };
+    if (outcome.kind === 'success') return { status: 200, body: outcome.payload ?? null, headers };
+    return { status: 200, body: outcome.error, headers: { ...headers, 'x-amz-function-error': 'Unhandled' } };
+  }
   throw new HttpProblem(404, `No ${method} ${url.pathname} here; see local/README.md, "Control endpoint"`);
 }
 
@@ -157,11 +171,11 @@ async function readBody(request: IncomingMessage, maxBytes: number): Promise<unk
   }
 }
 
-function reply(response: ServerResponse, status: number, body?: unknown): void {
+function reply(response: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}): void {
   if (body === undefined) {
-    response.writeHead(status).end();
+    response.writeHead(status, headers).end();
     return;
   }
   const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
+  response.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
 }

@@ -15,7 +15,14 @@ export interface FunctionFaultRates {
   throwRate?: number;
   /** The invocation fails as a Lambda timeout does (`Sandbox.Timedout`), without waiting for it. */
   timeoutRate?: number;
+  /**
+   * The handler runs to completion, then the invocation fails as `Sandbox.Timedout`: its writes
+   * happened, the response was lost, and the caller (API client, queue, stream, saga) retries.
+   */
+  timeoutAfterWorkRate?: number;
 }
+
+const RATE_KEYS = ['throwRate', 'timeoutRate', 'timeoutAfterWorkRate'] as const;
 
 export interface FaultPlan {
   functions?: Record<string, FunctionFaultRates>;
@@ -54,12 +61,15 @@ export function parseFaultPlan(input: string | unknown, source = FAULT_PLAN_ENV)
     for (const [logicalId, rates] of Object.entries(value.functions)) {
       if (!isObject(rates)) throw new FaultPlanError(`${source}: functions.${logicalId} must be an object`);
       for (const key of Object.keys(rates)) {
-        if (key !== 'throwRate' && key !== 'timeoutRate') throw new FaultPlanError(`${source}: functions.${logicalId}.${key} is not throwRate or timeoutRate`);
+        if (!(RATE_KEYS as readonly string[]).includes(key)) throw new FaultPlanError(`${source}: functions.${logicalId}.${key} is not one of ${RATE_KEYS.join(', ')}`);
       }
-      const throwRate = rate(rates.throwRate, `functions.${logicalId}.throwRate`, source);
-      const timeoutRate = rate(rates.timeoutRate, `functions.${logicalId}.timeoutRate`, source);
-      if ((throwRate ?? 0) + (timeoutRate ?? 0) > 1) throw new FaultPlanError(`${source}: functions.${logicalId}: throwRate + timeoutRate exceeds 1`);
-      plan.functions[logicalId] = { ...(throwRate !== undefined && { throwRate }), ...(timeoutRate !== undefined && { timeoutRate }) };
+      const parsed: FunctionFaultRates = {};
+      for (const key of RATE_KEYS) {
+        const value = rate(rates[key], `functions.${logicalId}.${key}`, source);
+        if (value !== undefined) parsed[key] = value;
+      }
+      if (RATE_KEYS.reduce((sum, key) => sum + (parsed[key] ?? 0), 0) > 1) throw new FaultPlanError(`${source}: functions.${logicalId}: ${RATE_KEYS.join(' + ')} exceeds 1`);
+      plan.functions[logicalId] = parsed;
     }
   }
   const throttle = rate(value.dynamoDbThrottleRate, 'dynamoDbThrottleRate', source);
@@ -76,7 +86,7 @@ export function parseFaultPlan(input: string | unknown, source = FAULT_PLAN_ENV)
 /** True when the plan injects anything at all. */
 export function isActive(plan: FaultPlan | undefined): plan is FaultPlan {
   if (plan === undefined) return false;
-  const functionRates = Object.values(plan.functions ?? {}).some((rates) => (rates.throwRate ?? 0) > 0 || (rates.timeoutRate ?? 0) > 0);
+  const functionRates = Object.values(plan.functions ?? {}).some((rates) => RATE_KEYS.some((key) => (rates[key] ?? 0) > 0));
   return functionRates || (plan.dynamoDbThrottleRate ?? 0) > 0 || (plan.paymentFailureRate ?? 0) > 0;
 }
 
@@ -85,6 +95,7 @@ export function describeFaultPlan(plan: FaultPlan): string {
   const parts = Object.entries(plan.functions ?? {}).flatMap(([logicalId, rates]) => [
     ...(rates.throwRate ? [`${logicalId} throws ${percent(rates.throwRate)}`] : []),
     ...(rates.timeoutRate ? [`${logicalId} times out ${percent(rates.timeoutRate)}`] : []),
+    ...(rates.timeoutAfterWorkRate ? [`${logicalId} times out after its work ${percent(rates.timeoutAfterWorkRate)}`] : []),
   ]);
   if (plan.paymentFailureRate) parts.push(`payment provider unavailable ${percent(plan.paymentFailureRate)}`);
   if (plan.dynamoDbThrottleRate) parts.push(`DynamoDB throttles ${percent(plan.dynamoDbThrottleRate)}`);

@@ -46,4 +46,12 @@ describe('rateFaultRule', () => {
     decideFault(rule, { Records: [{ eventSource: 'aws:sqs', messageId: 'm1', body }] });
     expect(tally.faultsOn(orderId)).toBe(1);
   });
+
+  it('lets the handler run and then times out at the after-work rate, counting it apart', () => {
+    const tally = new FaultTally();
+    const rule = rateFaultRule('F', { timeoutAfterWorkRate: 1 }, 30, seededRandom(1), tally);
+    const decision = decideFault(rule, { orderId });
+    expect(decision).toMatchObject({ kind: 'after-work', event: { orderId }, error: { errorType: 'Sandbox.Timedout', errorMessage: expect.stringMatching(/Task timed out after 30.00 seconds$/) } });
+    expect(tally.snapshot().injected).toEqual({ 'F: Sandbox.Timedout after work': 1 });
+  });
 });

@@ -67,4 +67,25 @@ describe('textFault', () => {
   it('needs something to match', () => {
     expect(() => textFault('')).toThrow('non-empty');
   });
+
+  it('runs the whole event for an after-work fault and then fails it', () => {
+    const timedOut = Object.assign(new Error('Task timed out'), { name: 'Sandbox.Timedout' });
+    const event = { path: '/orders' };
+    expect(decideFault(() => ({ afterWork: timedOut }), event)).toEqual({
+      kind: 'after-work',
+      event,
+      error: { errorType: 'Sandbox.Timedout', errorMessage: 'Task timed out', trace: [] },
+    });
+  });
+
+  it('fails a whole batch after the work when one record draws an after-work fault, without the records that failed before it', () => {
+    const timedOut = Object.assign(new Error('Task timed out'), { name: 'Sandbox.Timedout' });
+    const records = [streamRecord('1', 'a'), streamRecord('2', 'late'), streamRecord('3', 'poison')];
+    const rule = (record: unknown) => (JSON.stringify(record).includes('late') ? { afterWork: timedOut } : JSON.stringify(record).includes('poison'));
+    expect(decideFault(rule, { Records: records })).toMatchObject({
+      kind: 'after-work',
+      event: { Records: [records[0], records[1]] },
+      error: { errorType: 'Sandbox.Timedout' },
+    });
+  });
 });

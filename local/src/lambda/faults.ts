@@ -14,8 +14,16 @@ import type { LambdaError } from './invocation.ts';
  * - Some records of a batch matched: the handler runs with the others, and the matched ones are
  *   added to its response's `batchItemFailures`, as a handler that failed on them would report.
  *   That only means something to a mapping with `ReportBatchItemFailures`, as in Lambda.
+ * - An `AfterWorkFault` (for the event, or for any record of a batch): the handler runs to the
+ *   end, then the whole invocation fails with its error, as a function that timed out after its
+ *   writes does (the work happened, the response was lost, the caller retries everything).
  */
-export type FaultRule = (input: unknown) => boolean | Error;
+export type FaultRule = (input: unknown) => boolean | Error | AfterWorkFault;
+
+/** A verdict that lets the handler run, then fails the invocation with `error`. */
+export interface AfterWorkFault {
+  afterWork: Error;
+}
 
 export interface FaultDescription {
   functionLogicalId: string;
@@ -26,7 +34,9 @@ export interface FaultDescription {
 export type FaultDecision =
   | { kind: 'none' }
   | { kind: 'fail'; error: LambdaError }
-  | { kind: 'partial'; event: { Records: unknown[] }; failures: Array<{ itemIdentifier: string }>; error: LambdaError };
+  | { kind: 'partial'; event: { Records: unknown[] }; failures: Array<{ itemIdentifier: string }>; error: LambdaError }
+  /** Run the handler with `event`, then fail the invocation with `error` whatever it returned. */
+  | { kind: 'after-work'; event: unknown; error: LambdaError };
 
 export const LOCAL_FAULT_ERROR_TYPE = 'LocalFault';
 
@@ -35,14 +45,25 @@ export function decideFault(rule: FaultRule, event: unknown): FaultDecision {
   const records = batchRecords(event);
   if (records === undefined) {
     const verdict = rule(event);
-    return verdict === false ? { kind: 'none' } : { kind: 'fail', error: faultError(verdict, 'the event') };
+    if (verdict === false) return { kind: 'none' };
+    if (isAfterWork(verdict)) return { kind: 'after-work', event, error: faultError(verdict.afterWork, 'the event') };
+    return { kind: 'fail', error: faultError(verdict, 'the event') };
   }
   const failed: Array<{ record: unknown; verdict: true | Error }> = [];
   const passed: unknown[] = [];
+  let afterWork: Error | undefined;
   for (const record of records) {
     const verdict = rule(record);
     if (verdict === false) passed.push(record);
-    else failed.push({ record, verdict });
+    else if (isAfterWork(verdict)) {
+      passed.push(record);
+      afterWork ??= verdict.afterWork;
+    } else failed.push({ record, verdict });
+  }
+  // A timeout ends the whole invocation: every record is retried, the failed ones included.
+  if (afterWork !== undefined) {
+    const runWith = failed.length === 0 ? event : { ...(event as object), Records: passed };
+    return { kind: 'after-work', event: runWith, error: faultError(afterWork, 'the batch') };
   }
   if (failed.length === 0) return { kind: 'none' };
   const first = failed[0]!;
@@ -76,6 +97,10 @@ export function textFault(text: string, error?: { errorType?: string; errorMessa
     custom.name = error.errorType ?? LOCAL_FAULT_ERROR_TYPE;
     return custom;
   };
+}
+
+function isAfterWork(verdict: true | Error | AfterWorkFault): verdict is AfterWorkFault {
+  return typeof verdict === 'object' && !(verdict instanceof Error) && 'afterWork' in verdict;
 }
 
 function batchRecords(event: unknown): unknown[] | undefined {

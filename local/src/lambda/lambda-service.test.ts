@@ -175,6 +175,19 @@ describe('LocalLambdaService', async () => {
       expect(service.listFaults()).toEqual([]);
     });
 
+    it('runs the handler for an after-work fault, then fails the invocation with its error', async () => {
+      const timedOut = Object.assign(new Error('Task timed out after 3.00 seconds'), { name: 'Sandbox.Timedout' });
+      const first = Number(payloadOf(await service.invoke('EchoFunction', { text: 'first' })).invocations);
+      service.setFault('EchoFunction', () => ({ afterWork: timedOut }));
+      const failed = await service.invoke('EchoFunction', { text: 'lost response' });
+      expect(failed).toMatchObject({ kind: 'error', error: { errorType: 'Sandbox.Timedout', errorMessage: 'Task timed out after 3.00 seconds' } });
+      service.clearFaults();
+      // The handler did run: the (one, reused) environment counted the invocation whose response was lost.
+      const next = Number(payloadOf(await service.invoke('EchoFunction', { text: 'next' })).invocations);
+      expect(next - first).toBe(2);
+      expect(failed.durationMs).toBeGreaterThan(0);
+    });
+
     it('refuses a fault for an unknown function', () => {
       expect(() => service.setFault('Nope', () => true)).toThrow(/No function Nope/);
     });

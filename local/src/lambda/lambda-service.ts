@@ -104,6 +104,10 @@ export class LocalLambdaService implements LambdaInvoker {
       this.options.onFault?.(functionLogicalId, `${decision.error.errorMessage}; reported as batch item failures: ${ids}`);
       outcome = await pool.invoke(JSON.stringify(decision.event), requestId);
       if (outcome.kind === 'success') outcome = { ...outcome, payload: withBatchItemFailures(outcome.payload, decision.failures) };
+    } else if (decision.kind === 'after-work') {
+      const ran = await pool.invoke(JSON.stringify(decision.event), requestId);
+      this.options.onFault?.(functionLogicalId, `${decision.error.errorType} after the handler ran (${ran.kind}): ${decision.error.errorMessage}`);
+      outcome = { kind: 'error', requestId, error: decision.error, durationMs: ran.durationMs };
     } else {
       outcome = await pool.invoke(JSON.stringify(event), requestId);
     }
