@@ -1,5 +1,5 @@
-import { type AttributeValue, DeleteItemCommand, DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { type AttributeValue, DeleteItemCommand, DynamoDBClient, PutItemCommand, TransactionCanceledException, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ALICE, apiEvent, call } from '#test-fixtures/api-gateway.ts';
@@ -144,5 +144,58 @@ describe('POST /orders', () => {
     expect(response.status).toBe(500);
     expect(JSON.stringify(response.body)).not.toMatch(/socket|10\.0\.0\.1|at /);
     expect(response.headers['x-correlation-id']).toBe('req-1');
+  });
+});
+
+// A first attempt that wrote the order and then died (a timeout) before Powertools completed its
+// idempotency record leaves no record behind once the in-progress one expires, so the client's
+// retry runs the placement again. The order id comes from (customer, key), so the retry meets the
+// order already written instead of writing a second one (found by the soak run under load).
+describe('POST /orders retried after an attempt that wrote the order but left no idempotency record', () => {
+  const body = { items: [{ productId: COFFEE, quantity: 2 }], shippingAddress: address };
+
+  async function firstAttemptWrote() {
+    dynamoDb.reset();
+    documents.reset();
+    dynamoDb.on(PutItemCommand).resolves({});
+    dynamoDb.on(UpdateItemCommand).resolves({});
+    documents.on(BatchGetCommand).resolves({ Responses: { 'orders-test': [catalogItem(COFFEE, 'Coffee beans', 1450)] } });
+    documents.on(TransactWriteCommand).resolves({});
+    const first = await placeOrder(body, { 'Idempotency-Key': 'key-lost' });
+    const stored = (documents.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? []).flatMap((item) => (item.Put?.Item ? [item.Put.Item] : []));
+    const storedKey = stored[0]?.PK as string;
+    // The retry: no idempotency record stops it; a write of the order already there fails its
+    // condition, as DynamoDB would; any other order would be written.
+    documents.on(TransactWriteCommand).callsFake((input: { TransactItems: Array<{ Put?: { Item?: Record<string, unknown> } }> }) => {
+      if (input.TransactItems[0]?.Put?.Item?.PK !== storedKey) return {};
+      throw new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {}, CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }] });
+    });
+    documents.on(QueryCommand).callsFake((input: { ExpressionAttributeValues: Record<string, unknown> }) => ({
+      Items: input.ExpressionAttributeValues[':pk'] === storedKey ? stored : [],
+    }));
+    return first;
+  }
+
+  it('gets the same order back and writes no second one', async () => {
+    const first = await firstAttemptWrote();
+    expect(first.status).toBe(201);
+    const retry = await placeOrder(body, { 'Idempotency-Key': 'key-lost' });
+    expect(retry.status).toBe(201);
+    expect(retry.body).toEqual(first.body);
+    expect(documents.commandCalls(TransactWriteCommand)).toHaveLength(2); // the first write, and the refused one
+  });
+
+  it('refuses the key with a different order under it (422), as the idempotency record would', async () => {
+    await firstAttemptWrote();
+    const other = await placeOrder({ ...body, items: [{ productId: COFFEE, quantity: 3 }] }, { 'Idempotency-Key': 'key-lost' });
+    expect(other.status).toBe(422);
+  });
+
+  it('names the order by customer and key: the same pair, the same id; another key, another id', async () => {
+    const { orderIdFor } = await import('@orders/shared');
+    expect(orderIdFor('alice', 'k')).toBe(orderIdFor('alice', 'k'));
+    expect(orderIdFor('alice', 'k')).not.toBe(orderIdFor('alice', 'k2'));
+    expect(orderIdFor('alice', 'k')).not.toBe(orderIdFor('bob', 'k'));
+    expect(orderIdFor('alice', 'k')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 });

@@ -85,8 +85,11 @@ describe('OrderRepository on DynamoDB Local', () => {
 
   it('refuses to write the same order twice', async () => {
     const order = newOrder(`customer-${randomUUID()}`, now());
-    await orders.create(order, { correlationId: 'c', now: order.createdAt });
-    await expect(orders.create(order, { correlationId: 'c', now: order.createdAt })).rejects.toThrow(/cancel/i);
+    await expect(orders.create(order, { correlationId: 'c', now: order.createdAt })).resolves.toBe(true);
+    // The second write says so and writes nothing: the stored order keeps the first one's values.
+    const again = { ...order, total: 1, lines: order.lines.map((line) => ({ ...line, quantity: 99 })) };
+    await expect(orders.create(again, { correlationId: 'c', now: order.createdAt })).resolves.toBe(false);
+    expect(await orders.get(order.orderId)).toEqual(order);
   });
 
   it('lists a customer’s orders newest first, paginated, and nobody else’s', async () => {

@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   PutCommand,
   QueryCommand,
@@ -101,38 +101,47 @@ export class OrderRepository {
     private readonly tableName: string,
   ) {}
 
-  async create(order: Order, context: WriteContext): Promise<void> {
+  /** Writes a new order and its lines; false (nothing written) when an order with its id exists. */
+  async create(order: Order, context: WriteContext): Promise<boolean> {
     const { lines, ...header } = order;
-    await this.client.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: this.tableName,
-              Item: {
-                ...orderKey(order.orderId),
-                type: ENTITY.order,
-                ...header,
-                lineCount: lines.length,
-                correlationId: context.correlationId,
-                GSI1PK: customerOrdersPartition(order.customerId),
-                GSI1SK: customerOrdersSortKey(order.createdAt, order.orderId),
-                GSI2PK: statusPartition(order.status),
-                GSI2SK: statusSortKey(order.createdAt, order.orderId),
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: {
+                  ...orderKey(order.orderId),
+                  type: ENTITY.order,
+                  ...header,
+                  lineCount: lines.length,
+                  correlationId: context.correlationId,
+                  GSI1PK: customerOrdersPartition(order.customerId),
+                  GSI1SK: customerOrdersSortKey(order.createdAt, order.orderId),
+                  GSI2PK: statusPartition(order.status),
+                  GSI2SK: statusSortKey(order.createdAt, order.orderId),
+                },
+                ConditionExpression: 'attribute_not_exists(PK)',
               },
-              ConditionExpression: 'attribute_not_exists(PK)',
             },
-          },
-          ...lines.map((line, index) => ({
-            Put: {
-              TableName: this.tableName,
-              Item: { ...orderLineKey(order.orderId, index), type: ENTITY.orderLine, orderId: order.orderId, ...line },
-              ConditionExpression: 'attribute_not_exists(PK)',
-            },
-          })),
-        ],
-      }),
-    );
+            ...lines.map((line, index) => ({
+              Put: {
+                TableName: this.tableName,
+                Item: { ...orderLineKey(order.orderId, index), type: ENTITY.orderLine, orderId: order.orderId, ...line },
+                ConditionExpression: 'attribute_not_exists(PK)',
+              },
+            })),
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      // The header's condition failing means the order is there already (its lines with it:
+      // they are written in the same transaction).
+      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
+      throw error;
+    }
   }
 
   async get(orderId: string): Promise<Order | undefined> {

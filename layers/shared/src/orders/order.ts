@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/errors.ts';
 import { isAdmin, type Principal } from '../platform/auth/principal.ts';
 import type { Product } from '../catalog/product.ts';
@@ -49,6 +50,22 @@ export function statusChange(to: OrderStatus, from: readonly OrderStatus[] = sta
     throw new Error(`The order lifecycle does not allow ${from.length === 0 ? '(nothing)' : disallowed.join(', ')} -> ${to}`);
   }
   return { to, from: [...from] };
+}
+
+/**
+ * The id of the order a customer places under one Idempotency-Key: the same pair always names
+ * the same order. Powertools' idempotency record covers a retry while the first attempt is
+ * running or done; this covers the gap it leaves, a first attempt that wrote the order and then
+ * died (a timeout) before the record was completed: the retry runs again and meets the same
+ * order instead of writing a second one. A UUID (version 8, from SHA-256) so it reads and
+ * validates like every other id.
+ */
+export function orderIdFor(customerId: string, idempotencyKey: string): string {
+  const bytes = createHash('sha256').update(`order\n${customerId}\n${idempotencyKey}`).digest().subarray(0, 16);
+  bytes[6] = (bytes[6]! & 0x0f) | 0x80; // version 8
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80; // RFC 9562 variant
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 export interface ShippingAddress {

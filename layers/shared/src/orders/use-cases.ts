@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { NotFoundError } from '../platform/errors.ts';
+import { IdempotencyKeyReusedError, NotFoundError } from '../platform/errors.ts';
 import type { Principal } from '../platform/auth/principal.ts';
 import { notificationRepository, orderRepository, productRepository, stockRepository } from '../repositories.ts';
 import type { Notification } from '../notifications/notification.ts';
@@ -11,6 +10,7 @@ import {
   assertCanView,
   assertIsOwner,
   INITIAL_STATUS,
+  orderIdFor,
   priceOrder,
   type Order,
   type OrderStatus,
@@ -33,7 +33,7 @@ async function placeOrderOnce(command: PlaceOrderCommand): Promise<Order> {
   const { lines, total, currency } = priceOrder(command.request.items, catalog);
   const now = new Date().toISOString();
   const order: Order = {
-    orderId: randomUUID(),
+    orderId: orderIdFor(command.customerId, command.idempotencyKey),
     customerId: command.customerId,
     status: INITIAL_STATUS,
     currency,
@@ -44,10 +44,27 @@ async function placeOrderOnce(command: PlaceOrderCommand): Promise<Order> {
     createdAt: now,
     updatedAt: now,
   };
-  await orderRepository().create(order, { correlationId: command.correlationId, now });
+  if (!(await orderRepository().create(order, { correlationId: command.correlationId, now }))) {
+    return existingOrderFor(order);
+  }
   metrics.addMetric('OrdersPlaced', MetricUnit.Count, 1);
   metrics.addMetric('OrderLines', MetricUnit.Count, lines.length);
   return order;
+}
+
+/**
+ * The order an earlier attempt under the same key wrote (it died before its idempotency record
+ * was completed): the same order back when it was asked for the same thing, else the key was
+ * reused for a different order.
+ */
+async function existingOrderFor(attempt: Order): Promise<Order> {
+  const existing = await orderRepository().get(attempt.orderId);
+  // What the customer asked for, not what it was priced at: a price may change in between.
+  const asked = (order: Order) =>
+    JSON.stringify([order.customerId, order.lines.map((line) => [line.productId, line.quantity]), order.shippingAddress, order.paymentMethod]);
+  const sameRequest = (order: Order | undefined) => order !== undefined && asked(order) === asked(attempt);
+  if (!sameRequest(existing)) throw new IdempotencyKeyReusedError('This Idempotency-Key was already used with a different request body');
+  return existing!;
 }
 
 /**
