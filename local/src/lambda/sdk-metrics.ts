@@ -3,19 +3,17 @@
  * Off unless the Lambda service is created with an `onSdkCall` hook; handler code never
  * changes.
  *
- * `installSdkMetrics` patches `send` on the AWS SDK's shared base client class (the prototype
- * every `@aws-sdk/client-*` client and `DynamoDBDocumentClient` inherit from; the SDK packages
- * resolve to one CommonJS copy from import and require alike, so this is the instance the
- * handlers use). On a client's first call it adds one middleware to that client's
- * `middlewareStack` (a document client shares its DynamoDB client's stack, so one middleware per
- * stack) which, for every command:
+ * `installSdkMetrics` adds one middleware to every SDK client's `middlewareStack` through
+ * `core/sdk-client-hook.ts` (the SDK packages resolve to one CommonJS copy from import and
+ * require alike, so the patched base class is the one the handlers use; a document client
+ * shares its DynamoDB client's stack, so one middleware per stack), which, for every command:
  *   - asks DynamoDB for `ReturnConsumedCapacity: 'TOTAL'` when the command accepts it and the
  *     caller did not set it,
  *   - reports `{ service, command, capacityUnits, failed }` once the command settles.
  * The caller sees the same output it would without the middleware, except for the
  * `ConsumedCapacity` member it did not ask for.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { addMiddlewareToEverySdkClient } from '../core/sdk-client-hook.ts';
 
 export interface SdkCall {
   /** The client's service id: `DynamoDB`, `SNS`, `SFN`, `SQS`, … */
@@ -56,9 +54,6 @@ export function totalCapacityUnits(consumed: ConsumedCapacity | ConsumedCapacity
   return list.reduce((sum, entry) => sum + (entry.CapacityUnits ?? 0), 0);
 }
 
-type Stack = { add: (middleware: unknown, options: { step: string; name: string; override?: boolean }) => void };
-type Send = (this: { middlewareStack: Stack; config?: { serviceId?: string } }, ...args: unknown[]) => unknown;
-
 const MIDDLEWARE_NAME = 'localCloudSdkMetrics';
 let installed = false;
 
@@ -89,23 +84,9 @@ export function sdkMetricsMiddleware(service: string, onCall: (call: SdkCall) =>
 export function installSdkMetrics(onCall: (call: SdkCall) => void): () => void {
   if (installed) throw new Error('SDK metrics are already installed in this thread');
   installed = true;
-  const base = Object.getPrototypeOf(DynamoDBClient.prototype) as { send: Send };
-  const originalSend = base.send;
-  const instrumented = new WeakSet<Stack>();
-  base.send = function send(this, ...args) {
-    if (!instrumented.has(this.middlewareStack)) {
-      instrumented.add(this.middlewareStack);
-      const service = this.config?.serviceId ?? 'unknown';
-      this.middlewareStack.add(sdkMetricsMiddleware(service, (call) => installed && onCall(call)), {
-        step: 'initialize',
-        name: MIDDLEWARE_NAME,
-        override: true,
-      });
-    }
-    return originalSend.apply(this, args);
-  };
+  const restore = addMiddlewareToEverySdkClient(MIDDLEWARE_NAME, (service) => sdkMetricsMiddleware(service, (call) => installed && onCall(call)));
   return () => {
-    base.send = originalSend;
+    restore();
     installed = false;
   };
 }
