@@ -22,6 +22,15 @@ export class PaymentUnavailableError extends NamedError {
   override readonly name = 'PaymentUnavailable';
 }
 
+/**
+ * The saga's compensation voided the order's payment before this attempt could record its
+ * charge (the attempt outlived its place in the saga): nothing is charged, and any charge the
+ * attempt made was refunded. Not retried; the state machine has moved on.
+ */
+export class PaymentVoidedError extends NamedError {
+  override readonly name = 'PaymentVoided';
+}
+
 /** The order moved on (say, cancelled) before the saga could take its next step. */
 export class OrderNotInExpectedStatusError extends NamedError {
   override readonly name = 'OrderNotInExpectedStatus';

@@ -65,6 +65,13 @@ describe('startFulfilmentOf', () => {
 });
 
 describe('takePayment', () => {
+  it('charges nothing once the compensation voided the payment', async () => {
+    documents.on(GetCommand).resolves({ Item: { status: 'VOIDED' } });
+    await expect(takePayment({ orderId: ORDER_ID })).rejects.toMatchObject({ name: 'PaymentVoided' });
+    expect(documents.commandCalls(UpdateCommand)).toHaveLength(0);
+    expect(documents.commandCalls(QueryCommand)).toHaveLength(0);
+  });
+
   it('returns the recorded charge without calling the provider again', async () => {
     documents.on(GetCommand).resolves({ Item: { chargeId: 'ch_1', amount: 2500, currency: 'USD', status: 'CHARGED' } });
     expect(await takePayment({ orderId: ORDER_ID })).toEqual({ chargeId: 'ch_1' });
@@ -86,10 +93,22 @@ describe('takePayment', () => {
 });
 
 describe('refundPayment', () => {
-  it('does nothing when nothing was charged, here or at the provider', async () => {
+  it('voids the payment when nothing was charged, here or at the provider, refunding nothing', async () => {
     documents.on(GetCommand).resolves({});
+    documents.on(PutCommand).resolves({});
     expect(await refundPayment({ orderId: ORDER_ID })).toEqual({ refunded: false });
     expect(documents.commandCalls(UpdateCommand)).toHaveLength(0);
+    const [voided] = documents.commandCalls(PutCommand);
+    expect(voided?.args[0].input).toMatchObject({
+      Item: { PK: `ORDER#${ORDER_ID}`, SK: 'PAYMENT', status: 'VOIDED' },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    });
+  });
+
+  it('does not void again a payment already voided', async () => {
+    documents.on(GetCommand).resolves({ Item: { status: 'VOIDED' } });
+    expect(await refundPayment({ orderId: ORDER_ID })).toEqual({ refunded: false });
+    expect(documents.commandCalls(PutCommand)).toHaveLength(0);
   });
 
   it('refunds a charge whose answer was lost, found at the provider under the order id', async () => {

@@ -2,7 +2,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
 import type { OrderPlaced } from '../events/schemas.ts';
 import { logger, metrics } from '../platform/observability.ts';
-import { OrderNotFoundError, OrderNotInExpectedStatusError } from './errors.ts';
+import { OrderNotFoundError, OrderNotInExpectedStatusError, PaymentVoidedError } from './errors.ts';
 import { orderRepository, paymentProvider, paymentRepository, stockRepository } from '../repositories.ts';
 import { startFulfilment } from './saga-signals.ts';
 
@@ -35,10 +35,16 @@ export async function reserveStock(input: z.infer<typeof reserveStockInput>): Pr
   return { reserved: true };
 }
 
-/** Charges the order's total once, whatever the number of attempts. */
+/**
+ * Charges the order's total once, whatever the number of attempts. An attempt can outlive its
+ * place in the saga (its answer timed out while its work went on), so the compensation may have
+ * voided the payment meanwhile: an attempt that finds the void, before or after charging,
+ * leaves no charge behind and fails with PaymentVoided.
+ */
 export async function takePayment(input: z.infer<typeof orderOnlyInput>): Promise<{ chargeId: string }> {
   const recorded = await paymentRepository().get(input.orderId);
-  if (recorded) return { chargeId: recorded.chargeId };
+  if (recorded?.status === 'CHARGED') return { chargeId: recorded.chargeId };
+  if (recorded) throw new PaymentVoidedError(`The payment of order ${input.orderId} was ${recorded.status.toLowerCase()} by the saga's compensation`);
   const order = await orderRepository().get(input.orderId);
   if (!order) throw new OrderNotFoundError(`Order ${input.orderId} was not found`);
   const { chargeId } = await paymentProvider().charge({
@@ -47,15 +53,30 @@ export async function takePayment(input: z.infer<typeof orderOnlyInput>): Promis
     currency: order.currency,
     paymentMethod: order.paymentMethod,
   });
-  await paymentRepository().recordCharge({ orderId: order.orderId, chargeId, amount: order.total, currency: order.currency }, now());
-  metrics.addMetric('PaymentsTaken', MetricUnit.Count, 1);
+  const charge = { orderId: order.orderId, chargeId, amount: order.total, currency: order.currency };
+  if (await paymentRepository().recordCharge(charge, now())) {
+    metrics.addMetric('PaymentsTaken', MetricUnit.Count, 1);
+  } else {
+    const current = await paymentRepository().get(input.orderId);
+    if (current?.status === 'VOIDED') {
+      // The compensation looked before this charge landed: nobody else will refund it.
+      await paymentProvider().refund(chargeId);
+      if (await paymentRepository().recordRefundedCharge(charge, now())) metrics.addMetric('PaymentsRefunded', MetricUnit.Count, 1);
+      logger.warn('Refunded a charge that landed after the saga voided the payment', { chargeId });
+    }
+    // REFUNDED: the compensation found this charge at the provider and refunded it.
+    // CHARGED: another attempt recorded this same charge (the provider's idempotency key is the order id).
+    if (current?.status !== 'CHARGED') throw new PaymentVoidedError(`The payment of order ${input.orderId} was voided while it was being charged; the charge was refunded`);
+  }
   return { chargeId };
 }
 
 /**
  * Compensation: refunds the order's payment if, and only if, it was charged and not yet
  * refunded. A charge the order never recorded (the provider's answer was lost, then the
- * retries ran out) is found at the provider under the order id and refunded too.
+ * retries ran out) is found at the provider under the order id and refunded too. With nothing
+ * charged anywhere, the payment is voided, so a payment attempt still in flight cannot leave a
+ * charge standing after this step (see takePayment).
  */
 export async function refundPayment(input: z.infer<typeof orderOnlyInput>): Promise<{ refunded: boolean }> {
   const payment = await paymentRepository().get(input.orderId);
@@ -67,7 +88,11 @@ export async function refundPayment(input: z.infer<typeof orderOnlyInput>): Prom
     return { refunded };
   }
   const unrecorded = await paymentProvider().findCharge(input.orderId);
-  if (unrecorded === undefined) return { refunded: false };
+  if (unrecorded === undefined) {
+    // A charge recorded between the two looks above makes the void fail: refund that one.
+    if (payment === undefined && !(await paymentRepository().void(input.orderId, now()))) return refundPayment(input);
+    return { refunded: false };
+  }
   await paymentProvider().refund(unrecorded.chargeId);
   // Refunded first, recorded second: without its order the refund cannot be recorded, but the
   // customer has their money back.
