@@ -20,7 +20,7 @@ import { waitFor } from '../support/wait.ts';
  * the state file), by order id and by the correlation id the customer sent.
  */
 const CLI = join(REPOSITORY_ROOT, 'local/src/cli/trail.ts');
-const EVENTUALLY = { timeoutMs: 20_000 };
+const EVENTUALLY = { timeoutMs: 45_000 };
 const address = { name: 'Trail Tester', line1: '1 Log Lane', city: 'Springfield', postalCode: '12345', country: 'US' };
 
 interface Run {

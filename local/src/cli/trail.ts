@@ -1,7 +1,7 @@
 /**
  * `npm run trail -- <orderId|correlationId>`: one order's story in the running local cloud,
  * oldest first: every line any function logged that mentions the id (time, level, function,
- * message, order id, correlation id), from the cloud's function log file, then the saga
+ * message, event type, order id, correlation id), from the cloud's function log file, then the saga
  * executions of the orders it names (as `npm run executions` prints them). The same story the
  * order-trail Logs Insights query tells in AWS (docs/operations.md).
  */

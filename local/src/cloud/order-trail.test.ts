@@ -27,6 +27,7 @@ describe('trailOf', () => {
       timestamp: '2026-11-30T10:00:03.000Z',
       orderId: ORDER,
       correlation_id: 'c-1',
+      eventType: 'OrderPlaced',
       error: { name: 'LocalFault', message: 'injected' },
     }),
     // A metric flush that happens to carry the id is not a step.
@@ -42,7 +43,7 @@ describe('trailOf', () => {
       ['TakePaymentFunction', 'Payment taken'],
       ['StartFulfilmentFunction', `plain text about ${ORDER}`],
     ]);
-    expect(trail[1]).toMatchObject({ level: 'ERROR', error: 'LocalFault: injected', orderId: ORDER, correlationId: 'c-1' });
+    expect(trail[1]).toMatchObject({ level: 'ERROR', error: 'LocalFault: injected', eventType: 'OrderPlaced', orderId: ORDER, correlationId: 'c-1' });
     expect(trail[3]).toMatchObject({ level: '-', time: new Date('2026-11-30T10:00:10.000Z') });
   });
 
@@ -52,11 +53,11 @@ describe('trailOf', () => {
     expect(orderIdsOf(trailOf(events, ORDER))).toEqual([ORDER]);
   });
 
-  it('prints one line per entry: time, level, function, message, error, order id, correlation id', () => {
+  it('prints one line per entry: time, level, function, message, error, event type, order id, correlation id', () => {
     const [placed, failed] = trailOf(events, ORDER);
     expect(formatTrail([placed!, failed!]).split('\n')).toEqual([
       `2026-11-30T10:00:01.000Z INFO  PlaceOrderFunction     Order placed orderId=${ORDER} correlationId=c-1`,
-      `2026-11-30T10:00:03.000Z ERROR NotifyCustomerFunction Record failed; it will be retried LocalFault: injected orderId=${ORDER} correlationId=c-1`,
+      `2026-11-30T10:00:03.000Z ERROR NotifyCustomerFunction Record failed; it will be retried LocalFault: injected eventType=OrderPlaced orderId=${ORDER} correlationId=c-1`,
     ]);
   });
 });

@@ -15,6 +15,8 @@ export interface TrailEntry {
   level: string;
   message: string;
   error?: string;
+  /** The domain event the line is about (the publisher and the consumers log it). */
+  eventType?: string;
   orderId?: string;
   correlationId?: string;
 }
@@ -46,6 +48,7 @@ function entryOf(event: FunctionLogEvent): TrailEntry | undefined {
   }
   const stamped = typeof document.timestamp === 'string' ? new Date(document.timestamp) : arrived;
   const error = errorSummary(document.error);
+  const eventType = stringField(document.eventType);
   const orderId = stringField(document.orderId);
   const correlationId = stringField(document.correlation_id) ?? stringField(document.correlationId);
   return {
@@ -54,6 +57,7 @@ function entryOf(event: FunctionLogEvent): TrailEntry | undefined {
     level: typeof document.level === 'string' ? document.level.toUpperCase() : '-',
     message: document.message,
     ...(error === undefined ? {} : { error }),
+    ...(eventType === undefined ? {} : { eventType }),
     ...(orderId === undefined ? {} : { orderId }),
     ...(correlationId === undefined ? {} : { correlationId }),
   };
@@ -69,6 +73,7 @@ export function formatTrail(trail: TrailEntry[]): string {
         entry.functionLogicalId.padEnd(width),
         entry.message,
         ...(entry.error === undefined ? [] : [entry.error]),
+        ...(entry.eventType === undefined ? [] : [`eventType=${entry.eventType}`]),
         ...(entry.orderId === undefined ? [] : [`orderId=${entry.orderId}`]),
         ...(entry.correlationId === undefined ? [] : [`correlationId=${entry.correlationId}`]),
       ].join(' '),
