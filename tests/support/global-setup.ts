@@ -26,6 +26,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const [api, dynamoDb, cognito] = await Promise.all([freePort(), freePort(), freePort()]);
   const cognitoDataDirectory = await mkdtemp(join(tmpdir(), 'local-cloud-cognito-'));
   const logPath = join(LOCAL_CLOUD_DIRECTORY, 'logs', 'integration.log');
+  // Every function log line as JSON Lines as well (what `npm run trail` reads).
+  const functionLogFile = join(LOCAL_CLOUD_DIRECTORY, 'logs', 'integration-functions.jsonl');
   const log = await fileLog(logPath);
 
   const cloud = await startLocalCloud({
@@ -33,6 +35,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     ports: { api, dynamoDb, cognito },
     cognitoDataDirectory,
     log,
+    functionLogFile,
     timeScale: parseTimeScale(process.env.LOCAL_CLOUD_TIME_SCALE || INTEGRATION_TIME_SCALE),
   }).catch(async (error: unknown) => {
     await log.close();

@@ -52,6 +52,8 @@ const starting = startLocalCloud({
   cognitoDataDirectory: join(LOCAL_CLOUD_DIRECTORY, `cognito-${ports.cognito}`),
   log,
   timeScale,
+  // One file per running cloud (its API port): `npm run trail` reads it.
+  functionLogFile: join(LOCAL_CLOUD_DIRECTORY, 'logs', `functions-${ports.api}.jsonl`),
 });
 
 let stopping = false;

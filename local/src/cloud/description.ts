@@ -18,6 +18,8 @@ export interface LocalCloudFacts {
   /** CloudFormation `DescribeStacks` of the local cloud as stack `stackName` (tests in stack mode). */
   cloudFormationEndpoint: string;
   stackName: string;
+  /** Every line the functions wrote, as JSON Lines (`npm run trail`), when the cloud keeps one. */
+  functionLogFile?: string;
   region: string;
   /** Queue time runs 1/timeScale times faster than the template says (1 unless LOCAL_CLOUD_TIME_SCALE is set). */
   timeScale: number;
@@ -59,6 +61,7 @@ export function describeLocalCloud(cloud: LocalCloud): LocalCloudDescription {
     controlUrl: cloud.controlUrl,
     cloudFormationEndpoint: cloud.cloudFormationEndpoint,
     stackName: cloud.stackName,
+    ...(cloud.functionLogFile === undefined ? {} : { functionLogFile: cloud.functionLogFile }),
     region: cloud.region,
     timeScale: cloud.timeScale,
     userPoolId: cloud.userPoolId,

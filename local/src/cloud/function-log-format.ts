@@ -38,7 +38,7 @@ function clockTime(timestamp: unknown): string {
   return [time.getHours(), time.getMinutes(), time.getSeconds()].map((part) => String(part).padStart(2, '0')).join(':');
 }
 
-function parseObject(line: string): Record<string, unknown> | undefined {
+export function parseObject(line: string): Record<string, unknown> | undefined {
   if (!line.startsWith('{')) return undefined;
   try {
     const parsed: unknown = JSON.parse(line);
@@ -62,7 +62,7 @@ function metricLine(document: Record<string, unknown>, functionLogicalId: string
   return `${paint.dim(time)} ${paint.level('METRIC', 'metric')} ${paint.name(functionLogicalId)} ${values.join(' ')}`;
 }
 
-function errorSummary(error: unknown): string | undefined {
+export function errorSummary(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const { name, message } = error as { name?: unknown; message?: unknown };
   if (typeof message !== 'string') return undefined;

@@ -20,6 +20,7 @@ import { ResourceRegistry } from '../template/resource-registry.ts';
 import type { LocalCloudFacts } from './description.ts';
 import type { EmulatedService, ServiceContext } from './emulated-service.ts';
 import type { LocalCloudLog } from './local-cloud-log.ts';
+import { openFunctionLogFile } from './function-log-file.ts';
 import { type LocalMessaging, messagingView } from './local-messaging.ts';
 import { type QueueSummary, summarizeQueues } from './queue-summary.ts';
 import { LOCAL_SERVICES, type RunningServices } from './services.ts';
@@ -57,6 +58,11 @@ export interface LocalCloudOptions {
    * environment variable is `off`; off, denied calls go ahead and are only logged.
    */
   enforceIam?: boolean;
+  /**
+   * Where to keep every line the functions write, as JSON Lines (`npm run trail` reads it; see
+   * function-log-file.ts). Started afresh; unset: the lines only go to `log`.
+   */
+  functionLogFile?: string;
 }
 
 /** A running local cloud: endpoints, what was provisioned and seeded, and how to stop it. */
@@ -91,7 +97,8 @@ export interface LocalCloud extends LocalCloudFacts {
  * stopped again.
  */
 export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
-  const { log, ports } = options;
+  const { ports } = options;
+  let log = options.log;
   const timeScale = checkTimeScale(options.timeScale ?? 1);
   const started = performance.now();
   const stops: Array<() => Promise<void>> = [];
@@ -104,6 +111,19 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const loaded = await loadTemplate(options.templatePath);
     const { template } = loaded;
     await assertPortsFree(requestedPorts(ports));
+    if (options.functionLogFile !== undefined) {
+      const file = await openFunctionLogFile(options.functionLogFile);
+      // Closed last (stops run in reverse): the functions' final lines still reach it.
+      stops.push(() => file.close());
+      const shown = log;
+      log = {
+        ...shown,
+        functionLine: (line) => {
+          shown.functionLine(line);
+          file.append(line);
+        },
+      };
+    }
 
     const pseudo: PseudoParameters = { ...DEFAULT_PSEUDO, ...options.pseudo };
     const registry = new ResourceRegistry(template, pseudo);
@@ -170,6 +190,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       controlUrl: services.control.url,
       cloudFormationEndpoint: services.cloudformation.endpoint,
       stackName: services.cloudformation.stackName,
+      ...(options.functionLogFile === undefined ? {} : { functionLogFile: options.functionLogFile }),
       region: pseudo.region,
       timeScale,
       faults,

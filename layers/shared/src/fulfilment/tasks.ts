@@ -55,6 +55,7 @@ export async function takePayment(input: z.infer<typeof orderOnlyInput>): Promis
   });
   const charge = { orderId: order.orderId, chargeId, amount: order.total, currency: order.currency };
   if (await paymentRepository().recordCharge(charge, now())) {
+    logger.info('Payment taken', { chargeId, amount: order.total, currency: order.currency });
     metrics.addMetric('PaymentsTaken', MetricUnit.Count, 1);
   } else {
     const current = await paymentRepository().get(input.orderId);
@@ -84,6 +85,7 @@ export async function refundPayment(input: z.infer<typeof orderOnlyInput>): Prom
   if (payment?.status === 'CHARGED') {
     await paymentProvider().refund(payment.chargeId);
     const refunded = await paymentRepository().markRefunded(input.orderId, now());
+    logger.info(refunded ? 'Payment refunded' : 'Payment was already refunded', { chargeId: payment.chargeId });
     if (refunded) metrics.addMetric('PaymentsRefunded', MetricUnit.Count, 1);
     return { refunded };
   }
@@ -109,13 +111,16 @@ export async function refundPayment(input: z.infer<typeof orderOnlyInput>): Prom
 
 /** Compensation: returns reserved stock if, and only if, the order still holds it. */
 export async function releaseStock(input: z.infer<typeof orderOnlyInput>): Promise<{ released: boolean }> {
-  return { released: await stockRepository().release(input.orderId, now()) };
+  const released = await stockRepository().release(input.orderId, now());
+  logger.info(released ? 'Stock released' : 'No reserved stock to release');
+  return { released };
 }
 
 /** Parks the saga's task token on the order until an admin ships it or the customer cancels. */
 export async function awaitShipment(input: z.infer<typeof awaitShipmentInput>): Promise<{ waiting: true }> {
   const stored = await orderRepository().storeShipmentTaskToken(input.orderId, input.taskToken);
   if (!stored) throw new OrderNotInExpectedStatusError(`Order ${input.orderId} is no longer CONFIRMED`);
+  logger.info('Waiting for shipment');
   return { waiting: true };
 }
 

@@ -9,6 +9,10 @@ export async function notifyCustomer(event: OrderEvent): Promise<void> {
   const notification = notificationFor(event);
   if (!notification) return;
   const stored = await notificationRepository().record(notification);
-  if (!stored) logger.info('Duplicate delivery: notification already recorded');
-  else metrics.addMetric('NotificationsRecorded', MetricUnit.Count, 1);
+  if (!stored) {
+    logger.info('Duplicate delivery: notification already recorded');
+    return;
+  }
+  logger.info('Customer notified', { notifiedStatus: notification.status });
+  metrics.addMetric('NotificationsRecorded', MetricUnit.Count, 1);
 }

@@ -16,7 +16,7 @@ import {
   type OrderStatus,
   type OrderSummary,
 } from './order.ts';
-import { metrics } from '../platform/observability.ts';
+import { logger, metrics } from '../platform/observability.ts';
 import type { PlaceOrderBody } from '../platform/http/api-schemas.ts';
 import { idempotentOperation } from '../platform/idempotency.ts';
 import * as sagaSignals from '../fulfilment/saga-signals.ts';
@@ -47,6 +47,9 @@ async function placeOrderOnce(command: PlaceOrderCommand): Promise<Order> {
   if (!(await orderRepository().create(order, { correlationId: command.correlationId, now }))) {
     return existingOrderFor(order);
   }
+  // One line per business step, each with the order id: the order's trail in the logs
+  // (docs/operations.md: the order-trail query, `npm run trail`).
+  logger.info('Order placed', { orderId: order.orderId, total, currency, lines: lines.length });
   metrics.addMetric('OrdersPlaced', MetricUnit.Count, 1);
   metrics.addMetric('OrderLines', MetricUnit.Count, lines.length);
   return order;
@@ -110,6 +113,7 @@ export async function cancelOrder(principal: Principal, orderId: string, correla
     now: new Date().toISOString(),
   });
   if (shipmentTaskToken !== undefined) await sagaSignals.orderCancelled(shipmentTaskToken);
+  logger.info('Order cancelled', { orderId, from: order.status });
   metrics.addMetric('OrdersCancelled', MetricUnit.Count, 1);
   return { ...order, status: updated.status, updatedAt: updated.updatedAt };
 }
@@ -129,6 +133,7 @@ export async function shipOrder(orderId: string, trackingNumber: string, correla
     now: new Date().toISOString(),
   });
   if (shipmentTaskToken !== undefined) await sagaSignals.orderShipped(shipmentTaskToken, trackingNumber);
+  logger.info('Order shipped', { orderId, trackingNumber });
   metrics.addMetric('OrdersShipped', MetricUnit.Count, 1);
   const shipped = await orderRepository().get(orderId);
   return shipped ?? order;
