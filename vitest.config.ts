@@ -16,7 +16,7 @@ const stackProject: TestProjectInlineConfiguration = {
   },
 };
 
-// Three suites with different costs: `unit` needs nothing running, `integration` gets a whole
+// Suites with different costs: `unit` (and `web`, the web app's) needs nothing running, `integration` gets a whole
 // local cloud (DynamoDB Local, cognito-local, the local API) from one global setup, and
 // `template` drives the Python tools (cfn-lint, sam, checkov) from the project venv.
 export default defineConfig({
@@ -69,6 +69,17 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 30_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        // The web app's logic (web/src) in Node, no DOM needed, and tests/web: the generated API
+        // types are current and a production build stays within its size budget.
+        extends: true,
+        test: {
+          name: 'web',
+          include: ['web/src/**/*.test.ts', 'tests/web/**/*.test.ts'],
+          exclude: ['**/node_modules/**'],
+          testTimeout: 120_000,
         },
       },
       {

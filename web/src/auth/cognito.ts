@@ -1,0 +1,88 @@
+/**
+ * Sign-in, token refresh and sign-out against Cognito's JSON API with `fetch` only (no SDK: it
+ * would be most of the bundle). The same calls work against the local Cognito and AWS.
+ *
+ * `signIn` uses USER_PASSWORD_AUTH (the password goes to Cognito over TLS); switching it to
+ * SRP (`srpAuthenticate` in ./srp.ts) keeps the password off the network entirely.
+ */
+import type { CognitoConfig } from '../config.ts';
+
+export interface Tokens {
+  idToken: string;
+  accessToken: string;
+  refreshToken: string;
+  /** When the ID and access tokens expire, epoch milliseconds. */
+  expiresAt: number;
+}
+
+/** An error Cognito answered, e.g. `NotAuthorizedException` "Incorrect username or password." */
+export class CognitoError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CognitoError';
+  }
+}
+
+interface AuthenticationResult {
+  IdToken?: string;
+  AccessToken?: string;
+  RefreshToken?: string;
+  ExpiresIn?: number;
+}
+
+async function call<T>(config: CognitoConfig, action: string, body: unknown, fetchFn: typeof fetch): Promise<T> {
+  const response = await fetchFn(config.endpoint, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/x-amz-json-1.1',
+      'X-Amz-Target': `AWSCognitoIdentityProviderService.${action}`,
+    },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  const json = (text === '' ? {} : JSON.parse(text)) as Record<string, unknown>;
+  if (!response.ok) {
+    // `__type` may carry a namespace prefix ("com.amazonaws...#NotAuthorizedException").
+    const code = String(json.__type ?? json.code ?? 'CognitoError').split('#').pop() ?? 'CognitoError';
+    const message = String(json.message ?? json.Message ?? `Cognito answered ${response.status}`);
+    throw new CognitoError(code, message);
+  }
+  return json as T;
+}
+
+/** Tokens from an AuthenticationResult; `previousRefreshToken` for a refresh, whose answer has none. */
+export function tokensFrom(result: AuthenticationResult | undefined, now: number, previousRefreshToken?: string): Tokens {
+  const refreshToken = result?.RefreshToken ?? previousRefreshToken;
+  if (result?.IdToken === undefined || result.AccessToken === undefined || refreshToken === undefined || result.ExpiresIn === undefined) {
+    throw new CognitoError('IncompleteAuthentication', 'Cognito asked for more than a password (a challenge this app does not support)');
+  }
+  return { idToken: result.IdToken, accessToken: result.AccessToken, refreshToken, expiresAt: now + result.ExpiresIn * 1000 };
+}
+
+export async function signIn(config: CognitoConfig, username: string, password: string, fetchFn: typeof fetch = fetch): Promise<Tokens> {
+  const { AuthenticationResult } = await call<{ AuthenticationResult?: AuthenticationResult }>(
+    config,
+    'InitiateAuth',
+    { AuthFlow: 'USER_PASSWORD_AUTH', ClientId: config.clientId, AuthParameters: { USERNAME: username, PASSWORD: password } },
+    fetchFn,
+  );
+  return tokensFrom(AuthenticationResult, Date.now());
+}
+
+export async function refreshTokens(config: CognitoConfig, refreshToken: string, fetchFn: typeof fetch = fetch): Promise<Tokens> {
+  const { AuthenticationResult } = await call<{ AuthenticationResult?: AuthenticationResult }>(
+    config,
+    'InitiateAuth',
+    { AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: config.clientId, AuthParameters: { REFRESH_TOKEN: refreshToken } },
+    fetchFn,
+  );
+  return tokensFrom(AuthenticationResult, Date.now(), refreshToken);
+}
+
+/** Revokes the user's tokens everywhere (GlobalSignOut), so a copied refresh token stops working. */
+export async function signOut(config: CognitoConfig, accessToken: string, fetchFn: typeof fetch = fetch): Promise<void> {
+  await call(config, 'GlobalSignOut', { AccessToken: accessToken }, fetchFn);
+}
