@@ -31,7 +31,7 @@ export interface RetryOptions {
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** A `fetch` that retries safe requests on network failures and "try later" answers. */
-export function retryingFetch(fetchFn: typeof fetch, options: RetryOptions = {}): (request: Request) => Promise<Response> {
+export function retryingFetch(fetchFn: (request: Request) => Promise<Response>, options: RetryOptions = {}): (request: Request) => Promise<Response> {
   const attempts = options.attempts ?? 3;
   const sleep = options.sleep ?? delay;
   return async (request: Request) => {

@@ -44,8 +44,12 @@ describe('Checkout', () => {
         throw new TypeError('Failed to fetch');
       }),
     ).rejects.toThrow('Failed to fetch');
-    await checkout.place(async (key) => void sent.push(key) ?? 'ok');
-    await checkout.place(async (key) => void sent.push(key) ?? 'ok');
+    const succeed = async (key: string) => {
+      sent.push(key);
+      return 'ok';
+    };
+    await checkout.place(succeed);
+    await checkout.place(succeed);
     expect(sent).toEqual(['key-1', 'key-1', 'key-2']);
   });
 
