@@ -28,6 +28,12 @@ describe('Cognito JSON API', () => {
     vi.useRealTimers();
   });
 
+  it('takes the expiry from the ID token when the answer has no ExpiresIn', async () => {
+    const idToken = `h.${btoa(JSON.stringify({ sub: 'u', exp: 2_000 }))}.s`;
+    const fetchFn = vi.fn(async () => json(200, { AuthenticationResult: { IdToken: idToken, AccessToken: 'a', RefreshToken: 'r' } }));
+    expect((await signIn(config, 'alice@example.com', 'pw', fetchFn)).expiresAt).toBe(2_000_000);
+  });
+
   it('keeps the refresh token a refresh does not return', async () => {
     const fetchFn = vi.fn(async () => json(200, { AuthenticationResult: { IdToken: 'id2', AccessToken: 'access2', ExpiresIn: 3600 } }));
     const tokens = await refreshTokens(config, 'refresh-1', fetchFn);

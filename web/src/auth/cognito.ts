@@ -6,6 +6,7 @@
  * SRP (`srpAuthenticate` in ./srp.ts) keeps the password off the network entirely.
  */
 import type { CognitoConfig } from '../config.ts';
+import { readIdToken } from './jwt.ts';
 
 export interface Tokens {
   idToken: string;
@@ -56,10 +57,13 @@ async function call<T>(config: CognitoConfig, action: string, body: unknown, fet
 /** Tokens from an AuthenticationResult; `previousRefreshToken` for a refresh, whose answer has none. */
 export function tokensFrom(result: AuthenticationResult | undefined, now: number, previousRefreshToken?: string): Tokens {
   const refreshToken = result?.RefreshToken ?? previousRefreshToken;
-  if (result?.IdToken === undefined || result.AccessToken === undefined || refreshToken === undefined || result.ExpiresIn === undefined) {
+  if (result?.IdToken === undefined || result.AccessToken === undefined || refreshToken === undefined) {
     throw new CognitoError('IncompleteAuthentication', 'Cognito asked for more than a password (a challenge this app does not support)');
   }
-  return { idToken: result.IdToken, accessToken: result.AccessToken, refreshToken, expiresAt: now + result.ExpiresIn * 1000 };
+  // ExpiresIn counts from now on this machine's clock, so a skewed clock does not matter; an
+  // answer without it (cognito-local's) falls back to the ID token's own expiry.
+  const expiresAt = result.ExpiresIn === undefined ? readIdToken(result.IdToken).exp * 1000 : now + result.ExpiresIn * 1000;
+  return { idToken: result.IdToken, accessToken: result.AccessToken, refreshToken, expiresAt };
 }
 
 export async function signIn(config: CognitoConfig, username: string, password: string, fetchFn: typeof fetch = fetch): Promise<Tokens> {

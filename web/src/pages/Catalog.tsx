@@ -41,13 +41,12 @@ export function CatalogPage() {
                 </p>
                 <button
                   type="button"
-                  aria-label={`Add ${product.name} to cart`}
                   onClick={() => {
                     setCart((cart) => addToCart(cart, product));
                     setAnnouncement(`${product.name} added to your cart.`);
                   }}
                 >
-                  Add to cart
+                  Add to cart<span className="visually-hidden">: {product.name}</span>
                 </button>
               </li>
             ))}

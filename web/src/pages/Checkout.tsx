@@ -108,7 +108,7 @@ export function CheckoutPage() {
       <form onSubmit={placeOrder} noValidate>
         {problem && (
           <div role="alert" className="alert">
-            <p>{problem.detail}</p>
+            <p>{otherErrors.length > 0 ? problem.detail : `Correct the ${Object.keys(errors).length === 1 ? 'field' : 'fields'} marked below.`}</p>
             {otherErrors.length > 0 && (
               <ul>
                 {otherErrors.map((line) => (

@@ -79,7 +79,7 @@ export function ProductFormPage({ productId }: { productId?: string }) {
         <form onSubmit={save} noValidate>
           {problem && (
             <div role="alert" className="alert">
-              <p>{problem.detail}</p>
+              <p>{otherErrors.length > 0 ? problem.detail : `Correct the ${Object.keys(errors).length === 1 ? 'field' : 'fields'} marked below.`}</p>
               {otherErrors.length > 0 && (
                 <ul>
                   {otherErrors.map((line) => (
