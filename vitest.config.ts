@@ -78,7 +78,7 @@ export default defineConfig({
         test: {
           name: 'web',
           include: ['web/src/**/*.test.ts', 'tests/web/**/*.test.ts'],
-          exclude: ['**/node_modules/**'],
+          exclude: ['**/*.int.test.ts', '**/node_modules/**'],
           testTimeout: 120_000,
         },
       },

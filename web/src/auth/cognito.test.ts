@@ -7,7 +7,7 @@ const json = (status: number, body: unknown) => new Response(JSON.stringify(body
 describe('Cognito JSON API', () => {
   it('signs in with USER_PASSWORD_AUTH and computes when the tokens expire', async () => {
     vi.setSystemTime(1_000_000);
-    const fetchFn = vi.fn(async (_url: RequestInfo | URL, _init?: RequestInit) =>
+    const fetchFn = vi.fn(async (_url: string | URL | Request, _init?: RequestInit) =>
       json(200, { AuthenticationResult: { IdToken: 'id', AccessToken: 'access', RefreshToken: 'refresh', ExpiresIn: 3600 } }),
     );
     expect(await signIn(config, 'alice@example.com', 'pw', fetchFn)).toEqual({
@@ -53,7 +53,7 @@ describe('Cognito JSON API', () => {
   });
 
   it('signs out everywhere with the access token', async () => {
-    const fetchFn = vi.fn(async (_url: RequestInfo | URL, _init?: RequestInit) => json(200, {}));
+    const fetchFn = vi.fn(async (_url: string | URL | Request, _init?: RequestInit) => json(200, {}));
     await signOut(config, 'access', fetchFn);
     const init = fetchFn.mock.calls[0]![1];
     expect(new Headers(init?.headers).get('X-Amz-Target')).toBe('AWSCognitoIdentityProviderService.GlobalSignOut');

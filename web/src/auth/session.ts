@@ -4,6 +4,7 @@
  * a request needs a token and the timer has not run (a background tab's timers are throttled).
  */
 import type { Tokens } from './cognito.ts';
+import type { KeyValueStorage } from '../storage.ts';
 import { readIdToken, type IdTokenClaims } from './jwt.ts';
 
 /** How long before expiry the tokens are refreshed. */
@@ -15,7 +16,7 @@ export function refreshDueIn(expiresAt: number, now: number, margin = REFRESH_MA
 }
 
 export interface SessionDeps {
-  storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+  storage: KeyValueStorage;
   refresh: (refreshToken: string) => Promise<Tokens>;
   now?: () => number;
 }

@@ -2,6 +2,8 @@
  * The cart: pure functions over a list of lines, kept in localStorage so it survives reloads.
  * Prices here are what the catalog showed; the API prices the order from the catalog again.
  */
+import type { KeyValueStorage } from '../storage.ts';
+
 export interface CartLine {
   productId: string;
   name: string;
@@ -71,7 +73,7 @@ const isLine = (value: unknown): value is CartLine => {
 };
 
 /** The stored cart; anything unreadable (an older shape, hand edits) is dropped rather than trusted. */
-export function loadCart(storage: Pick<Storage, 'getItem'>): Cart {
+export function loadCart(storage: Pick<KeyValueStorage, 'getItem'>): Cart {
   try {
     const parsed: unknown = JSON.parse(storage.getItem(STORAGE_KEY) ?? '[]');
     return Array.isArray(parsed) ? parsed.filter(isLine).slice(0, MAX_LINES) : [];
@@ -80,6 +82,6 @@ export function loadCart(storage: Pick<Storage, 'getItem'>): Cart {
   }
 }
 
-export function saveCart(storage: Pick<Storage, 'setItem'>, cart: Cart): void {
+export function saveCart(storage: Pick<KeyValueStorage, 'setItem'>, cart: Cart): void {
   storage.setItem(STORAGE_KEY, JSON.stringify(cart));
 }

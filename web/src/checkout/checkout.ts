@@ -7,8 +7,10 @@
  * The key is kept in sessionStorage, so reloading the page after a lost answer still retries
  * with it.
  */
+import type { KeyValueStorage } from '../storage.ts';
+
 export interface CheckoutDeps {
-  storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+  storage: KeyValueStorage;
   newKey?: () => string;
 }
 

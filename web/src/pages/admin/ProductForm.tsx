@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError, fieldErrors, unplacedFieldErrors, type Problem } from '../../api/problem.ts';
 import { useServices } from '../../app/context.tsx';
-import { navigate } from '../../app/router.ts';
+import { navigate, useLocation } from '../../app/router.ts';
 import { ErrorAlert, Field, Loading } from '../../ui/components.tsx';
 import { numberOrText } from './AdminProducts.tsx';
 
@@ -23,7 +23,8 @@ export function ProductFormPage({ productId }: { productId?: string }) {
   const [problem, setProblem] = useState<Problem>();
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
-  const [saved, setSaved] = useState<string>();
+  // A product just created opens here for editing, saying so.
+  const [saved, setSaved] = useState<string | undefined>(useLocation().query.has('created') ? 'Product created.' : undefined);
 
   useEffect(() => {
     if (productId === undefined) return;
@@ -51,8 +52,8 @@ export function ProductFormPage({ productId }: { productId?: string }) {
         productId === undefined
           ? await api.call(api.client.POST('/products', { body }))
           : await api.call(api.client.PUT('/products/{productId}', { params: { path: { productId } }, body }));
-      if (productId === undefined) navigate(`/admin/products/${product.productId}`, { replace: true });
-      setSaved(`Saved ${product.name}.`);
+      if (productId === undefined) navigate(`/admin/products/${product.productId}?created`, { replace: true });
+      else setSaved(`Saved ${product.name}.`);
     } catch (caught) {
       if (caught instanceof ApiError && caught.problem.errors !== undefined) setProblem(caught.problem);
       else setError(caught);
