@@ -59,12 +59,14 @@ describe('order timeline', () => {
   });
 
   it('gives the reason on the status a failed order ended in', () => {
-    const failed = order({ status: 'PAYMENT_FAILED', statusReason: 'The card was declined', updatedAt: '2026-11-30T10:00:03.000Z' });
+    const failed = order({ status: 'PAYMENT_FAILED', statusReason: 'PaymentDeclined', updatedAt: '2026-11-30T10:00:03.000Z' });
     const timeline = deriveTimeline(failed, [notification('e1', 'PENDING', '2026-11-30T10:00:00.000Z')]);
     expect(timeline.map((entry) => [entry.status, entry.reason])).toEqual([
       ['PENDING', undefined],
-      ['PAYMENT_FAILED', 'The card was declined'],
+      ['PAYMENT_FAILED', 'The card was declined (PaymentDeclined)'],
     ]);
+    const timedOut = order({ status: 'CANCELLED', statusReason: 'Not shipped in time', updatedAt: '2026-11-30T10:00:03.000Z' });
+    expect(deriveTimeline(timedOut, []).at(-1)?.reason).toBe('Not shipped in time');
     expect(paymentOutcome('PAYMENT_FAILED')).toBe('Not charged.');
   });
 

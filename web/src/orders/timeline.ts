@@ -25,6 +25,21 @@ export const STATUS_LABELS: Record<OrderStatus, string> = {
   CANCELLED: 'Cancelled',
 };
 
+/**
+ * The saga records why an order failed as the error's name (fulfilment/errors.ts) or a
+ * sentence; the known names read better as sentences, with the name kept for reference.
+ */
+const REASONS: Record<string, string> = {
+  OutOfStock: 'An item is out of stock',
+  PaymentDeclined: 'The card was declined',
+  PaymentUnavailable: 'The payment provider was unavailable, after retries',
+};
+
+export function describeReason(reason: string): string {
+  const sentence = REASONS[reason];
+  return sentence === undefined ? reason : `${sentence} (${reason})`;
+}
+
 /** A status seen by polling, with the order's `updatedAt` when it was seen. */
 export interface ObservedStatus {
   status: OrderStatus;
@@ -79,7 +94,7 @@ export function deriveTimeline(order: Order, notifications: readonly Notificatio
     if (entry.status !== order.status) return entry;
     return {
       ...entry,
-      ...(order.statusReason === undefined ? {} : { reason: order.statusReason }),
+      ...(order.statusReason === undefined ? {} : { reason: describeReason(order.statusReason) }),
       ...(order.trackingNumber === undefined ? {} : { trackingNumber: order.trackingNumber }),
     };
   });

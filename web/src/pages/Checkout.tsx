@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { ApiError, fieldErrors, unplacedFieldErrors, type Problem } from '../api/problem.ts';
+import { ApiError, describeError, fieldErrors, unplacedFieldErrors, type Problem } from '../api/problem.ts';
 import type { components } from '../api/schema';
 import { orderItems, totals } from '../cart/cart.ts';
 import { Checkout } from '../checkout/checkout.ts';
@@ -81,6 +81,9 @@ export function CheckoutPage() {
         );
       } else if (caught instanceof ApiError && caught.problem.errors !== undefined) {
         setProblem(caught.problem);
+      } else if (caught instanceof ApiError && (caught.isNetworkFailure || caught.status >= 500)) {
+        // The order may or may not exist: the same key makes trying again safe either way.
+        setError(new Error(`${describeError(caught)} Pressing Place order again is safe: it sends the same Idempotency-Key, so the order cannot be placed twice.`));
       } else {
         setError(caught);
       }
@@ -149,7 +152,7 @@ export function CheckoutPage() {
             ))}
           </Select>
         </fieldset>
-        <button type="submit" disabled={placing} aria-disabled={placing}>
+        <button type="submit" disabled={placing}>
           {placing ? 'Placing your order…' : 'Place order'}
         </button>
       </form>

@@ -4,6 +4,7 @@ import { useServices, useUser } from '../app/context.tsx';
 import {
   canCancel,
   deriveTimeline,
+  describeReason,
   observe,
   paymentOutcome,
   shouldPoll,
@@ -117,7 +118,7 @@ export function OrderPage({ orderId }: { orderId: string }) {
       </h1>
       <p className="order-status">
         Status: <StatusBadge status={order.status} /> {STATUS_LABELS[order.status]}
-        {order.statusReason && <span className="reason"> Reason: {order.statusReason}</span>}
+        {order.statusReason && <span className="reason"> Reason: {describeReason(order.statusReason)}</span>}
       </p>
       <p>Payment: {paymentOutcome(order.status)}</p>
       {order.trackingNumber && <p>Tracking number: {order.trackingNumber}</p>}
