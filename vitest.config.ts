@@ -85,6 +85,20 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          // Chromium (Debian's package, through playwright-core) against a local cloud that
+          // serves the web app: tests/browser/support has the harness the journeys use.
+          name: 'browser',
+          include: ['tests/browser/**/*.test.ts'],
+          globalSetup: ['tests/browser/support/global-setup.ts'],
+          fileParallelism: false,
+          testTimeout: 60_000,
+          // The global setup may build the web app first.
+          hookTimeout: 300_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: 'template',
           include: ['tests/template/**/*.test.ts'],
           testTimeout: 600_000,

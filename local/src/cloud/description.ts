@@ -17,6 +17,8 @@ export interface LocalCloudFacts {
   controlUrl: string;
   /** CloudFormation `DescribeStacks` of the local cloud as stack `stackName` (tests in stack mode). */
   cloudFormationEndpoint: string;
+  /** The web app with its `/config.json` (web/service.ts), when it is served. */
+  webUrl?: string;
   stackName: string;
   region: string;
   /** Queue time runs 1/timeScale times faster than the template says (1 unless LOCAL_CLOUD_TIME_SCALE is set). */
@@ -58,6 +60,7 @@ export function describeLocalCloud(cloud: LocalCloud): LocalCloudDescription {
     sfnEndpoint: cloud.sfnEndpoint,
     controlUrl: cloud.controlUrl,
     cloudFormationEndpoint: cloud.cloudFormationEndpoint,
+    webUrl: cloud.webUrl,
     stackName: cloud.stackName,
     region: cloud.region,
     timeScale: cloud.timeScale,
