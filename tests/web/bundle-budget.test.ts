@@ -59,4 +59,11 @@ describe('web app bundle', () => {
     console.info(`web app initial JavaScript: ${(gzipped / 1024).toFixed(1)} KB gzipped (${initial.join(', ')})`);
     expect(gzipped).toBeLessThanOrEqual(BUDGET_BYTES);
   });
+
+  it('is a production build even when built from a test run (NODE_ENV=test)', () => {
+    const code = [...chunks.values()].map((chunk) => chunk.code).join('\n');
+    // Development JSX calls jsxDEV, which production React lacks: the app would not render.
+    expect(code).not.toContain('jsxDEV');
+    expect(code).not.toContain('react-dom.development');
+  });
 });

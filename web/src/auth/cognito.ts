@@ -2,11 +2,14 @@
  * Sign-in, token refresh and sign-out against Cognito's JSON API with `fetch` only (no SDK: it
  * would be most of the bundle). The same calls work against the local Cognito and AWS.
  *
- * `signIn` uses USER_PASSWORD_AUTH (the password goes to Cognito over TLS); switching it to
- * SRP (`srpAuthenticate` in ./srp.ts) keeps the password off the network entirely.
+ * Sign-in is SRP (./srp.ts): the password never leaves the browser, only a proof that the user
+ * knows it, so the app client needs no USER_PASSWORD_AUTH.
  */
 import type { CognitoConfig } from '../config.ts';
 import { readIdToken } from './jwt.ts';
+import { CognitoError, srpAuthenticate } from './srp.ts';
+
+export { CognitoError };
 
 export interface Tokens {
   idToken: string;
@@ -14,17 +17,6 @@ export interface Tokens {
   refreshToken: string;
   /** When the ID and access tokens expire, epoch milliseconds. */
   expiresAt: number;
-}
-
-/** An error Cognito answered, e.g. `NotAuthorizedException` "Incorrect username or password." */
-export class CognitoError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'CognitoError';
-  }
 }
 
 interface AuthenticationResult {
@@ -47,9 +39,9 @@ async function call<T>(config: CognitoConfig, action: string, body: unknown, fet
   const json = (text === '' ? {} : JSON.parse(text)) as Record<string, unknown>;
   if (!response.ok) {
     // `__type` may carry a namespace prefix ("com.amazonaws...#NotAuthorizedException").
-    const code = String(json.__type ?? json.code ?? 'CognitoError').split('#').pop() ?? 'CognitoError';
+    const code = String(json.__type ?? json.code ?? 'UnknownError').split('#').pop() ?? 'UnknownError';
     const message = String(json.message ?? json.Message ?? `Cognito answered ${response.status}`);
-    throw new CognitoError(code, message);
+    throw new CognitoError(code, message, response.status);
   }
   return json as T;
 }
@@ -58,7 +50,7 @@ async function call<T>(config: CognitoConfig, action: string, body: unknown, fet
 export function tokensFrom(result: AuthenticationResult | undefined, now: number, previousRefreshToken?: string): Tokens {
   const refreshToken = result?.RefreshToken ?? previousRefreshToken;
   if (result?.IdToken === undefined || result.AccessToken === undefined || refreshToken === undefined) {
-    throw new CognitoError('IncompleteAuthentication', 'Cognito asked for more than a password (a challenge this app does not support)');
+    throw new CognitoError('IncompleteAuthentication', 'Cognito asked for more than a password (a challenge this app does not support)', 200);
   }
   // ExpiresIn counts from now on this machine's clock, so a skewed clock does not matter; an
   // answer without it (cognito-local's) falls back to the ID token's own expiry.
@@ -66,14 +58,18 @@ export function tokensFrom(result: AuthenticationResult | undefined, now: number
   return { idToken: result.IdToken, accessToken: result.AccessToken, refreshToken, expiresAt };
 }
 
-export async function signIn(config: CognitoConfig, username: string, password: string, fetchFn: typeof fetch = fetch): Promise<Tokens> {
-  const { AuthenticationResult } = await call<{ AuthenticationResult?: AuthenticationResult }>(
-    config,
-    'InitiateAuth',
-    { AuthFlow: 'USER_PASSWORD_AUTH', ClientId: config.clientId, AuthParameters: { USERNAME: username, PASSWORD: password } },
-    fetchFn,
-  );
-  return tokensFrom(AuthenticationResult, Date.now());
+/**
+ * Signs in with SRP. Rejects with a CognitoError: Cognito's own (`NotAuthorizedException` for a
+ * wrong password), or `UnsupportedChallenge` when Cognito asks for more (a new password, MFA).
+ * A TypeError means no answer came (offline).
+ */
+export async function signIn(config: CognitoConfig, username: string, password: string): Promise<Tokens> {
+  try {
+    return tokensFrom(await srpAuthenticate(config, username, password), Date.now());
+  } catch (error) {
+    if (error instanceof CognitoError || error instanceof TypeError || !(error instanceof Error)) throw error;
+    throw new CognitoError('UnsupportedChallenge', error.message, 200);
+  }
 }
 
 export async function refreshTokens(config: CognitoConfig, refreshToken: string, fetchFn: typeof fetch = fetch): Promise<Tokens> {

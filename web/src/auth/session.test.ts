@@ -61,7 +61,7 @@ describe('Session', () => {
 
   it('signs out when Cognito refuses the refresh token, and keeps the session on a network failure', async () => {
     const storage = memoryStorage();
-    const refused = new Session({ storage, refresh: async () => Promise.reject(new CognitoError('NotAuthorizedException', 'Refresh Token has expired')) });
+    const refused = new Session({ storage, refresh: async () => Promise.reject(new CognitoError('NotAuthorizedException', 'Refresh Token has expired', 400)) });
     refused.set(tokens(1, 10_000));
     expect(await refused.idToken()).toBeUndefined();
     expect(refused.tokens).toBeUndefined();

@@ -3,7 +3,7 @@
  * with other tabs), refreshed a minute before they expire by a timer, and again on demand when
  * a request needs a token and the timer has not run (a background tab's timers are throttled).
  */
-import type { Tokens } from './cognito.ts';
+import { CognitoError, type Tokens } from './cognito.ts';
 import type { KeyValueStorage } from '../storage.ts';
 import { readIdToken, type IdTokenClaims } from './jwt.ts';
 
@@ -96,7 +96,7 @@ export class Session {
         },
         (error: unknown) => {
           // Only Cognito refusing the token ends the session; a network failure leaves it for a retry.
-          if (error instanceof Error && error.name === 'CognitoError') {
+          if (error instanceof CognitoError) {
             this.clear();
             return undefined;
           }
