@@ -135,6 +135,27 @@ describe('a customer and an admin in the browser', { timeout: 180_000 }, () => {
     expect(Item).toBeUndefined();
   });
 
+  it('alice cancels a confirmed order: it ends CANCELLED and the payment is refunded', async () => {
+    const alice = await signedIn('alice@example.com');
+    await cartWithOneItem(alice, PRODUCT());
+    await fillAddress(alice);
+    const orderId = await placeOrder(alice);
+    await status(alice, 'CONFIRMED').waitFor(SAGA);
+    await alice.getByRole('button', { name: 'Cancel order' }).click();
+    await status(alice, 'CANCELLED').waitFor(SAGA);
+    await alice.getByText('Your order was cancelled.').waitFor(SAGA);
+    await alice.getByText('Payment: Any payment taken is refunded.').waitFor();
+    expect(await alice.getByRole('button', { name: 'Cancel order' }).count()).toBe(0);
+    await expectAccessible(alice);
+
+    // What the page says is so: the saga's compensation refunded the charge.
+    const table = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: inject('dynamoDbEndpoint'), region: inject('region') }));
+    const payment = async () =>
+      (await table.send(new GetCommand({ TableName: inject('tableNames').OrdersTable, Key: { PK: `ORDER#${orderId}`, SK: 'PAYMENT' }, ConsistentRead: true }))).Item;
+    await expect.poll(async () => (await payment())?.status, SAGA).toBe('REFUNDED');
+    table.destroy();
+  });
+
   it('shows the API’s field error next to its field, and places the order once corrected', async () => {
     const alice = await signedIn('alice@example.com');
     await cartWithOneItem(alice, PRODUCT());
