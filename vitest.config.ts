@@ -16,7 +16,7 @@ const stackProject: TestProjectInlineConfiguration = {
   },
 };
 
-// Three suites with different costs: `unit` needs nothing running, `integration` gets a whole
+// Suites with different costs: `unit` (and `web`, the web app's) needs nothing running, `integration` gets a whole
 // local cloud (DynamoDB Local, cognito-local, the local API) from one global setup, and
 // `template` drives the Python tools (cfn-lint, sam, checkov) from the project venv.
 export default defineConfig({
@@ -69,6 +69,31 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 30_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        // The web app's logic (web/src) in Node, no DOM needed, and tests/web: the generated API
+        // types are current and a production build stays within its size budget.
+        extends: true,
+        test: {
+          name: 'web',
+          include: ['web/src/**/*.test.ts', 'tests/web/**/*.test.ts'],
+          exclude: ['**/*.int.test.ts', '**/node_modules/**'],
+          testTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // Chromium (Debian's package, through playwright-core) against a local cloud that
+          // serves the web app: tests/browser/support has the harness the journeys use.
+          name: 'browser',
+          include: ['tests/browser/**/*.test.ts'],
+          globalSetup: ['tests/browser/support/global-setup.ts'],
+          fileParallelism: false,
+          testTimeout: 60_000,
+          // The global setup may build the web app first.
+          hookTimeout: 300_000,
         },
       },
       {

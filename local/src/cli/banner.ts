@@ -15,6 +15,7 @@ export function banner(cloud: LocalCloud): string {
     '',
     bold('Local cloud is running'),
     `  API        ${bold(cloud.apiUrl)}`,
+    cloud.webUrl === undefined ? `  Web        ${dim(`not served: ${cloud.webUnavailable ?? 'unknown reason'}`)}` : `  Web        ${bold(cloud.webUrl)}`,
     `  API docs   ${cloud.controlUrl}/__local/docs ${dim('(OpenAPI: docs/openapi.json)')}`,
     `  DynamoDB   ${cloud.dynamoDbEndpoint} ${dim(`(tables: ${tables}; in memory, fresh on every start)`)}`,
     `  Cognito    ${cloud.cognitoEndpoint} ${dim(`(pool ${cloud.userPoolId}, client ${cloud.clientId})`)}`,

@@ -2,7 +2,8 @@
  * `npm start`: the whole system on this machine, from template.yaml.
  *
  * Ports: PORT (API, default 3000), LOCAL_DYNAMODB_PORT (8700), LOCAL_COGNITO_PORT (9700),
- * LOCAL_SQS_PORT (8710), LOCAL_SNS_PORT (8720), LOCAL_CONTROL_PORT (8730), LOCAL_SFN_PORT (8740).
+ * LOCAL_SQS_PORT (8710), LOCAL_SNS_PORT (8720), LOCAL_CONTROL_PORT (8730), LOCAL_SFN_PORT (8740),
+ * LOCAL_WEB_PORT (8750, the web app, built first when web/dist is missing or stale).
  * LOCAL_CLOUD_TIME_SCALE (0 < s ≤ 1, default 1) makes queue time, state machine waits, retry
  * intervals and task timeouts run 1/s times faster.
  */
@@ -36,6 +37,7 @@ const ports = {
   sns: portFromEnv('LOCAL_SNS_PORT', 8720),
   control: portFromEnv('LOCAL_CONTROL_PORT', 8730),
   sfn: portFromEnv('LOCAL_SFN_PORT', 8740),
+  web: portFromEnv('LOCAL_WEB_PORT', 8750),
 };
 let timeScale: number;
 try {
@@ -50,6 +52,7 @@ const starting = startLocalCloud({
   templatePath: join(REPOSITORY_ROOT, 'template.yaml'),
   ports,
   cognitoDataDirectory: join(LOCAL_CLOUD_DIRECTORY, `cognito-${ports.cognito}`),
+  web: { root: join(REPOSITORY_ROOT, 'web'), extraInputs: [join(REPOSITORY_ROOT, 'docs', 'openapi.json')] },
   log,
   timeScale,
   // One file per running cloud (its API port): `npm run trail` reads it.

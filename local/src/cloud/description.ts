@@ -17,6 +17,8 @@ export interface LocalCloudFacts {
   controlUrl: string;
   /** CloudFormation `DescribeStacks` of the local cloud as stack `stackName` (tests in stack mode). */
   cloudFormationEndpoint: string;
+  /** The web app with its `/config.json` (web/service.ts), when it is served. */
+  webUrl?: string;
   stackName: string;
   /** Every line the functions wrote, as JSON Lines (`npm run trail`), when the cloud keeps one. */
   functionLogFile?: string;
@@ -60,6 +62,7 @@ export function describeLocalCloud(cloud: LocalCloud): LocalCloudDescription {
     sfnEndpoint: cloud.sfnEndpoint,
     controlUrl: cloud.controlUrl,
     cloudFormationEndpoint: cloud.cloudFormationEndpoint,
+    webUrl: cloud.webUrl,
     stackName: cloud.stackName,
     ...(cloud.functionLogFile === undefined ? {} : { functionLogFile: cloud.functionLogFile }),
     region: cloud.region,

@@ -10,6 +10,7 @@ import type { FaultPlan } from '../faults/fault-plan.ts';
 import type { LocalFaults } from '../faults/local-faults.ts';
 import type { LocalIam } from '../iam/local-iam.ts';
 import type { LambdaServiceOptions, LocalLambdaService } from '../lambda/lambda-service.ts';
+import type { WebAppSource } from '../web/web-build.ts';
 import { CATALOG_SEEDING_ROUTES, type SeededProduct, seedCatalog } from '../seed/seed-catalog.ts';
 import { readSeedCatalog, type SeedUser } from '../seed/seed-files.ts';
 import { idTokenFor } from '../seed/sign-in.ts';
@@ -28,7 +29,12 @@ import { LOCAL_SERVICES, type RunningServices } from './services.ts';
 export interface LocalCloudOptions {
   templatePath: string;
   /** `sqs`, `sns` and `control` default to 0: any free port. */
-  ports: { api: number; dynamoDb: number; cognito: number; sqs?: number; sns?: number; control?: number; sfn?: number };
+  ports: { api: number; dynamoDb: number; cognito: number; sqs?: number; sns?: number; control?: number; sfn?: number; web?: number };
+  /**
+   * The web app to serve (web/service.ts): its Vite project, built first when `dist/` is
+   * missing or stale unless `build` is false. Unset: no web app.
+   */
+  web?: WebAppSource & { build?: boolean };
   /** cognito-local keeps its files here; emptied at start. */
   cognitoDataDirectory: string;
   log: LocalCloudLog;
@@ -85,6 +91,8 @@ export interface LocalCloud extends LocalCloudFacts {
   template: LoadedTemplate;
   resolver: IntrinsicResolver;
   registry: ResourceRegistry;
+  /** Why the web app is not served, when `webUrl` is unset. */
+  webUnavailable?: string;
   stop(): Promise<void>;
 }
 
@@ -189,6 +197,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       stepFunctions: services.stepfunctions,
       controlUrl: services.control.url,
       cloudFormationEndpoint: services.cloudformation.endpoint,
+      webUrl: services.web.url,
+      webUnavailable: services.web.unavailable,
       stackName: services.cloudformation.stackName,
       ...(options.functionLogFile === undefined ? {} : { functionLogFile: options.functionLogFile }),
       region: pseudo.region,

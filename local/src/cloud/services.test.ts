@@ -16,6 +16,7 @@ const services: ReadonlyArray<EmulatedService> = LOCAL_SERVICES.flat();
 const NOTHING_FROM_THE_TEMPLATE: Record<string, string> = {
   faults: 'the fault plan comes from LOCAL_FAULTS or the faults option, not from the template',
   control: 'the control endpoint is local-only (faults, event source batches): nothing in AWS to mirror',
+  web: 'the web app is a build of web/, configured from the running API and Cognito, not from template resources',
 };
 
 /** The folders of local/src that hold a service descriptor, with the descriptors they export. */
@@ -55,7 +56,7 @@ describe('LOCAL_SERVICES', () => {
 });
 
 describe('ports', () => {
-  const ALL = { api: 3000, dynamoDb: 8700, cognito: 9700, sqs: 8710, sns: 8720, control: 8730, sfn: 8740 };
+  const ALL = { api: 3000, dynamoDb: 8700, cognito: 9700, sqs: 8710, sns: 8720, control: 8730, sfn: 8740, web: 8750 };
 
   it('every port option is some service’s, and start-up checks each one it was given', () => {
     const checked = requestedPorts(ALL);

@@ -10,6 +10,7 @@ import { lambdaService } from '../lambda/service.ts';
 import { snsService } from '../sns/service.ts';
 import { sqsService } from '../sqs/service.ts';
 import { stepFunctionsService } from '../stepfunctions/service.ts';
+import { webService } from '../web/service.ts';
 import type { EmulatedService } from './emulated-service.ts';
 
 /**
@@ -36,6 +37,8 @@ export const LOCAL_SERVICES = [
   [apiGatewayService],
   // DescribeStacks of the local cloud as a stack: its outputs name the API's URL.
   [cloudFormationService],
+  // Last: /config.json names the API and Cognito; a stale web/dist is rebuilt first.
+  [webService],
 ] as const satisfies ReadonlyArray<ReadonlyArray<EmulatedService>>;
 
 type LocalService = (typeof LOCAL_SERVICES)[number][number];
