@@ -4,9 +4,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { describe, expect, inject, it } from 'vitest';
 import { REPOSITORY_ROOT } from '#local/cloud/state-file.ts';
-import { expectAccessible, seriousAccessibilityViolations } from './support/accessibility.ts';
-import { useBrowser } from './support/browser.ts';
-import { screenshot } from './support/screenshots.ts';
+import { expectAccessible, screenshot, seriousAccessibilityViolations, useBrowser } from './support/index.ts';
 
 /**
  * The browser harness itself (tests/browser/support): Chromium driving the web app the local

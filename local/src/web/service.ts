@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { EmulatedService, RunningService } from '../cloud/emulated-service.ts';
 import { buildState, buildWebApp, distOf } from './web-build.ts';
 import { startWebServer, type WebRuntimeConfig } from './web-server.ts';
@@ -17,9 +18,8 @@ export const webService: EmulatedService<'web', RunningWeb> = {
     const source = context.options.web;
     const stopped = async () => {};
     if (source === undefined) return { unavailable: 'not requested (the web option is unset)', stop: stopped };
-    if (!existsSync(source.root)) return { unavailable: `${source.root} does not exist`, stop: stopped };
-
     if (source.build !== false) {
+      if (!existsSync(join(source.root, 'index.html'))) return { unavailable: `no web app in ${source.root} (no index.html)`, stop: stopped };
       const state = await buildState(source);
       if (state.state !== 'fresh') {
         const started = performance.now();
@@ -33,7 +33,7 @@ export const webService: EmulatedService<'web', RunningWeb> = {
         context.log.info(`Web app built in ${Math.round(performance.now() - started)} ms`);
       }
     }
-    if ((await buildState({ ...source, extraInputs: [] })).state === 'missing') {
+    if (!existsSync(join(distOf(source), 'index.html'))) {
       return { unavailable: `${distOf(source)} has no index.html`, stop: stopped };
     }
 

@@ -54,5 +54,12 @@ async function firstNewerThan(path: string, time: number): Promise<string | unde
 export async function buildWebApp(source: WebAppSource): Promise<void> {
   const configFile = join(source.root, 'vite.config.ts');
   const { build } = await import('vite');
-  await build({ root: source.root, configFile: existsSync(configFile) ? configFile : false, logLevel: 'warn', mode: 'production' });
+  // Vite sets NODE_ENV for its build when it is unset; the local cloud's process keeps its own.
+  const nodeEnv = process.env.NODE_ENV;
+  try {
+    await build({ root: source.root, configFile: existsSync(configFile) ? configFile : false, logLevel: 'warn', mode: 'production' });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
 }
