@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -141,6 +141,20 @@ describe('deployWebApp', () => {
     s3.on(DeleteObjectsCommand).resolves({ Errors: [{ Key: 'old.txt', Code: 'AccessDenied', Message: 'Access Denied' }] });
     await expect(deploy()).rejects.toThrow('Could not delete old.txt (AccessDenied: Access Denied)');
     expect(cloudFront.commandCalls(CreateInvalidationCommand)).toHaveLength(0);
+  });
+
+  it('deploys nothing the content security policy would block', async () => {
+    s3.on(ListObjectsV2Command).resolves({ Contents: [] });
+    const index = path.join(dist, 'index.html');
+    const original = readFileSync(index, 'utf8');
+    writeFileSync(index, '<!doctype html><script>window.config = {}</script>');
+    try {
+      await expect(deploy()).rejects.toThrow('web/dist/index.html has an inline <script>: the content security policy');
+    } finally {
+      writeFileSync(index, original);
+    }
+    expect(s3.calls()).toHaveLength(0);
+    expect(cloudFront.calls()).toHaveLength(0);
   });
 
   it('touches nothing when the stack does not exist', async () => {

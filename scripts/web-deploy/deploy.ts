@@ -3,7 +3,7 @@ import path from 'node:path';
 import { type CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { type CloudFrontClient, CreateInvalidationCommand } from '@aws-sdk/client-cloudfront';
 import { DeleteObjectsCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { type DeployPlan, type ExistingObject, planDeploy, requireOutputs, type StackOutputs, webConfig } from './plan.ts';
+import { type DeployPlan, type ExistingObject, INDEX_KEY, inlineCodeIn, planDeploy, requireOutputs, type StackOutputs, webConfig } from './plan.ts';
 
 /**
  * `npm run web:deploy`'s work with AWS (scripts/web-deploy.ts is the command line): read the
@@ -80,6 +80,10 @@ export async function deployWebApp(clients: DeployClients, options: DeployOption
   const log = options.log ?? (() => {});
   const outputs = requireOutputs(options.stackName, await describeStackOutputs(clients.cloudFormation, options.stackName));
   const bucket = outputs.WebBucketName;
+  const blocked = inlineCodeIn(await readFile(path.join(options.distDirectory, INDEX_KEY), 'utf8').catch(() => ''));
+  if (blocked.length > 0) {
+    throw new Error(`web/dist/index.html has ${blocked.join(', ')}: the content security policy (template.yaml, WebSecurityHeadersPolicy) would block it`);
+  }
   const plan = planDeploy({
     files: await listBuildFiles(options.distDirectory),
     existing: await listObjects(clients.s3, bucket),

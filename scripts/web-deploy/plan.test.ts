@@ -3,6 +3,7 @@ import {
   cacheControl,
   contentType,
   IMMUTABLE,
+  inlineCodeIn,
   planDeploy,
   requireOutputs,
   REVALIDATE,
@@ -129,5 +130,24 @@ describe('planDeploy', () => {
 
   it('refuses a directory without index.html', () => {
     expect(() => planDeploy({ files: ['assets/index-B1a2C3d4.js'], existing: [], config: CONFIG, now: NOW })).toThrow('The build has no index.html');
+  });
+});
+
+describe('inlineCodeIn', () => {
+  it("passes Vite's index.html: scripts and styles from files only", () => {
+    const html = `<!doctype html><html lang="en"><head><meta charset="UTF-8" />
+      <script type="module" crossorigin src="/assets/index-B1a2C3d4.js"></script>
+      <link rel="stylesheet" crossorigin href="/assets/index-Dx9y8z7w.css">
+      <script type="application/json" id="data">{"a":1}</script></head>
+      <body><div id="root"></div><noscript>Turn on JavaScript to use this app.</noscript></body></html>`;
+    expect(inlineCodeIn(html)).toEqual([]);
+  });
+
+  it('names what the content security policy would block', () => {
+    expect(inlineCodeIn('<script>window.x = 1</script>')).toEqual(['an inline <script>']);
+    expect(inlineCodeIn('<script type="module">import "/a.js"</script>')).toEqual(['an inline <script>']);
+    expect(inlineCodeIn('<style>body{}</style>')).toEqual(['a <style> element']);
+    expect(inlineCodeIn('<div style="color:red">')).toEqual(['a style attribute']);
+    expect(inlineCodeIn('<body onload="start()">')).toEqual(['an event handler attribute (on…=)']);
   });
 });

@@ -104,6 +104,25 @@ export function cacheControl(key: string): string {
   return key.startsWith(HASHED_ASSETS_PREFIX) ? IMMUTABLE : REVALIDATE;
 }
 
+/**
+ * What in index.html the distribution's content security policy (template.yaml,
+ * WebSecurityHeadersPolicy: scripts and styles only from the app's own files) would block, so
+ * that a build the browser would refuse to run is never deployed. Data blocks
+ * (`<script type="application/json">`) are not code and pass.
+ */
+export function inlineCodeIn(html: string): string[] {
+  const found: string[] = [];
+  for (const [, attributes = ''] of html.matchAll(/<script\b([^>]*)>/gi)) {
+    if (/\ssrc\s*=/i.test(attributes)) continue;
+    const type = /\stype\s*=\s*["']?([^"'\s>]+)/i.exec(attributes)?.[1]?.toLowerCase();
+    if (type === undefined || type === 'module' || type === 'text/javascript') found.push('an inline <script>');
+  }
+  if (/<style\b/i.test(html)) found.push('a <style> element');
+  if (/<[^>]+\sstyle\s*=/i.test(html)) found.push('a style attribute');
+  if (/<[^>]+\son[a-z]+\s*=/i.test(html)) found.push('an event handler attribute (on…=)');
+  return found;
+}
+
 export interface Upload {
   key: string;
   contentType: string;
