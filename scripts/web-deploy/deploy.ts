@@ -3,7 +3,7 @@ import path from 'node:path';
 import { type CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { type CloudFrontClient, CreateInvalidationCommand } from '@aws-sdk/client-cloudfront';
 import { DeleteObjectsCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { type DeployPlan, type ExistingObject, INDEX_KEY, inlineCodeIn, planDeploy, requireOutputs, type StackOutputs, webConfig } from './plan.ts';
+import { type DeployPlan, type ExistingObject, INDEX_KEY, inlineCodeIn, planDeploy, requireOutputs, STALE_ASSET_GRACE_MS, type StackOutputs, webConfig } from './plan.ts';
 
 /**
  * `npm run web:deploy`'s work with AWS (scripts/web-deploy.ts is the command line): read the
@@ -78,6 +78,7 @@ export interface DeployOptions {
  */
 export async function deployWebApp(clients: DeployClients, options: DeployOptions): Promise<DeployResult> {
   const log = options.log ?? (() => {});
+  const now = options.now ?? new Date();
   const outputs = requireOutputs(options.stackName, await describeStackOutputs(clients.cloudFormation, options.stackName));
   const bucket = outputs.WebBucketName;
   const blocked = inlineCodeIn(await readFile(path.join(options.distDirectory, INDEX_KEY), 'utf8').catch(() => ''));
@@ -88,7 +89,7 @@ export async function deployWebApp(clients: DeployClients, options: DeployOption
     files: await listBuildFiles(options.distDirectory),
     existing: await listObjects(clients.s3, bucket),
     config: webConfig(outputs, options.region),
-    now: options.now ?? new Date(),
+    now,
   });
 
   // One at a time, in the plan's order (index.html last); the whole app is a few dozen files.
@@ -101,14 +102,16 @@ export async function deployWebApp(clients: DeployClients, options: DeployOption
   }
   await deleteObjects(clients.s3, bucket, plan.deletions);
   for (const key of plan.deletions) log(`  deleted  s3://${bucket}/${key}`);
-  if (plan.keptStaleAssets.length > 0) log(`  kept ${plan.keptStaleAssets.length} asset(s) of earlier builds for pages still open (deleted after 7 days)`);
+  if (plan.keptStaleAssets.length > 0) {
+    log(`  kept ${plan.keptStaleAssets.length} asset(s) of earlier builds for pages still open (deleted ${STALE_ASSET_GRACE_MS / 86_400_000} days after their last deploy)`);
+  }
 
   const { Invalidation } = await clients.cloudFront.send(
     new CreateInvalidationCommand({
       DistributionId: outputs.WebDistributionId,
       InvalidationBatch: {
         // Unique per deploy: CloudFront treats a repeated CallerReference as the same request.
-        CallerReference: `web-deploy-${(options.now ?? new Date()).toISOString()}-${process.pid}`,
+        CallerReference: `web-deploy-${now.toISOString()}-${process.pid}`,
         Paths: { Quantity: plan.invalidationPaths.length, Items: plan.invalidationPaths },
       },
     }),

@@ -37,6 +37,10 @@ describe('webConfig', () => {
     expect(config.cognito.endpoint).toBe('https://cognito-idp.cn-north-1.amazonaws.com.cn/');
     expect(config.apiUrl).toBe('https://abc123.execute-api.cn-north-1.amazonaws.com.cn/dev');
   });
+
+  it('falls back to amazonaws.com for an API URL that is not execute-api (a local API)', () => {
+    expect(webConfig({ ...OUTPUTS, ApiUrl: 'http://127.0.0.1:3000/' }, 'us-east-1').cognito.endpoint).toBe('https://cognito-idp.us-east-1.amazonaws.com/');
+  });
 });
 
 describe('requireOutputs', () => {

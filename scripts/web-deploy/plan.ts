@@ -53,7 +53,7 @@ export function requireOutputs(stackName: string, outputs: Record<string, string
 /** The app's configuration for a stack in `region` (the region of its CloudFormation stack). */
 export function webConfig(outputs: StackOutputs, region: string): WebConfig {
   // The API's URL and Cognito's endpoint share the partition's domain (amazonaws.com, or .com.cn in China).
-  const domain = new URL(outputs.ApiUrl).hostname.replace(/^.*?\.execute-api\.[^.]+\./, '');
+  const domain = /\.execute-api\.[^.]+\.(.+)$/.exec(new URL(outputs.ApiUrl).hostname)?.[1] ?? 'amazonaws.com';
   return {
     apiUrl: outputs.ApiUrl.replace(/\/+$/, ''),
     cognito: {
