@@ -354,7 +354,8 @@ describe('functions', () => {
       POWERTOOLS_SERVICE_NAME: 'orders',
       POWERTOOLS_METRICS_NAMESPACE: 'ServerlessOrders',
       POWERTOOLS_LOG_LEVEL: { Ref: 'LogLevel' },
-      CORS_ALLOW_ORIGIN: { Ref: 'CorsAllowOrigin' },
+      // The API's CORS origin (tests/template/web-hosting.test.ts).
+      CORS_ALLOW_ORIGIN: { 'Fn::If': ['CorsOriginIsWebApp', { 'Fn::Sub': 'https://${WebDistribution.DomainName}' }, { Ref: 'CorsAllowOrigin' }] },
       NODE_OPTIONS: '--enable-source-maps',
       STAGE: { Ref: 'Stage' },
       AWS_ENDPOINT_URL_DYNAMODB: '',
@@ -494,6 +495,9 @@ describe('shared resources', () => {
       'TableName',
       'UserPoolClientId',
       'UserPoolId',
+      'WebBucketName',
+      'WebDistributionId',
+      'WebUrl',
     ]);
   });
 });

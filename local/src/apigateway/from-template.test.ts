@@ -1,15 +1,17 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { LOCAL_PARAMETER_DEFAULTS } from '../cloud/local-cloud.ts';
 import { readFunctionDefinitions } from '../lambda/from-template.ts';
 import { createIntrinsicResolver, DEFAULT_PSEUDO } from '../template/intrinsics.ts';
 import { loadTemplate, resourcesOfType } from '../template/load-template.ts';
 import { ResourceRegistry } from '../template/resource-registry.ts';
 import { readApiDefinitions } from './from-template.ts';
 
-async function apisOf(path: string) {
+async function apisOf(path: string, parameterOverrides: Record<string, string> = {}) {
   const { template, directory } = await loadTemplate(path);
-  const resolver = createIntrinsicResolver({ template, resources: new ResourceRegistry(template, DEFAULT_PSEUDO) });
-  return { template, apis: readApiDefinitions(template, resolver, readFunctionDefinitions(template, resolver, directory)) };
+  const resolver = createIntrinsicResolver({ template, resources: new ResourceRegistry(template, DEFAULT_PSEUDO), parameterOverrides });
+  const functions = readFunctionDefinitions(template, resolver, directory);
+  return { template, functions, apis: readApiDefinitions(template, resolver, functions) };
 }
 
 describe('readApiDefinitions', () => {
@@ -40,6 +42,16 @@ describe('readApiDefinitions', () => {
       expect(Object.keys(responses[family]?.headers ?? {})).toEqual(['Access-Control-Allow-Origin']);
       expect(responses[family]?.templates?.['application/json']).toContain('"requestId":"$context.requestId"');
     }
+  });
+
+  it("allows any origin locally, where the project template's default is the web app's CloudFront origin", async () => {
+    const { apis, functions } = await apisOf(fileURLToPath(new URL('../../../template.yaml', import.meta.url)), LOCAL_PARAMETER_DEFAULTS);
+    expect(apis[0]?.cors?.allowOrigin).toBe('*');
+    for (const family of ['DEFAULT_4XX', 'DEFAULT_5XX']) {
+      expect(apis[0]?.gatewayResponses[family]?.headers).toEqual({ 'Access-Control-Allow-Origin': '*' });
+    }
+    expect(functions.length).toBeGreaterThan(0);
+    expect(new Set(functions.map((fn) => fn.environment.CORS_ALLOW_ORIGIN))).toEqual(new Set(['*']));
   });
 
   it('reads every Api event of the project template into a route', async () => {

@@ -71,6 +71,13 @@ export interface LocalCloudOptions {
   functionLogFile?: string;
 }
 
+/**
+ * The parameter values the local cloud deploys with, under `parameterOverrides`. CorsAllowOrigin:
+ * in AWS its default is the web app's CloudFront origin (docs/decisions.md, D27); here the web
+ * app, the API reference page and curl reach the API from other loopback origins, so any origin.
+ */
+export const LOCAL_PARAMETER_DEFAULTS: Readonly<Record<string, string>> = { CorsAllowOrigin: '*' };
+
 /** A running local cloud: endpoints, what was provisioned and seeded, and how to stop it. */
 export interface LocalCloud extends LocalCloudFacts {
   stepFunctions: RunningLocalStepFunctions;
@@ -135,7 +142,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
 
     const pseudo: PseudoParameters = { ...DEFAULT_PSEUDO, ...options.pseudo };
     const registry = new ResourceRegistry(template, pseudo);
-    const resolver = createIntrinsicResolver({ template, resources: registry, parameterOverrides: options.parameterOverrides, pseudo });
+    const parameterOverrides = { ...LOCAL_PARAMETER_DEFAULTS, ...options.parameterOverrides };
+    const resolver = createIntrinsicResolver({ template, resources: registry, parameterOverrides, pseudo });
     const running: Partial<RunningServices> = {};
     const context: ServiceContext = {
       options,

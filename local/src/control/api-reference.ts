@@ -8,7 +8,7 @@ import { REPOSITORY_ROOT } from '../cloud/state-file.ts';
  * The API reference page on the control endpoint (`GET /__local/docs`): docs/openapi.json
  * rendered by Swagger UI, whose files come from the `swagger-ui-dist` package on this machine (no
  * CDN: it works offline). The document is served with this local cloud's API as its server, so
- * "Try it out" calls it (the template's Cors allows any origin by default); paste an ID token from
+ * "Try it out" calls it (the local cloud's Cors allows any origin: LOCAL_PARAMETER_DEFAULTS); paste an ID token from
  * `npm run token` into "Authorize".
  */
 
