@@ -12,13 +12,13 @@
  * runtime provides are imported as they are. Every sample is a fresh Node process in Lambda's
  * layout (bench/cold-import.ts); targets are interleaved; one warm-up round is discarded.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
-import { BUILD_DIR, ROOT } from './built-functions.ts';
+import { BUILD_DIR, layerEntryPoints, ROOT, staticClosure } from './built-functions.ts';
 import { coldImport } from './cold-import.ts';
 import { percentile } from './stats.ts';
 
@@ -26,8 +26,11 @@ const NODE_MODULES = path.join(ROOT, 'node_modules');
 const BASELINE = '@aws-sdk/lib-dynamodb';
 const BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
-/** The packages of the layer (and the runtime's SDK clients it loads), each with the subpaths the layer imports. */
-export const LAYER_PACKAGES: Array<{ name: string; imports: string[]; note: string }> = [
+/**
+ * The packages of the layer (and the runtime's SDK clients it loads), each with the subpaths the
+ * layer imports; `source` is a module of its own instead (work the layer does when it loads).
+ */
+export const LAYER_PACKAGES: Array<{ name: string; imports: string[]; source?: string; note: string }> = [
   { name: 'zod (classic API)', imports: ['zod'], note: 'what `import { z } from "zod"` loads: the whole library' },
   { name: 'zod/mini (whole API)', imports: ['zod/mini'], note: 'upper bound: a bundle keeps only the functions it calls' },
   { name: 'zod/mini + en locale', imports: ['zod/mini', 'zod/v4/locales/en.js'], note: 'upper bound, with the English messages' },
@@ -38,6 +41,13 @@ export const LAYER_PACKAGES: Array<{ name: string; imports: string[]; note: stri
   { name: 'aws-xray-sdk-core', imports: ['aws-xray-sdk-core'], note: 'inside the tracer' },
   { name: 'Powertools idempotency', imports: ['@aws-lambda-powertools/idempotency', '@aws-lambda-powertools/idempotency/dynamodb'], note: 'with JMESPath; POST /orders only' },
   { name: 'Powertools batch', imports: ['@aws-lambda-powertools/batch'], note: 'queue and stream consumers' },
+  {
+    name: 'a DynamoDB document client, created',
+    imports: [],
+    source:
+      "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nimport { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';\nexport default DynamoDBDocumentClient.from(new DynamoDBClient({}));\n",
+    note: 'what platform/clients.ts does at load, beyond the baseline\'s import (no layer code)',
+  },
   { name: '@aws-sdk/client-sns', imports: ['@aws-sdk/client-sns'], note: 'the runtime\'s, not in the layer; loaded on first publish' },
   { name: '@aws-sdk/client-sfn', imports: ['@aws-sdk/client-sfn'], note: 'the runtime\'s, not in the layer; loaded on first saga signal' },
 ];
@@ -61,36 +71,10 @@ export interface LayerBreakdown {
   entryPoints: BreakdownRow[];
 }
 
-/** The files a built ES module loads before it runs: itself and its static relative imports, transitively. */
-export function staticClosure(file: string): string[] {
-  const seen = new Set<string>();
-  const visit = (current: string) => {
-    if (seen.has(current)) return;
-    seen.add(current);
-    const source = readFileSync(current, 'utf8');
-    // Static `import … from"./x.mjs"` and `import"./x.mjs"`; a dynamic `import("./x.mjs")` loads later.
-    for (const match of source.matchAll(/(?:\bfrom|\bimport)\s*["'](\.{1,2}\/[^"']+)["']/g)) {
-      const target = match[1];
-      if (target !== undefined) visit(path.resolve(path.dirname(current), target));
-    }
-  };
-  visit(file);
-  return [...seen];
-}
-
 const bytesOf = (files: string[]) => files.reduce((total, file) => total + statSync(file).size, 0);
 
-/** The built layer's entry points, from its package.json `exports`: subpath → file. */
-export function layerEntryPoints(layerPackageDir: string): Array<{ specifier: string; file: string }> {
-  const manifest = JSON.parse(readFileSync(path.join(layerPackageDir, 'package.json'), 'utf8')) as { name: string; exports: Record<string, string> };
-  return Object.entries(manifest.exports).map(([subpath, target]) => ({
-    specifier: subpath === '.' ? manifest.name : `${manifest.name}/${subpath.slice(2)}`,
-    file: path.join(layerPackageDir, target),
-  }));
-}
-
-async function bundlePackage(imports: string[], outfile: string): Promise<void> {
-  const contents = `${imports.map((specifier, i) => `import * as m${i} from '${specifier}';`).join('\n')}\nexport default [${imports.map((_, i) => `m${i}`).join(', ')}];\n`;
+async function bundlePackage(imports: string[], outfile: string, source?: string): Promise<void> {
+  const contents = source ?? `${imports.map((specifier, i) => `import * as m${i} from '${specifier}';`).join('\n')}\nexport default [${imports.map((_, i) => `m${i}`).join(', ')}];\n`;
   await build({
     stdin: { contents, resolveDir: ROOT, loader: 'js', sourcefile: 'breakdown-entry.mjs' },
     outfile,
@@ -127,13 +111,12 @@ export async function measureLayerBreakdown(samples: number, buildDir = BUILD_DI
     for (const [index, pkg] of LAYER_PACKAGES.entries()) {
       // `@aws-sdk/*` stays external: an SDK row is a one-line module the runtime's copy resolves for.
       const outfile = path.join(root, 'var/task', `package-${index}.mjs`);
-      await bundlePackage(pkg.imports, outfile);
+      await bundlePackage(pkg.imports, outfile, pkg.source);
       targets.push({ name: pkg.name, note: pkg.note, module: outfile, bytes: statSync(outfile).size });
     }
-    const layerPackage = path.join(root, 'opt/nodejs/node_modules/@orders/shared');
-    const entryPoints = existsSync(layerPackage) ? layerEntryPoints(layerPackage) : [];
-    for (const entry of entryPoints) {
-      targets.push({ name: entry.specifier, note: 'built layer entry point', module: entry.file, bytes: bytesOf(staticClosure(entry.file)) });
+    const entryPoints = existsSync(path.join(root, 'opt/nodejs')) ? [...layerEntryPoints(path.join(root, 'opt'))] : [];
+    for (const [specifier, file] of entryPoints) {
+      targets.push({ name: specifier, note: 'built layer entry point, with the chunks it imports', module: file, bytes: bytesOf(staticClosure(file)) });
     }
 
     const times = new Map(targets.map((target) => [target.module, { wall: [] as number[], cpu: [] as number[] }]));

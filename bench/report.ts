@@ -39,6 +39,7 @@ export interface BenchReport {
   builtFunctions?: {
     artifacts: Array<{ name: string; codeBytes: number; totalBytes: number }>;
     moduleLoad: Array<{ name: string; samples: number; p50: number; p90: number; cpuP50?: number }>;
+    overBudget?: string[];
     layerBreakdown?: LayerBreakdown;
   };
 }
@@ -125,10 +126,14 @@ export function printReport(report: BenchReport, print: (line: string) => void =
         load === undefined ? '–' : ms(load.p50),
         load === undefined ? '–' : ms(load.p90),
         load === undefined || baseline === undefined ? '–' : `${num(load.p50 / baseline.p50, 2)}×`,
+        load?.cpuP50 === undefined ? '–' : ms(load.cpuP50),
+        load?.cpuP50 === undefined || baseline?.cpuP50 === undefined ? '–' : `${num(load.cpuP50 / baseline.cpuP50, 2)}×`,
       ];
     });
-    if (baseline !== undefined) rows.unshift([baseline.name, '', '', ms(baseline.p50), ms(baseline.p90), '1×']);
-    print(table(['artifact', 'JS bytes', 'bytes with maps', 'import p50 (ms)', 'import p90 (ms)', 'p50 ÷ baseline'], rows));
+    if (baseline !== undefined) rows.unshift([baseline.name, '', '', ms(baseline.p50), ms(baseline.p90), '1×', baseline.cpuP50 === undefined ? '–' : ms(baseline.cpuP50), '1×']);
+    print(table(['artifact', 'JS bytes', 'bytes with maps', 'import p50 (ms)', 'import p90 (ms)', 'p50 ÷ baseline', 'CPU p50 (ms)', 'CPU ÷ baseline'], rows));
+    const over = report.builtFunctions.overBudget ?? [];
+    print(over.length === 0 ? '\nEvery function is within the module-load budget (bench/budgets.json).' : `\n**Over budget** (the run exits 1):\n${over.map((line) => `- ${line}`).join('\n')}`);
     if (report.builtFunctions.layerBreakdown !== undefined) printBreakdown(report.builtFunctions.layerBreakdown, print);
   }
 }
