@@ -31,9 +31,12 @@ const BANNER = "import { createRequire } from 'module'; const require = createRe
  * layer imports; `source` is a module of its own instead (work the layer does when it loads).
  */
 export const LAYER_PACKAGES: Array<{ name: string; imports: string[]; source?: string; note: string }> = [
-  { name: 'zod (classic API)', imports: ['zod'], note: 'what `import { z } from "zod"` loads: the whole library' },
-  { name: 'zod/mini (whole API)', imports: ['zod/mini'], note: 'upper bound: a bundle keeps only the functions it calls' },
-  { name: 'zod/mini + en locale', imports: ['zod/mini', 'zod/v4/locales/en.js'], note: 'upper bound, with the English messages' },
+  { name: 'zod, classic API', imports: ['zod'], note: 'what `import { z } from "zod"` loads: the whole library (the layer before D27)' },
+  {
+    name: "zod/mini, as the layer's schemas use it",
+    imports: ['./layers/shared/src/platform/validation.ts', './layers/shared/src/platform/http/api-schemas.ts', './layers/shared/src/events/schemas.ts', './layers/shared/src/fulfilment/tasks.ts'],
+    note: 'every schema of the layer, the English messages and parseWith (tasks.ts brings some layer code along)',
+  },
   { name: '@middy/core', imports: ['@middy/core'], note: 'middleware engine' },
   { name: 'Powertools logger', imports: ['@aws-lambda-powertools/logger', '@aws-lambda-powertools/logger/middleware'], note: 'with Powertools commons' },
   { name: 'Powertools metrics', imports: ['@aws-lambda-powertools/metrics', '@aws-lambda-powertools/metrics/middleware'], note: 'with Powertools commons' },
