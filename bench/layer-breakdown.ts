@@ -34,8 +34,8 @@ export const LAYER_PACKAGES: Array<{ name: string; imports: string[]; source?: s
   { name: 'zod, classic API', imports: ['zod'], note: 'what `import { z } from "zod"` loads: the whole library (the layer before D27)' },
   {
     name: "zod/mini, as the layer's schemas use it",
-    imports: ['./layers/shared/src/platform/validation.ts', './layers/shared/src/platform/http/api-schemas.ts', './layers/shared/src/events/schemas.ts', './layers/shared/src/fulfilment/tasks.ts'],
-    note: 'every schema of the layer, the English messages and parseWith (tasks.ts brings some layer code along)',
+    imports: ['./layers/shared/src/platform/validation.ts', './layers/shared/src/platform/http/api-schemas.ts', './layers/shared/src/events/schemas.ts'],
+    note: 'the API and event schemas, the English messages and parseWith (the saga inputs are a few more of the same)',
   },
   { name: '@middy/core', imports: ['@middy/core'], note: 'middleware engine' },
   { name: 'Powertools logger', imports: ['@aws-lambda-powertools/logger', '@aws-lambda-powertools/logger/middleware'], note: 'with Powertools commons' },
