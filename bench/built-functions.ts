@@ -4,7 +4,7 @@
  * (see docs/decisions.md D2 and bench/module-load.ts, which times packaging alternatives the
  * same way). Used by `npm run bench` and by tests/template/bundle-budgets.test.ts.
  */
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { percentile } from './stats.ts';
@@ -71,6 +71,52 @@ export function buildIsStale(): boolean {
   return newestMtime([path.join(ROOT, 'template.yaml'), path.join(ROOT, 'functions'), path.join(ROOT, 'layers/shared/src'), path.join(ROOT, 'layers/shared/Makefile')]) > statSync(marker).mtimeMs;
 }
 
+// ---- what a function loads ---------------------------------------------------------------------------
+
+/** The files a built ES module loads before it runs: itself and its static relative imports, transitively. */
+export function staticClosure(file: string): string[] {
+  const seen = new Set<string>();
+  const visit = (current: string) => {
+    if (seen.has(current)) return;
+    seen.add(current);
+    // Static `import … from"./x.mjs"` and `import"./x.mjs"`; a dynamic `import("./x.mjs")` loads later.
+    for (const match of readFileSync(current, 'utf8').matchAll(/(?:\bfrom|\bimport)\s*["'](\.{1,2}\/[^"']+)["']/g)) {
+      if (match[1] !== undefined) visit(path.resolve(path.dirname(current), match[1]));
+    }
+  };
+  visit(file);
+  return [...seen];
+}
+
+const LAYER_PACKAGE = 'nodejs/node_modules/@orders/shared';
+
+/** The built layer's entry points, from its package.json `exports`: specifier → file. */
+export function layerEntryPoints(layerDirectory: string): Map<string, string> {
+  const packageDir = path.join(layerDirectory, LAYER_PACKAGE);
+  const manifest = JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8')) as { name: string; exports: Record<string, string> };
+  return new Map(
+    Object.entries(manifest.exports).map(([subpath, target]) => [subpath === '.' ? manifest.name : `${manifest.name}/${subpath.slice(2)}`, path.join(packageDir, target)]),
+  );
+}
+
+/**
+ * Bytes of JavaScript a function loads before its handler runs: its own bundle and every layer
+ * file its `@orders/shared*` imports load statically (the entry points and their chunks; the
+ * AWS SDK is the runtime's and not counted). Deterministic, unlike a timing: bench/budgets.json
+ * holds a budget for it that `npm test` checks (tests/template/bundle-budgets.test.ts).
+ */
+export function coldLoadBytes(functionDirectory: string, layerDirectory: string): number {
+  const entry = path.join(functionDirectory, 'index.mjs');
+  const entryPoints = layerEntryPoints(layerDirectory);
+  const files = new Set(staticClosure(entry));
+  for (const match of readFileSync(entry, 'utf8').matchAll(/(?:\bfrom|\bimport)\s*["'](@orders\/shared[^"']*)["']/g)) {
+    const target = match[1] === undefined ? undefined : entryPoints.get(match[1]);
+    if (target === undefined) throw new Error(`${entry} imports ${match[1]}, which the layer does not export`);
+    for (const file of staticClosure(target)) files.add(file);
+  }
+  return [...files].reduce((total, file) => total + statSync(file).size, 0);
+}
+
 // ---- module load ---------------------------------------------------------------------------------
 
 interface Layout {
@@ -94,15 +140,18 @@ function layout(work: string, name: string, task: string, layer: string | undefi
   return { name, root };
 }
 
-function importOnce(target: Layout): number {
-  return coldImport(target.root, { functionName: target.name, sourceMaps: true }).importMs;
+function importOnce(target: Layout): { importMs: number; cpuMs: number } {
+  return coldImport(target.root, { functionName: target.name, sourceMaps: true });
 }
 
 export interface ModuleLoad {
   name: string;
   samples: number;
+  /** Wall-clock import time: the measure of record. */
   p50: number;
   p90: number;
+  /** CPU time of the import, median (bench/cold-import.ts): the steadier figure on a busy machine. */
+  cpuP50: number;
 }
 
 /**
@@ -126,14 +175,39 @@ export function measureModuleLoad(artifacts: BuiltArtifact[], work: string, samp
     layout(work, 'baseline (DynamoDBDocumentClient only)', baselineTask, undefined),
     ...artifacts.filter((artifact) => artifact.name !== LAYER).map((artifact) => layout(work, artifact.name, artifact.directory, layer)),
   ];
-  const times = new Map(targets.map((target) => [target.name, [] as number[]]));
+  const times = new Map(targets.map((target) => [target.name, { wall: [] as number[], cpu: [] as number[] }]));
   for (const target of targets) importOnce(target); // warm-up: file cache, not counted
   for (let i = 0; i < samples; i += 1) {
-    for (const target of targets) times.get(target.name)?.push(importOnce(target));
+    for (const target of targets) {
+      const { importMs, cpuMs } = importOnce(target);
+      times.get(target.name)?.wall.push(importMs);
+      times.get(target.name)?.cpu.push(cpuMs);
+    }
   }
   rmSync(work, { recursive: true, force: true });
   return targets.map((target) => {
-    const values = times.get(target.name) ?? [];
-    return { name: target.name, samples: values.length, p50: percentile(values, 50), p90: percentile(values, 90) };
+    const { wall, cpu } = times.get(target.name) ?? { wall: [], cpu: [] };
+    return { name: target.name, samples: wall.length, p50: percentile(wall, 50), p90: percentile(wall, 90), cpuP50: percentile(cpu, 50) };
   });
+}
+
+// ---- budgets -------------------------------------------------------------------------------------
+
+export interface ColdLoadBudgets {
+  /** Highest cold-module-load p50 ÷ baseline p50 of any function, checked by `npm run bench`. */
+  maxRatio: number;
+  /** Bytes of JavaScript each function loads at cold start (coldLoadBytes), checked by `npm test`. */
+  loadedBytes: Record<string, number>;
+}
+
+export const coldLoadBudgets = (): ColdLoadBudgets =>
+  (JSON.parse(readFileSync(path.join(ROOT, 'bench/budgets.json'), 'utf8')) as { coldLoad: ColdLoadBudgets }).coldLoad;
+
+/** One line per function whose module-load p50 ÷ baseline p50 is over bench/budgets.json's maxRatio. */
+export function moduleLoadOverBudget(moduleLoad: ModuleLoad[], budgets = coldLoadBudgets()): string[] {
+  const baseline = moduleLoad.find((entry) => entry.name.startsWith('baseline'));
+  if (baseline === undefined) return [];
+  return moduleLoad
+    .filter((entry) => entry !== baseline && entry.p50 / baseline.p50 > budgets.maxRatio)
+    .map((entry) => `${entry.name}: module load p50 ${entry.p50.toFixed(1)} ms is ${(entry.p50 / baseline.p50).toFixed(2)}× the baseline's ${baseline.p50.toFixed(1)} ms, over the budget of ${budgets.maxRatio}× (bench/budgets.json)`);
 }

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { LayerBreakdown } from './layer-breakdown.ts';
 
 type Summary = { count: number; errors: number; p50: number; p95: number; p99: number; throughput: number };
 type PerCall = { invocations: number; requests: number; readUnits: number; writeUnits: number; calls: Record<string, number> };
@@ -37,7 +38,9 @@ export interface BenchReport {
   cost?: { orders: number; prices: { retrieved: string; region: string }; lines: Array<{ item: string; perOrder: number; cost: number }>; total: number };
   builtFunctions?: {
     artifacts: Array<{ name: string; codeBytes: number; totalBytes: number }>;
-    moduleLoad: Array<{ name: string; samples: number; p50: number; p90: number }>;
+    moduleLoad: Array<{ name: string; samples: number; p50: number; p90: number; cpuP50?: number }>;
+    overBudget?: string[];
+    layerBreakdown?: LayerBreakdown;
   };
 }
 
@@ -123,11 +126,27 @@ export function printReport(report: BenchReport, print: (line: string) => void =
         load === undefined ? '–' : ms(load.p50),
         load === undefined ? '–' : ms(load.p90),
         load === undefined || baseline === undefined ? '–' : `${num(load.p50 / baseline.p50, 2)}×`,
+        load?.cpuP50 === undefined ? '–' : ms(load.cpuP50),
+        load?.cpuP50 === undefined || baseline?.cpuP50 === undefined ? '–' : `${num(load.cpuP50 / baseline.cpuP50, 2)}×`,
       ];
     });
-    if (baseline !== undefined) rows.unshift([baseline.name, '', '', ms(baseline.p50), ms(baseline.p90), '1×']);
-    print(table(['artifact', 'JS bytes', 'bytes with maps', 'import p50 (ms)', 'import p90 (ms)', 'p50 ÷ baseline'], rows));
+    if (baseline !== undefined) rows.unshift([baseline.name, '', '', ms(baseline.p50), ms(baseline.p90), '1×', baseline.cpuP50 === undefined ? '–' : ms(baseline.cpuP50), '1×']);
+    print(table(['artifact', 'JS bytes', 'bytes with maps', 'import p50 (ms)', 'import p90 (ms)', 'p50 ÷ baseline', 'CPU p50 (ms)', 'CPU ÷ baseline'], rows));
+    const over = report.builtFunctions.overBudget ?? [];
+    print(over.length === 0 ? '\nEvery function is within the module-load budget (bench/budgets.json).' : `\n**Over budget** (the run exits 1):\n${over.map((line) => `- ${line}`).join('\n')}`);
+    if (report.builtFunctions.layerBreakdown !== undefined) printBreakdown(report.builtFunctions.layerBreakdown, print);
   }
+}
+
+/** The layer breakdown (bench/layer-breakdown.ts): what each package and each entry point adds to the baseline. */
+export function printBreakdown(breakdown: LayerBreakdown, print: (line: string) => void = console.log): void {
+  const samples = breakdown.packages[0]?.samples ?? breakdown.entryPoints[0]?.samples ?? 0;
+  print(`\n## Where the layer's load goes: ms added on top of \`${breakdown.baseline}\`, ${samples} samples\n`);
+  const rows = (list: LayerBreakdown['packages']) =>
+    list.map((row) => [row.name, String(row.bytes), ms(row.p50), ms(row.p90), ms(row.cpuP50), row.note]);
+  print(table(['package (bundled alone, as in the layer)', 'minified bytes', 'adds p50 (ms)', 'adds p90 (ms)', 'CPU p50 (ms)', ''], rows(breakdown.packages)));
+  print('');
+  print(table(['layer entry point', 'bytes loaded (entry + static chunks)', 'adds p50 (ms)', 'adds p90 (ms)', 'CPU p50 (ms)', ''], rows(breakdown.entryPoints)));
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

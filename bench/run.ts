@@ -2,7 +2,7 @@
  * `npm run bench`: one run, on its own local cloud, of everything docs/performance.md explains.
  *
  *   npm run bench -- [--requests 100] [--levels 1,4,16] [--journeys 20] [--samples 6]
- *                    [--time-scale 0.02] [--no-module-load]
+ *                    [--time-scale 0.02] [--no-module-load] [--only load]
  *
  * 1. Raw DynamoDB Local: TransactWriteItems (order header + 1 line) and Query (one order's
  *    partition) at each concurrency level, on a copy of the orders table's keys and indexes.
@@ -12,7 +12,10 @@
  * 3. API latency and throughput: POST /orders and GET /orders/{id} at each concurrency level,
  *    with the DynamoDB calls each request made.
  * 4. After the cloud stops: bundle sizes and cold module load of every `sam build` function
- *    against a baseline that only imports DynamoDBDocumentClient.
+ *    against a baseline that only imports DynamoDBDocumentClient, checked against the budgets in
+ *    bench/budgets.json (the run exits 1 when a function is over), and where the layer's load
+ *    goes (bench/layer-breakdown.ts). `--only load` runs this section alone (no local cloud);
+ *    its report is written beside the others but does not replace latest.json.
  * 5. The cost of 1,000 orders at published prices (bench/cost.ts), from the journey counts.
  *
  * Prints tables and writes bench/results/<timestamp>.json and bench/results/latest.json.
@@ -30,7 +33,8 @@ import { fileLog } from '#local/cloud/local-cloud-log.ts';
 import { sdkMetricsMiddleware, type SdkCall } from '#local/lambda/sdk-metrics.ts';
 import { idTokenFor } from '#local/seed/sign-in.ts';
 import { freePort } from '#local/core/ports.ts';
-import { BUILD_DIR, buildIsStale, builtArtifacts, measureModuleLoad, ROOT } from './built-functions.ts';
+import { BUILD_DIR, buildIsStale, builtArtifacts, measureModuleLoad, moduleLoadOverBudget, ROOT } from './built-functions.ts';
+import { type LayerBreakdown, measureLayerBreakdown } from './layer-breakdown.ts';
 import { costOf, gbSeconds, PRICES, type UsagePerOrder } from './cost.ts';
 import { bump, difference, type LatencySummary, percentile, runLoad } from './stats.ts';
 
@@ -42,6 +46,7 @@ const { values: args } = parseArgs({
     samples: { type: 'string', default: '6' },
     'time-scale': { type: 'string', default: '0.02' },
     'no-module-load': { type: 'boolean', default: false },
+    only: { type: 'string' },
   },
 });
 const REQUESTS = Number(args.requests);
@@ -49,6 +54,8 @@ const LEVELS = args.levels.split(',').map(Number);
 const JOURNEYS = Number(args.journeys);
 const SAMPLES = Number(args.samples);
 const TIME_SCALE = Number(args['time-scale']);
+if (args.only !== undefined && args.only !== 'load') throw new Error(`--only ${args.only}: the one section that runs alone is 'load'`);
+const ONLY_LOAD = args.only === 'load';
 const REQUEST_TIMEOUT_MS = 30_000;
 const PHASE_DEADLINE_MS = 180_000;
 
@@ -122,6 +129,11 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     if (result.status !== 0) throw new Error(`sam build failed:\n${result.stdout}\n${result.stderr}`);
+  }
+
+  if (ONLY_LOAD) {
+    await finish(startedAt, { builtFunctions: await builtFunctions() }, false);
+    return;
   }
 
   // A fault plan in the environment would make the numbers meaningless.
@@ -349,15 +361,28 @@ async function main(): Promise<void> {
     rmSync(cognitoDataDirectory, { recursive: true, force: true });
   }
 
-  // ---- 4. built functions ------------------------------------------------------------------------
+  results.builtFunctions = await builtFunctions();
+  await finish(startedAt, results, true);
+}
+
+// ---- 4. built functions ------------------------------------------------------------------------
+async function builtFunctions() {
   const artifacts = builtArtifacts(BUILD_DIR);
   let moduleLoad: ReturnType<typeof measureModuleLoad> = [];
+  let layerBreakdown: LayerBreakdown | undefined;
   if (!args['no-module-load']) {
     console.log(`Module load: ${SAMPLES} samples per function …`);
     moduleLoad = measureModuleLoad(artifacts, mkdtempSync(path.join(tmpdir(), 'bench-module-load-')), SAMPLES);
+    console.log(`Where the layer's load goes: ${SAMPLES} samples per package and entry point …`);
+    layerBreakdown = await measureLayerBreakdown(SAMPLES, BUILD_DIR);
   }
-  results.builtFunctions = { artifacts: artifacts.map(({ directory: _directory, ...artifact }) => artifact), moduleLoad };
+  const overBudget = moduleLoadOverBudget(moduleLoad);
+  if (overBudget.length > 0) process.exitCode = 1;
+  return { artifacts: artifacts.map(({ directory: _directory, ...artifact }) => artifact), moduleLoad, overBudget, layerBreakdown };
+}
 
+/** Writes the report (and latest.json, for a full run) and prints its tables. */
+async function finish(startedAt: Date, results: Record<string, unknown>, latest: boolean): Promise<void> {
   const report = {
     startedAt: startedAt.toISOString(),
     durationS: Math.round((Date.now() - startedAt.getTime()) / 1000),
@@ -370,10 +395,10 @@ async function main(): Promise<void> {
   mkdirSync(directory, { recursive: true });
   const file = path.join(directory, `${startedAt.toISOString().replaceAll(':', '-').replace(/\.\d+Z$/, 'Z')}.json`);
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(path.join(directory, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+  if (latest) writeFileSync(path.join(directory, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
   const { printReport } = await import('./report.ts');
   printReport(report);
-  console.log(`\nWritten: ${path.relative(ROOT, file)} and bench/results/latest.json`);
+  console.log(`\nWritten: ${path.relative(ROOT, file)}${latest ? ' and bench/results/latest.json' : ''}`);
 }
 
 /** The least each API operation needs, from docs/data-model.md's access patterns. */

@@ -1,7 +1,7 @@
 import { ADMIN_GROUP, schemas } from '@orders/shared';
 import * as responses from '@orders/shared/api-responses';
 import { z } from 'zod';
-import { type Operation, OPERATIONS, gatewayStatuses } from './operations.ts';
+import { type ApiSchema, type Operation, OPERATIONS, gatewayStatuses } from './operations.ts';
 
 /**
  * The OpenAPI 3.1 document of the API, built from the zod schemas the handlers validate with
@@ -13,7 +13,7 @@ import { type Operation, OPERATIONS, gatewayStatuses } from './operations.ts';
 type JsonObject = Record<string, unknown>;
 
 /** The shared schemas, by component name: requests as clients send them, responses as the API answers. */
-const REQUEST_COMPONENTS: Record<string, z.ZodType> = {
+const REQUEST_COMPONENTS: Record<string, ApiSchema> = {
   CreateProductRequest: schemas.createProductBody,
   UpdateProductRequest: schemas.updateProductBody,
   SetStockRequest: schemas.setStockBody,
@@ -22,7 +22,7 @@ const REQUEST_COMPONENTS: Record<string, z.ZodType> = {
   ShippingAddress: schemas.shippingAddress,
 };
 
-const RESPONSE_COMPONENTS: Record<string, z.ZodType> = {
+const RESPONSE_COMPONENTS: Record<string, ApiSchema> = {
   Product: responses.product,
   ProductPage: responses.productPage,
   Order: responses.order,
@@ -37,7 +37,7 @@ const RESPONSE_COMPONENTS: Record<string, z.ZodType> = {
 };
 
 /** Every component schema by name: what the examples of the document are checked against. */
-export const COMPONENT_SCHEMAS: Readonly<Record<string, z.ZodType>> = { ...REQUEST_COMPONENTS, ...RESPONSE_COMPONENTS };
+export const COMPONENT_SCHEMAS: Readonly<Record<string, ApiSchema>> = { ...REQUEST_COMPONENTS, ...RESPONSE_COMPONENTS };
 
 const componentRef = (id: string) => `#/components/schemas/${id}`;
 
@@ -54,7 +54,7 @@ function tidy({ jsonSchema }: { jsonSchema: JsonObject }): void {
 }
 
 /** Converts a set of named schemas at once, so that each refers to the others by `$ref`. */
-function componentSchemas(named: Record<string, z.ZodType>, io: 'input' | 'output'): Record<string, JsonObject> {
+function componentSchemas(named: Record<string, ApiSchema>, io: 'input' | 'output'): Record<string, JsonObject> {
   const registry = z.registry<{ id: string }>();
   for (const [id, schema] of Object.entries(named)) registry.add(schema, { id });
   const { schemas: converted } = z.toJSONSchema(registry, { io, uri: componentRef, unrepresentable: 'throw', override: tidy });
@@ -67,7 +67,7 @@ function componentSchemas(named: Record<string, z.ZodType>, io: 'input' | 'outpu
 }
 
 /** One schema inline (a parameter's), in the direction it is read. */
-function inlineSchema(schema: z.ZodType, io: 'input' | 'output'): JsonObject {
+function inlineSchema(schema: z.core.$ZodType, io: 'input' | 'output'): JsonObject {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'throw', override: tidy }) as JsonObject;
   return rest;
 }
@@ -82,7 +82,7 @@ function allComponentSchemas(): Record<string, JsonObject> {
   return Object.fromEntries(Object.entries({ ...requests, ...answers }).sort(([a], [b]) => a.localeCompare(b)));
 }
 
-function idOf(schema: z.ZodType, named: Record<string, z.ZodType>): string {
+function idOf(schema: ApiSchema, named: Record<string, ApiSchema>): string {
   const id = Object.entries(named).find(([, candidate]) => candidate === schema)?.[0];
   if (id === undefined) throw new Error('A request or response schema of an operation is not a named component');
   return id;
@@ -96,15 +96,14 @@ const PARAMETER_DESCRIPTIONS: Record<string, string> = {
   status: 'The order status to list.',
 };
 
-function parameters(where: 'path' | 'query', schema: z.ZodObject | undefined): JsonObject[] {
+function parameters(where: 'path' | 'query', schema: z.core.$ZodObject | undefined): JsonObject[] {
   if (schema === undefined) return [];
-  return Object.entries(schema.shape).map(([name, field]) => {
-    const fieldSchema = field as z.ZodType;
+  return Object.entries(schema._zod.def.shape).map(([name, fieldSchema]) => {
     const description = PARAMETER_DESCRIPTIONS[name];
     return {
       name,
       in: where,
-      required: where === 'path' || !fieldSchema.safeParse(undefined).success,
+      required: where === 'path' || !z.safeParse(fieldSchema, undefined).success,
       ...(description === undefined ? {} : { description }),
       schema: inlineSchema(fieldSchema, 'input'),
     };

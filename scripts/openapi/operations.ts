@@ -1,6 +1,13 @@
 import { schemas } from '@orders/shared';
 import * as responses from '@orders/shared/api-responses';
 import type { z } from 'zod';
+import type { ZodMiniType } from 'zod/mini';
+
+/**
+ * A schema of the API: the requests' are zod/mini (they load in the Lambda layer), the
+ * responses' are classic zod (the generator and the tests only). Both validate and convert alike.
+ */
+export type ApiSchema = z.ZodType | ZodMiniType;
 
 /**
  * Every route of the API as documented: what it is for, who may call it, what it reads, what it
@@ -23,16 +30,16 @@ export interface Operation {
   summary: string;
   description: string;
   access: Access;
-  pathParameters?: z.ZodObject;
-  query?: z.ZodObject;
+  pathParameters?: z.core.$ZodObject;
+  query?: z.core.$ZodObject;
   /** The JSON request body, with an example a client could send as it is. */
-  body?: { schema: z.ZodType; example: unknown };
+  body?: { schema: ApiSchema; example: unknown };
   /** POST /orders: the Idempotency-Key header is required. */
   idempotencyKey?: boolean;
   success: {
     status: 200 | 201;
     description: string;
-    schema: z.ZodType;
+    schema: ApiSchema;
     example: unknown;
     /** 201 responses carry the new resource's path in `Location`. */
     location?: boolean;

@@ -1,6 +1,5 @@
 import * as responses from '@orders/shared/api-responses';
-import type { z } from 'zod';
-import { documentedStatuses, gatewayStatuses, OPERATIONS, type Operation } from '../../scripts/openapi/operations.ts';
+import { type ApiSchema, documentedStatuses, gatewayStatuses, OPERATIONS, type Operation } from '../../scripts/openapi/operations.ts';
 
 /**
  * The documented contract (docs/openapi.json, built from scripts/openapi/operations.ts and the
@@ -41,7 +40,7 @@ export function checkContract(method: string, path: string, response: ObservedRe
     throw new ContractViolation(`${seen}, a status docs/openapi.json does not list for ${route} (scripts/openapi/operations.ts)`);
   }
   const contentType = response.headers.get('content-type') ?? '';
-  const validate = (schema: z.ZodType, what: string) => {
+  const validate = (schema: ApiSchema, what: string) => {
     const result = schema.safeParse(response.json);
     if (!result.success) {
       throw new ContractViolation(`${seen} with a body that is not the documented ${what}: ${result.error.message}\n${response.text}`);

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BuiltArtifact, builtArtifacts } from '../../bench/built-functions.ts';
+import { type BuiltArtifact, builtArtifacts, coldLoadBytes } from '../../bench/built-functions.ts';
 import { ROOT, loadTemplate, resourcesOfType, run, venvTool } from './support/tools.ts';
 
 // Size budgets for what `sam build` produces (bench/budgets.json): bytes of JavaScript per
@@ -13,6 +13,7 @@ import { ROOT, loadTemplate, resourcesOfType, run, venvTool } from './support/to
 interface Budgets {
   functions: Record<string, number>;
   layers: Record<string, number>;
+  coldLoad: { loadedBytes: Record<string, number> };
 }
 
 const budgets = JSON.parse(readFileSync(path.join(ROOT, 'bench/budgets.json'), 'utf8')) as Budgets;
@@ -21,11 +22,12 @@ const functionIds = resourcesOfType(template, 'AWS::Serverless::Function').map((
 const layerIds = resourcesOfType(template, 'AWS::Serverless::LayerVersion').map(([logicalId]) => logicalId);
 
 let scratch: string;
+let buildDir: string;
 let artifacts: Map<string, BuiltArtifact>;
 
 beforeAll(() => {
   scratch = mkdtempSync(path.join(tmpdir(), 'orders-bundle-budgets-'));
-  const buildDir = path.join(scratch, 'build');
+  buildDir = path.join(scratch, 'build');
   const result = run(venvTool('sam'), ['build', '--build-dir', buildDir, '--cache-dir', path.join(scratch, 'cache')]);
   if (result.status !== 0) throw new Error(`sam build failed:\n${result.output}`);
   artifacts = new Map(builtArtifacts(buildDir).map((artifact) => [artifact.name, artifact]));
@@ -56,4 +58,19 @@ describe('bundle size budgets (bench/budgets.json)', () => {
       ).toBeLessThanOrEqual(budget);
     },
   );
+});
+
+// What each function loads at cold start: its bundle and the layer files its imports load (the
+// entry points and their chunks). A function over budget loads shared code it does not run, or a
+// dependency crept into a chunk every function loads (docs/decisions.md D1, D27).
+describe('cold-load budgets (bench/budgets.json coldLoad.loadedBytes)', () => {
+  it('has a budget for every function of the template, and none for anything else', () => {
+    expect(Object.keys(budgets.coldLoad.loadedBytes).sort()).toEqual([...functionIds].sort());
+  });
+
+  it.each(functionIds)('%s loads no more JavaScript at cold start than its budget', (logicalId) => {
+    const budget = budgets.coldLoad.loadedBytes[logicalId] ?? 0;
+    const loaded = coldLoadBytes(path.join(buildDir, logicalId), path.join(buildDir, 'SharedLayer'));
+    expect(loaded, `${logicalId}: loads ${kib(loaded)} of JavaScript at cold start, over its budget of ${kib(budget)} in bench/budgets.json`).toBeLessThanOrEqual(budget);
+  });
 });

@@ -93,7 +93,8 @@ function sourceFiles(directory: string): string[] {
  * Names that are built at run time, and every value they take. A new one fails the test below
  * until it is listed here (and on the dashboard).
  */
-const EVENT_TYPES = orderEvent.options.map((option) => option.shape.type.value);
+// zod/mini keeps a union's options and an object's shape in its definition (`_zod.def`).
+const EVENT_TYPES = orderEvent._zod.def.options.map((option) => option._zod.def.shape.type._zod.def.values[0]);
 const DYNAMIC_METRIC_NAMES: Record<string, string[]> = {
   '`${event.type}Published`': EVENT_TYPES.map((type) => `${type}Published`),
 };

@@ -23,7 +23,7 @@ const LAYER_PACKAGE = 'nodejs/node_modules/@orders/shared';
  */
 const BUNDLED_DEPENDENCIES: Record<string, string[]> = { LocalAuthorizerFunction: ['node_modules/aws-jwt-verify/'] };
 /** What functions may import from the layer: its package.json `exports`. */
-const LAYER_ENTRY_POINTS = ['@orders/shared', '@orders/shared/events', '@orders/shared/fulfilment'];
+const LAYER_ENTRY_POINTS = ['@orders/shared', '@orders/shared/events', '@orders/shared/fulfilment', '@orders/shared/place-order'];
 
 interface FunctionUnderTest {
   logicalId: string;
@@ -119,12 +119,12 @@ describe('sam build', () => {
       expect(existsSync(path.join(buildDir, logicalId, 'index.mjs.map')), `${logicalId}/index.mjs.map`).toBe(true);
     }
     const layer = path.join(buildDir, 'SharedLayer', LAYER_PACKAGE);
-    expect(readdirSync(layer).sort()).toEqual(['chunks', 'events', 'fulfilment', 'index.mjs', 'index.mjs.map', 'package.json']);
+    expect(readdirSync(layer).sort()).toEqual(['chunks', 'events', 'fulfilment', 'index.mjs', 'index.mjs.map', 'orders', 'package.json']);
     expect(existsSync(path.join(layer, 'events', 'index.mjs'))).toBe(true);
     expect(JSON.parse(readFileSync(path.join(layer, 'package.json'), 'utf8'))).toMatchObject({
       name: '@orders/shared',
       type: 'module',
-      exports: { '.': './index.mjs', './events': './events/index.mjs', './fulfilment': './fulfilment/index.mjs' },
+      exports: { '.': './index.mjs', './events': './events/index.mjs', './fulfilment': './fulfilment/index.mjs', './place-order': './orders/place-order.mjs' },
     });
   });
 
@@ -143,7 +143,7 @@ describe('sam build', () => {
   });
 
   it('leaves only the AWS SDK and node builtins outside the layer bundle', async () => {
-    for (const entry of ['index.mjs', 'events/index.mjs', 'fulfilment/index.mjs']) {
+    for (const entry of ['index.mjs', 'events/index.mjs', 'fulfilment/index.mjs', 'orders/place-order.mjs']) {
       const imports = await externalImports(path.join(buildDir, 'SharedLayer', LAYER_PACKAGE, entry));
       const outside = imports.filter((specifier) => !isBuiltin(specifier) && !specifier.startsWith('@aws-sdk/'));
       // The entry points import their shared chunks by relative path; nothing else may be outside.

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ORDER_STATUSES } from '../orders/order.ts';
 
 /**
@@ -11,25 +11,25 @@ import { ORDER_STATUSES } from '../orders/order.ts';
  */
 
 const status = z.enum(ORDER_STATUSES);
-const money = z.int().nonnegative();
+const money = z.int().check(z.nonnegative());
 
-const envelope = <Type extends string, Data extends z.ZodType>(type: Type, data: Data) =>
+const envelope = <Type extends string, Data extends z.ZodMiniType>(type: Type, data: Data) =>
   z.object({
     /** Derived from the stream record, so a redelivered change carries the same id. */
-    eventId: z.string().min(1),
+    eventId: z.string().check(z.minLength(1)),
     type: z.literal(type),
     version: z.literal(1),
     /** When the change was made (the order's `updatedAt`), not when it was published. */
     occurredAt: z.iso.datetime(),
     /** The correlation id of the request that caused the change. */
-    correlationId: z.string().min(1),
+    correlationId: z.string().check(z.minLength(1)),
     data,
   });
 
 const orderRef = {
   orderId: z.uuid(),
-  customerId: z.string().min(1),
-  currency: z.string().length(3),
+  customerId: z.string().check(z.minLength(1)),
+  currency: z.string().check(z.length(3)),
   total: money,
 };
 
@@ -44,11 +44,11 @@ export const orderPlacedV1 = envelope(
           productId: z.uuid(),
           productName: z.string(),
           unitPrice: money,
-          quantity: z.int().positive(),
+          quantity: z.int().check(z.positive()),
           lineTotal: money,
         }),
       )
-      .min(1),
+      .check(z.minLength(1)),
   }),
 );
 

@@ -1,5 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { OrderPlaced } from '../events/schemas.ts';
 import { logger, metrics } from '../platform/observability.ts';
 import { OrderNotFoundError, OrderNotInExpectedStatusError, PaymentVoidedError } from './errors.ts';
@@ -14,17 +14,17 @@ const orderId = z.uuid();
 
 export const sagaInput = z.object({
   orderId,
-  customerId: z.string().min(1),
-  total: z.int().nonnegative(),
-  currency: z.string().length(3),
-  correlationId: z.string().min(1),
-  lines: z.array(z.object({ productId: z.uuid(), quantity: z.int().positive() })).min(1),
+  customerId: z.string().check(z.minLength(1)),
+  total: z.int().check(z.nonnegative()),
+  currency: z.string().check(z.length(3)),
+  correlationId: z.string().check(z.minLength(1)),
+  lines: z.array(z.object({ productId: z.uuid(), quantity: z.int().check(z.positive()) })).check(z.minLength(1)),
 });
 export type SagaInput = z.infer<typeof sagaInput>;
 
-export const reserveStockInput = sagaInput.pick({ orderId: true, lines: true });
+export const reserveStockInput = z.pick(sagaInput, { orderId: true, lines: true });
 export const orderOnlyInput = z.object({ orderId });
-export const awaitShipmentInput = z.object({ orderId, taskToken: z.string().min(1) });
+export const awaitShipmentInput = z.object({ orderId, taskToken: z.string().check(z.minLength(1)) });
 
 const now = () => new Date().toISOString();
 

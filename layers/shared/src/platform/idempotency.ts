@@ -1,11 +1,23 @@
-import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { IdempotencyAlreadyInProgressError, IdempotencyConfig, IdempotencyValidationError, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Context } from 'aws-lambda';
 import { dynamoDbClient } from './clients.ts';
+import { ConflictError, IdempotencyKeyReusedError } from './errors.ts';
 import { tableName } from './config.ts';
 import { IDEMPOTENCY_PARTITION } from './table/keys.ts';
 
 const ONE_DAY_SECONDS = 24 * 60 * 60;
+
+/** Powertools' refusals are the client's doing: translated to ours, which map to 422 and 409. */
+function translate(error: unknown): unknown {
+  if (error instanceof IdempotencyValidationError) {
+    return new IdempotencyKeyReusedError('This Idempotency-Key was already used with a different request body');
+  }
+  if (error instanceof IdempotencyAlreadyInProgressError) {
+    return new ConflictError('A request with this Idempotency-Key is still being processed; retry shortly');
+  }
+  return error;
+}
 
 /**
  * Makes `operation` idempotent with Powertools, storing records in the single table under their
@@ -39,6 +51,8 @@ export function idempotentOperation<Input extends object, Output>(
     });
     // Lets Powertools expire an in-progress record if this invocation times out.
     config.registerLambdaContext(context);
-    return wrapped(input);
+    return wrapped(input).catch((error: unknown) => {
+      throw translate(error);
+    });
   };
 }

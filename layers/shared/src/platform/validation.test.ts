@@ -7,7 +7,7 @@ import { fieldPath, parseWith, toFieldProblems } from './validation.ts';
 const ORDER_LINE_PRODUCT = '3f0c2a52-7a4e-4d1c-9a53-0b8f3d4f9e21';
 const address = { name: 'Eve', line1: '3 Oak St', city: 'Ogdenville', postalCode: '99999', country: 'US' };
 
-function problemsOf(schema: z.ZodType, input: unknown, prefix = '') {
+function problemsOf(schema: z.core.$ZodType, input: unknown, prefix = '') {
   try {
     parseWith(schema, input, prefix);
   } catch (error) {
@@ -23,7 +23,7 @@ describe('parseWith', () => {
   });
 
   // The examples: a field present with the wrong type was reported as "is required".
-  it.each<[string, z.ZodType, unknown, string, string]>([
+  it.each<[string, z.core.$ZodType, unknown, string, string]>([
     ['a price with cents as a fraction', createProductBody, { name: 'x', price: 9.99 }, 'price', 'must be a whole number of minor units (cents), not 9.99'],
     ['a price as a string', createProductBody, { name: 'x', price: '9' }, 'price', 'must be a whole number of minor units (cents), not a string'],
     ['a name that is a nested array', createProductBody, { name: [['x']], price: 100 }, 'name', 'must be a string, not a list'],

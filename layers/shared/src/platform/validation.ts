@@ -1,5 +1,11 @@
-import type { z } from 'zod';
+import { en } from 'zod/locales';
+import * as z from 'zod/mini';
 import { ValidationError, type FieldProblem } from './errors.ts';
+
+// The layer's schemas are written with zod/mini, which, unlike zod's classic API, sets no locale
+// when it loads. English is what every message a client reads is written in (a schema's own
+// message wins over it), so it is set here, where every parse goes through.
+z.config(en());
 
 /** `['items', 0, 'quantity']` → `items[0].quantity` (with an optional prefix such as `query.`). */
 export function fieldPath(path: readonly PropertyKey[], prefix = ''): string {
@@ -66,7 +72,7 @@ const wrongTypeMessages: z.core.$ZodErrorMap = (issue) =>
  * "is required"; a field sent with the wrong type says what was expected and what was sent.
  * `input` is what was validated (to tell a missing field from one sent as null or as a string).
  */
-export function toFieldProblems(error: z.ZodError, prefix = '', input?: unknown): FieldProblem[] {
+export function toFieldProblems(error: z.core.$ZodError, prefix = '', input?: unknown): FieldProblem[] {
   return error.issues.flatMap((issue): FieldProblem[] => {
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({
@@ -89,9 +95,12 @@ function messageFor(issue: z.core.$ZodIssue, input: unknown): string {
   return sent === undefined ? issue.message : `${issue.message}, not ${sent}`;
 }
 
-/** Validates untrusted input (a body, parameters, an event) or throws a ValidationError naming each field. */
-export function parseWith<S extends z.ZodType>(schema: S, input: unknown, prefix = ''): z.output<S> {
-  const result = schema.safeParse(input, { reportInput: true, error: wrongTypeMessages });
+/**
+ * Validates untrusted input (a body, parameters, an event) or throws a ValidationError naming
+ * each field. Takes any zod 4 schema (zod/mini or classic).
+ */
+export function parseWith<S extends z.core.$ZodType>(schema: S, input: unknown, prefix = ''): z.output<S> {
+  const result = z.safeParse(schema, input, { reportInput: true, error: wrongTypeMessages });
   if (!result.success) throw new ValidationError(toFieldProblems(result.error, prefix, input));
   return result.data;
 }

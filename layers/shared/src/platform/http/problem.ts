@@ -1,8 +1,4 @@
-import {
-  IdempotencyAlreadyInProgressError,
-  IdempotencyValidationError,
-} from '@aws-lambda-powertools/idempotency';
-import { AppError, ConflictError, IdempotencyKeyReusedError, type FieldProblem } from '../errors.ts';
+import { AppError, type FieldProblem } from '../errors.ts';
 
 /** An RFC 9457 problem document. Never carries stack traces or internal messages. */
 export interface Problem {
@@ -12,17 +8,6 @@ export interface Problem {
   detail: string;
   instance?: string;
   errors?: FieldProblem[];
-}
-
-/** Errors raised by libraries that are really the client's doing, translated to ours. */
-function translate(error: unknown): unknown {
-  if (error instanceof IdempotencyValidationError) {
-    return new IdempotencyKeyReusedError('This Idempotency-Key was already used with a different request body');
-  }
-  if (error instanceof IdempotencyAlreadyInProgressError) {
-    return new ConflictError('A request with this Idempotency-Key is still being processed; retry shortly');
-  }
-  return error;
 }
 
 /**
@@ -47,19 +32,21 @@ const internalProblem = (detail: string, instance: string | undefined): Problem 
 
 /** The single error-to-HTTP mapping. Anything that is not an AppError is a 500 with no details. */
 export function toProblem(error: unknown, instance?: string): { problem: Problem; expected: boolean; kind: ProblemKind } {
-  const translated = translate(error);
-  if (translated instanceof AppError) {
+  // Errors a library raises that are really the client's doing are translated to ours where the
+  // library is used (Powertools idempotency's in platform/idempotency.ts), so every API function
+  // can load this mapping without loading those libraries.
+  if (error instanceof AppError) {
     const problem: Problem = {
-      type: translated.type,
-      title: translated.title,
-      status: translated.status,
-      detail: translated.message,
+      type: error.type,
+      title: error.title,
+      status: error.status,
+      detail: error.message,
       ...(instance === undefined ? {} : { instance }),
-      ...('errors' in translated ? { errors: translated.errors as FieldProblem[] } : {}),
+      ...('errors' in error ? { errors: error.errors as FieldProblem[] } : {}),
     };
     return { problem, expected: true, kind: 'expected' };
   }
-  if (isDefect(translated)) {
+  if (isDefect(error)) {
     return {
       problem: internalProblem(
         'The request could not be completed because of a fault in this service; retrying will not help. Quote the correlation id when reporting it.',

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../errors.ts';
 import { principalFromAuthorizer, type Principal } from '../auth/principal.ts';
 import { parseWith } from '../validation.ts';
@@ -17,7 +17,7 @@ export function header(event: APIGatewayProxyEvent, name: string): string | unde
 }
 
 /** Reads and validates a JSON body: size, media type, syntax, then the schema. */
-export function jsonBody<S extends z.ZodType>(event: APIGatewayProxyEvent, schema: S): z.output<S> {
+export function jsonBody<S extends z.core.$ZodType>(event: APIGatewayProxyEvent, schema: S): z.output<S> {
   const raw = event.body ?? '';
   const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
   if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
@@ -40,10 +40,10 @@ export function jsonBody<S extends z.ZodType>(event: APIGatewayProxyEvent, schem
   return parseWith(schema, parsed);
 }
 
-export const pathParameters = <S extends z.ZodType>(event: APIGatewayProxyEvent, schema: S): z.output<S> =>
+export const pathParameters = <S extends z.core.$ZodType>(event: APIGatewayProxyEvent, schema: S): z.output<S> =>
   parseWith(schema, event.pathParameters ?? {});
 
-export const queryParameters = <S extends z.ZodType>(event: APIGatewayProxyEvent, schema: S): z.output<S> =>
+export const queryParameters = <S extends z.core.$ZodType>(event: APIGatewayProxyEvent, schema: S): z.output<S> =>
   parseWith(schema, event.queryStringParameters ?? {});
 
 export const principalOf = (event: APIGatewayProxyEvent): Principal =>
