@@ -17,7 +17,8 @@ function trace(offset = 0): JourneyTrace {
       { functionLogicalId: 'StartFulfilmentFunction', startedAt: t(400), endedAt: t(450), durationMs: 40, event: '{"Records":[{"body":"o-1"}]}' },
     ],
     executions: [
-      { startedAt: t(430), history: [exited('Fulfil', t(990))] },
+      // The parent's own state ends on the same millisecond as the child's confirming state: not part of the journey to CONFIRMED.
+      { startedAt: t(430), history: [exited('Fulfil', t(900))] },
       { startedAt: t(460), history: [exited('ReserveStock', t(600)), exited('TakePayment', t(800)), exited('MarkConfirmed', t(900)), exited('Confirmed', t(901))] },
     ],
   };

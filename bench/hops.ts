@@ -70,20 +70,21 @@ export function journeyHops(trace: JourneyTrace): Hop[] | undefined {
   ];
   const executions = [...trace.executions].sort((a, b) => a.startedAt - b.startedAt);
   milestones.push({ at: executions[0]!.startedAt, hop: 'StartFulfilmentFunction → StartExecution' });
-  let confirmedAt: number | undefined;
-  const states: Array<{ at: number; hop: string }> = [];
-  for (const [index, execution] of executions.entries()) {
-    if (index > 0) states.push({ at: execution.startedAt, hop: 'child execution start (startExecution.sync:2)' });
+  // Each state's exit, oldest first; on the same millisecond a child's state comes before its
+  // parent's (the parent's ConfirmOrder ends after the child's last state).
+  const states: Array<{ at: number; hop: string; depth: number }> = [];
+  for (const [depth, execution] of executions.entries()) {
+    if (depth > 0) states.push({ at: execution.startedAt, hop: 'child execution start (startExecution.sync:2)', depth });
     for (const event of execution.history) {
-      if (event.type.endsWith('StateExited')) {
-        const name = (event.stateExitedEventDetails as { name?: string } | undefined)?.name ?? '?';
-        states.push({ at: event.timestamp.getTime(), hop: `state ${name}` });
-        if (name === CONFIRMING_STATE) confirmedAt = event.timestamp.getTime();
-      }
+      if (!event.type.endsWith('StateExited')) continue;
+      const name = (event.stateExitedEventDetails as { name?: string } | undefined)?.name ?? '?';
+      states.push({ at: event.timestamp.getTime(), hop: `state ${name}`, depth });
     }
   }
-  if (confirmedAt === undefined) return undefined;
-  milestones.push(...states.filter((state) => state.at <= confirmedAt!).sort((a, b) => a.at - b.at));
+  states.sort((a, b) => a.at - b.at || b.depth - a.depth);
+  const confirmed = states.findIndex((state) => state.hop === `state ${CONFIRMING_STATE}`);
+  if (confirmed === -1) return undefined;
+  milestones.push(...states.slice(0, confirmed + 1));
   milestones.push({ at: trace.confirmedSeenAt, hop: 'CONFIRMED seen by the bench (20 ms polling)' });
 
   const hops: Hop[] = [];
