@@ -6,11 +6,13 @@
  *
  * 1. Raw DynamoDB Local: TransactWriteItems (order header + 1 line) and Query (one order's
  *    partition) at each concurrency level, on a copy of the orders table's keys and indexes.
- * 2. Order journeys, one at a time: POST /orders → CONFIRMED (timed) → ship → saga done, with
- *    every Lambda invocation, AWS SDK call (DynamoDB with consumed capacity), SNS publish, SQS
- *    message and state transition counted.
+ * 2. Order journeys, one at a time: POST /orders → CONFIRMED (timed, and broken into hops by
+ *    bench/hops.ts) → ship → saga done, with every Lambda invocation, AWS SDK call (DynamoDB with
+ *    consumed capacity), SNS publish, SQS message, state transition, Express execution and log
+ *    byte counted.
  * 3. API latency and throughput: POST /orders and GET /orders/{id} at each concurrency level,
- *    with the DynamoDB calls each request made.
+ *    with the DynamoDB calls each request made; each level twice, with the orders' background
+ *    work running and with the event source mappings paused (issue 13's targets).
  * 4. After the cloud stops: bundle sizes and cold module load of every `sam build` function
  *    against a baseline that only imports DynamoDBDocumentClient.
  * 5. The cost of 1,000 orders at published prices (bench/cost.ts), from the journey counts.
