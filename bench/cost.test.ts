@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { costOf, gbSeconds, PRICES, type UsagePerOrder } from './cost.ts';
+import { costOf, expressGbSeconds, gbSeconds, PRICES, type UsagePerOrder } from './cost.ts';
 
 const none: UsagePerOrder = {
   apiRequests: 0,
@@ -8,8 +8,12 @@ const none: UsagePerOrder = {
   readRequestUnits: 0,
   writeRequestUnits: 0,
   stateTransitions: 0,
+  expressRequests: 0,
+  expressGbSeconds: 0,
   snsPublishes: 0,
   sqsRequests: 0,
+  logBytes: 0,
+  traces: 0,
 };
 
 describe('costOf', () => {
@@ -25,20 +29,32 @@ describe('costOf', () => {
     expect(line({ snsPublishes: 4 })).toBeCloseTo(0.002, 10);
     expect(line({ sqsRequests: 5 })).toBeCloseTo(0.002, 10);
     expect(line({ stateTransitions: 12 }, 1)).toBeCloseTo(0.0003, 10);
+    expect(line({ expressRequests: 1 })).toBeCloseTo(0.001, 10);
+    expect(line({ expressGbSeconds: 1 })).toBeCloseTo(0.01667, 10);
+    // 1,000 orders × 2,000 bytes = 2 MB at $0.50 per GB.
+    expect(line({ logBytes: 2000 })).toBeCloseTo(0.001, 10);
+    expect(line({ traces: 3 })).toBeCloseTo(0.015, 10);
   });
 
   it('adds the lines up', () => {
     const { lines, total } = costOf({ ...none, apiRequests: 2, stateTransitions: 12 });
-    expect(lines).toHaveLength(8);
+    expect(lines).toHaveLength(12);
     expect(total).toBeCloseTo(0.307, 10);
   });
 
   it('records where and when the prices come from', () => {
     expect(PRICES.region).toBe('us-east-1');
     expect(PRICES.retrieved).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    for (const service of [PRICES.lambda, PRICES.apiGatewayRest, PRICES.dynamoDbOnDemand, PRICES.stepFunctionsStandard, PRICES.sns, PRICES.sqs]) {
+    for (const service of [PRICES.lambda, PRICES.apiGatewayRest, PRICES.dynamoDbOnDemand, PRICES.stepFunctionsStandard, PRICES.stepFunctionsExpress, PRICES.sns, PRICES.sqs, PRICES.cloudWatchLogs, PRICES.xRay]) {
       expect(service.source).toMatch(/^https:\/\//);
     }
+  });
+});
+
+describe('expressGbSeconds', () => {
+  it('rounds the duration up to 100 ms and bills one 64 MB chunk', () => {
+    expect(expressGbSeconds(1)).toBeCloseTo(0.1 / 16, 12);
+    expect(expressGbSeconds(250)).toBeCloseTo(0.3 / 16, 12);
   });
 });
 

@@ -2,7 +2,7 @@
  * What an order costs at published on-demand prices, from counted usage. Pure; see cost.test.ts.
  *
  * Prices: US East (N. Virginia), pay-as-you-go, first pricing tier, free tiers ignored. Read on
- * 2026-11-22 from the pages in `source` (the AWS pricing pages, or where the page's table is
+ * 2026-11-22 (Express, CloudWatch Logs and X-Ray on 2026-11-30) from the pages in `source` (the AWS pricing pages, or where the page's table is
  * rendered by script, the AWS page or article that quotes it, with its own date).
  */
 export const PRICES = {
@@ -31,6 +31,27 @@ export const PRICES = {
     perThousandStateTransitions: 0.025,
     source: 'https://aws.amazon.com/step-functions/pricing/ (state transitions table, US East (N. Virginia) $0.0250)',
   },
+  stepFunctionsExpress: {
+    /** Per execution started ("a request each time it starts executing a workflow"). */
+    perMillionRequests: 1.0,
+    /** First 1,000 GB-hours a month ($0.06 per GB-hour); duration rounded up to 100 ms, memory billed in 64 MB chunks. */
+    perGbSecond: 0.00001667,
+    billedMemoryMb: 64,
+    durationIncrementMs: 100,
+    source:
+      'https://aws.amazon.com/step-functions/pricing/ (Express Workflows: requests and duration, 100 ms rounding, 64 MB chunks; read 2026-11-30); $1.00 per million: https://aws.amazon.com/blogs/compute/building-cost-effective-aws-step-functions-workflows/',
+  },
+  cloudWatchLogs: {
+    /** Standard log class ingestion; Lambda's logs are vended logs since 2025-05-01, whose first tier (10 TB) is the same $0.50. */
+    perGbIngested: 0.5,
+    source:
+      'https://aws.amazon.com/cloudwatch/pricing/ (Logs, collect: $0.50 per GB, US East) as quoted by https://hykell.com/knowledge-base/aws-cloudwatch-logs-pricing (read 2026-11-30); Lambda tiers: https://www.duckbillgroup.com/?p=9080 (2025-05)',
+  },
+  xRay: {
+    /** Traces recorded; retrieval and scans ($0.50 per million) are an operator's reading, not per order. */
+    perMillionTracesRecorded: 5.0,
+    source: 'https://aws.amazon.com/xray/pricing/ ($0.000005 per trace recorded beyond the free tier; read 2026-11-30)',
+  },
   sns: {
     /** Standard topics, per million publish requests (64 KB chunks); deliveries to SQS are free. */
     perMillionPublishes: 0.5,
@@ -53,9 +74,17 @@ export interface UsagePerOrder {
   lambdaGbSeconds: number;
   readRequestUnits: number;
   writeRequestUnits: number;
+  /** Standard workflow state transitions. */
   stateTransitions: number;
+  /** Express workflow executions started, and their billed GB-seconds (see expressGbSeconds). */
+  expressRequests: number;
+  expressGbSeconds: number;
   snsPublishes: number;
   sqsRequests: number;
+  /** Bytes written to CloudWatch Logs (function and platform lines, access logs, state machine logs). */
+  logBytes: number;
+  /** X-Ray traces recorded: one per request that enters without a trace header (see bench/run.ts). */
+  traces: number;
 }
 
 export interface CostLine {
@@ -79,10 +108,20 @@ export function costOf(usage: UsagePerOrder, orders = 1000, prices: Prices = PRI
       perOrder: usage.stateTransitions,
       cost: (usage.stateTransitions * orders * prices.stepFunctionsStandard.perThousandStateTransitions) / 1000,
     },
+    { item: 'Step Functions Express requests', perOrder: usage.expressRequests, cost: perMillion(usage.expressRequests, prices.stepFunctionsExpress.perMillionRequests) },
+    { item: 'Step Functions Express GB-seconds', perOrder: usage.expressGbSeconds, cost: usage.expressGbSeconds * orders * prices.stepFunctionsExpress.perGbSecond },
     { item: 'SNS publishes', perOrder: usage.snsPublishes, cost: perMillion(usage.snsPublishes, prices.sns.perMillionPublishes) },
     { item: 'SQS requests', perOrder: usage.sqsRequests, cost: perMillion(usage.sqsRequests, prices.sqs.perMillionRequests) },
+    { item: 'CloudWatch Logs ingestion (bytes)', perOrder: usage.logBytes, cost: (usage.logBytes * orders * prices.cloudWatchLogs.perGbIngested) / 1e9 },
+    { item: 'X-Ray traces recorded', perOrder: usage.traces, cost: perMillion(usage.traces, prices.xRay.perMillionTracesRecorded) },
   ];
   return { lines, total: lines.reduce((sum, line) => sum + line.cost, 0) };
+}
+
+/** An Express execution's billed GB-seconds: duration rounded up to 100 ms, memory in 64 MB chunks (one chunk for a small saga). */
+export function expressGbSeconds(durationMs: number, prices: Prices = PRICES): number {
+  const { durationIncrementMs, billedMemoryMb } = prices.stepFunctionsExpress;
+  return ((Math.ceil(durationMs / durationIncrementMs) * durationIncrementMs) / 1000) * (billedMemoryMb / 1024);
 }
 
 /** Lambda bills duration rounded up to the millisecond, at the function's memory. */

@@ -31,7 +31,7 @@ const BANNER = "import { createRequire } from 'module'; const require = createRe
  * layer imports; `source` is a module of its own instead (work the layer does when it loads).
  */
 export const LAYER_PACKAGES: Array<{ name: string; imports: string[]; source?: string; note: string }> = [
-  { name: 'zod, classic API', imports: ['zod'], note: 'what `import { z } from "zod"` loads: the whole library (the layer before D27)' },
+  { name: 'zod, classic API', imports: ['zod'], note: 'what `import { z } from "zod"` loads: the whole library (the layer before D30)' },
   {
     name: "zod/mini, as the layer's schemas use it",
     imports: ['./layers/shared/src/platform/validation.ts', './layers/shared/src/platform/http/api-schemas.ts', './layers/shared/src/events/schemas.ts'],

@@ -18,12 +18,17 @@ export interface BenchReport {
   machine: { cpus: number; cpuModel?: string; memoryGiB: number; node: string };
   settings: { requests: number; levels: number[]; journeys: number; samples: number; timeScale: number };
   minimums: Record<string, { requests: number; how: string }>;
+  /** Issue 13's targets for `p50 ÷ raw p50` at concurrency 1, event sources paused. */
+  targets?: Record<string, number>;
   rawDynamoDb?: { transactWrite: Record<string, Summary>; query: Record<string, Summary>; capacityUnitsPerCall: { transactWrite: number; query: number } };
   api?: Record<string, Record<string, Summary & { dynamoDb: PerCall }>>;
+  /** The same, with the event source mappings paused (no background work). */
+  apiPaused?: Record<string, Record<string, Summary & { dynamoDb: PerCall }>>;
   journey?: {
     orders: number;
     timeScale: number;
     toConfirmedMs: { p50: number; p95: number; max: number };
+    hops?: { hops: Array<{ hop: string; p50: number; mean: number; share: number }>; slowest?: string; explained: number };
     perOrder: {
       invocations: Record<string, number>;
       sdkCalls: Record<string, number>;
@@ -33,9 +38,12 @@ export interface BenchReport {
       sqsMessages: number;
       sqsBatches: number;
       stateTransitions: number;
+      expressExecutions?: number;
+      logBytes?: number;
+      traces?: number;
     };
   };
-  cost?: { orders: number; prices: { retrieved: string; region: string }; lines: Array<{ item: string; perOrder: number; cost: number }>; total: number };
+  cost?: { orders: number; target?: number; prices: { retrieved: string; region: string }; lines: Array<{ item: string; perOrder: number; cost: number }>; total: number };
   builtFunctions?: {
     artifacts: Array<{ name: string; codeBytes: number; totalBytes: number }>;
     moduleLoad: Array<{ name: string; samples: number; p50: number; p90: number; cpuP50?: number }>;
@@ -59,30 +67,52 @@ export function printReport(report: BenchReport, print: (line: string) => void =
 
   if (report.api !== undefined && report.rawDynamoDb !== undefined) {
     const raw = report.rawDynamoDb;
-    print('## API latency next to raw DynamoDB Local (ms)\n');
-    const rows: string[][] = [];
-    for (const [operation, levels] of Object.entries(report.api)) {
-      const baseline = operation.startsWith('POST') ? raw.transactWrite : raw.query;
-      for (const [level, summary] of Object.entries(levels)) {
-        const rawSummary = baseline[level];
-        rows.push([
-          operation,
-          level,
-          ms(summary.p50),
-          ms(summary.p95),
-          ms(summary.p99),
-          num(summary.throughput, 1),
-          String(summary.errors),
-          ms(rawSummary?.p50 ?? Number.NaN),
-          ms(rawSummary?.p95 ?? Number.NaN),
-          rawSummary === undefined ? '–' : `${num(summary.p50 / rawSummary.p50, 1)}×`,
-          num(summary.dynamoDb.requests),
-          num(summary.dynamoDb.readUnits),
-          num(summary.dynamoDb.writeUnits),
-        ]);
-      }
+    if (report.apiPaused !== undefined) {
+      print('## API overhead at concurrency 1, event sources paused (targets of issue 13)\n');
+      print(
+        table(
+          ['operation', 'p50 (ms)', 'raw p50 (ms)', 'p50 ÷ raw p50', 'target', 'met', 'with background work'],
+          Object.entries(report.apiPaused).map(([operation, levels]) => {
+            const paused = levels['1'];
+            const busy = report.api?.[operation]?.['1'];
+            const rawSummary = (operation.startsWith('POST') ? raw.transactWrite : raw.query)['1'];
+            const ratio = paused === undefined || rawSummary === undefined ? Number.NaN : paused.p50 / rawSummary.p50;
+            const target = report.targets?.[operation];
+            const busyRatio = busy === undefined || rawSummary === undefined ? '–' : `${num(busy.p50 / rawSummary.p50, 1)}× (${ms(busy.p50)} ms)`;
+            return [operation, ms(paused?.p50 ?? Number.NaN), ms(rawSummary?.p50 ?? Number.NaN), `${num(ratio, 2)}×`, target === undefined ? '–' : `≤ ${target}×`, target === undefined || !Number.isFinite(ratio) ? '–' : ratio <= target ? 'yes' : 'no', busyRatio];
+          }),
+        ),
+      );
+      print('');
     }
-    print(table(['operation', 'concurrency', 'p50', 'p95', 'p99', 'req/s', 'errors', 'raw p50', 'raw p95', 'p50 ÷ raw p50', 'DynamoDB requests', 'RCU', 'WCU'], rows));
+    const latencyTable = (title: string, api: NonNullable<BenchReport['api']>) => {
+      print(title);
+      const rows: string[][] = [];
+      for (const [operation, levels] of Object.entries(api)) {
+        const baseline = operation.startsWith('POST') ? raw.transactWrite : raw.query;
+        for (const [level, summary] of Object.entries(levels)) {
+          const rawSummary = baseline[level];
+          rows.push([
+            operation,
+            level,
+            ms(summary.p50),
+            ms(summary.p95),
+            ms(summary.p99),
+            num(summary.throughput, 1),
+            String(summary.errors),
+            ms(rawSummary?.p50 ?? Number.NaN),
+            ms(rawSummary?.p95 ?? Number.NaN),
+            rawSummary === undefined ? '–' : `${num(summary.p50 / rawSummary.p50, 1)}×`,
+            num(summary.dynamoDb.requests),
+            num(summary.dynamoDb.readUnits),
+            num(summary.dynamoDb.writeUnits),
+          ]);
+        }
+      }
+      print(table(['operation', 'concurrency', 'p50', 'p95', 'p99', 'req/s', 'errors', 'raw p50', 'raw p95', 'p50 ÷ raw p50', 'DynamoDB requests', 'RCU', 'WCU'], rows));
+    };
+    latencyTable('## API latency next to raw DynamoDB Local (ms), with background work\n', report.api);
+    if (report.apiPaused !== undefined) latencyTable('\n## API latency next to raw DynamoDB Local (ms), event sources paused\n', report.apiPaused);
     print(`\nRaw: TransactWriteItems (header + 1 line) for POST, Query of one order's partition for GET; ${num(raw.capacityUnitsPerCall.transactWrite)} and ${num(raw.capacityUnitsPerCall.query)} capacity units per call.\n`);
     print(table(['operation', 'minimum DynamoDB requests', 'measured', 'the minimum is'], Object.entries(report.minimums).map(([operation, minimum]) => {
       const measured = Object.values(report.api?.[operation] ?? {})[0]?.dynamoDb;
@@ -94,6 +124,13 @@ export function printReport(report: BenchReport, print: (line: string) => void =
     const journey = report.journey;
     print(`\n## Order journey (POST /orders → CONFIRMED → shipped → saga done), per order, ${journey.orders} orders\n`);
     print(`Time from POST /orders to CONFIRMED: p50 ${ms(journey.toConfirmedMs.p50)} ms, p95 ${ms(journey.toConfirmedMs.p95)} ms, max ${ms(journey.toConfirmedMs.max)} ms (time scale ${journey.timeScale}).\n`);
+    if (journey.hops !== undefined) {
+      const { hops, slowest, explained } = journey.hops;
+      print(`Where that time goes, hop by hop (${explained} of ${journey.orders} journeys explained; the hops of a journey add up to its total):\n`);
+      const total = hops.reduce((sum, hop) => sum + hop.mean, 0);
+      print(table(['hop', 'p50 (ms)', 'mean (ms)', 'share'], [...hops.map((hop) => [hop.hop === slowest ? `**${hop.hop}**` : hop.hop, ms(hop.p50), ms(hop.mean), `${num(hop.share * 100, 1)}%`]), ['**total (mean)**', '', ms(total), '100%']]));
+      if (slowest !== undefined) print(`\nSlowest hop: ${slowest}.\n`);
+    }
     const functions = new Set([...Object.keys(journey.perOrder.invocations), ...Object.keys(journey.perOrder.sdkCalls).map((key) => key.split(' ')[0] ?? key)]);
     const sources = [...functions].map((source) => (source === 'StepFunctions' ? 'StepFunctions (direct integrations)' : source));
     const rows = [...new Set(sources)].sort().map((source) => {
@@ -105,12 +142,14 @@ export function printReport(report: BenchReport, print: (line: string) => void =
     print(table(['function', 'invocations', 'DynamoDB requests', 'RCU', 'WCU', 'other SDK calls'], rows));
     const totalRead = Object.values(journey.perOrder.readUnits).reduce((a, b) => a + b, 0);
     const totalWrite = Object.values(journey.perOrder.writeUnits).reduce((a, b) => a + b, 0);
-    print(`\nPer order: ${num(journey.perOrder.dynamoDbRequests)} DynamoDB requests (${num(totalRead)} RCU, ${num(totalWrite)} WCU as DynamoDB Local reports them), ${num(journey.perOrder.stateTransitions)} state transitions, ${num(journey.perOrder.sqsMessages)} SQS messages in ${num(journey.perOrder.sqsBatches)} batches.`);
+    print(`\nPer order: ${num(journey.perOrder.dynamoDbRequests)} DynamoDB requests (${num(totalRead)} RCU, ${num(totalWrite)} WCU as DynamoDB Local reports them), ${num(journey.perOrder.stateTransitions)} Standard state transitions, ${num(journey.perOrder.expressExecutions ?? 0)} Express executions, ${num(journey.perOrder.sqsMessages)} SQS messages in ${num(journey.perOrder.sqsBatches)} batches, ${num(journey.perOrder.logBytes ?? Number.NaN, 0)} bytes of logs, ${num(journey.perOrder.traces ?? Number.NaN)} X-Ray traces.`);
   }
 
   if (report.cost !== undefined) {
     print(`\n## Cost of ${report.cost.orders} orders (${report.cost.prices.region} on-demand prices of ${report.cost.prices.retrieved}, bench/cost.ts)\n`);
     print(table(['item', 'per order', `USD per ${report.cost.orders}`], [...report.cost.lines.map((line) => [line.item, num(line.perOrder, 4), `$${line.cost.toFixed(4)}`]), ['**total**', '', `**$${report.cost.total.toFixed(4)}**`]]));
+    const target = report.cost.target;
+    if (target !== undefined) print(`\nTarget: ≤ $${target.toFixed(2)} per ${report.cost.orders} orders: ${report.cost.total <= target ? 'met' : 'not met'} ($${report.cost.total.toFixed(4)}).`);
   }
 
   if (report.builtFunctions !== undefined) {

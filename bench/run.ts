@@ -6,11 +6,13 @@
  *
  * 1. Raw DynamoDB Local: TransactWriteItems (order header + 1 line) and Query (one order's
  *    partition) at each concurrency level, on a copy of the orders table's keys and indexes.
- * 2. Order journeys, one at a time: POST /orders → CONFIRMED (timed) → ship → saga done, with
- *    every Lambda invocation, AWS SDK call (DynamoDB with consumed capacity), SNS publish, SQS
- *    message and state transition counted.
+ * 2. Order journeys, one at a time: POST /orders → CONFIRMED (timed, and broken into hops by
+ *    bench/hops.ts) → ship → saga done, with every Lambda invocation, AWS SDK call (DynamoDB with
+ *    consumed capacity), SNS publish, SQS message, state transition, Express execution and log
+ *    byte counted.
  * 3. API latency and throughput: POST /orders and GET /orders/{id} at each concurrency level,
- *    with the DynamoDB calls each request made.
+ *    with the DynamoDB calls each request made; each level twice, with the orders' background
+ *    work running and with the event source mappings paused (issue 13's targets).
  * 4. After the cloud stops: bundle sizes and cold module load of every `sam build` function
  *    against a baseline that only imports DynamoDBDocumentClient, checked against the budgets in
  *    bench/budgets.json (the run exits 1 when a function is over), and where the layer's load
@@ -35,7 +37,8 @@ import { idTokenFor } from '#local/seed/sign-in.ts';
 import { freePort } from '#local/core/ports.ts';
 import { BUILD_DIR, buildIsStale, builtArtifacts, measureModuleLoad, moduleLoadOverBudget, ROOT } from './built-functions.ts';
 import { type LayerBreakdown, measureLayerBreakdown } from './layer-breakdown.ts';
-import { costOf, gbSeconds, PRICES, type UsagePerOrder } from './cost.ts';
+import { costOf, expressGbSeconds, gbSeconds, PRICES, type UsagePerOrder } from './cost.ts';
+import { type Hop, journeyHops, type TracedExecution, type TracedInvocation, summarizeHops } from './hops.ts';
 import { bump, difference, type LatencySummary, percentile, runLoad } from './stats.ts';
 
 const { values: args } = parseArgs({
@@ -71,6 +74,8 @@ const counters = {
   sdkCalls: {} as Record<string, number>,
   readUnits: {} as Record<string, number>,
   writeUnits: {} as Record<string, number>,
+  /** Bytes of the functions' own log lines (what CloudWatch Logs would ingest from them). */
+  logBytes: {} as Record<string, number>,
 };
 const memoryMb = new Map<string, number>();
 
@@ -89,9 +94,23 @@ const since = (before: Snapshot) => ({
   sdkCalls: difference(counters.sdkCalls, before.sdkCalls),
   readUnits: difference(counters.readUnits, before.readUnits),
   writeUnits: difference(counters.writeUnits, before.writeUnits),
+  logBytes: difference(counters.logBytes, before.logBytes),
 });
 const sum = (record: Record<string, number>, filter: (key: string) => boolean = () => true) =>
   Object.entries(record).reduce((total, [key, value]) => (filter(key) ? total + value : total), 0);
+
+/**
+ * CloudWatch Logs bytes the local cloud does not write itself, per unit (estimates, see
+ * docs/performance.md): Lambda's platform records per invocation (platform.start and
+ * platform.report in the JSON log format, with the X-Ray trace id), and one access log line per
+ * API request in the stage's AccessLogSetting format, filled in.
+ */
+const LAMBDA_PLATFORM_LOG_BYTES_PER_INVOCATION = 550;
+const API_ACCESS_LOG_BYTES_PER_REQUEST = 650;
+
+/** Every invocation, with its timing and event, while the journeys run (for the per-hop breakdown). */
+const traced: TracedInvocation[] = [];
+let tracing = false;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -149,14 +168,18 @@ async function main(): Promise<void> {
     cognitoDataDirectory,
     log,
     timeScale: TIME_SCALE,
-    functionEnvironment: { POWERTOOLS_LOG_LEVEL: 'ERROR' },
-    onInvocation: (functionLogicalId, outcome) => {
+    // The template's own log level (INFO), so the log bytes per order are what AWS would ingest.
+    onInvocation: (functionLogicalId, outcome, timing) => {
+      if (tracing) {
+        traced.push({ functionLogicalId, startedAt: timing.startedAt, endedAt: timing.endedAt, durationMs: outcome.durationMs, event: JSON.stringify(timing.event) });
+      }
       bump(counters.invocations, functionLogicalId);
       bump(counters.gbSeconds, functionLogicalId, gbSeconds(outcome.durationMs, memoryMb.get(functionLogicalId) ?? 128));
     },
     onSdkCall: recordSdkCall,
   });
   for (const fn of cloud.lambda.functions) memoryMb.set(fn.logicalId, fn.memorySizeMb);
+  cloud.lambda.addLogListener((line) => bump(counters.logBytes, line.functionLogicalId, Buffer.byteLength(line.line) + 1));
   // The Step Functions service's own DynamoDB client (direct `dynamodb:` tasks): a private field,
   // reached here only to add the same counting middleware the Lambda workers get.
   const sfnDynamoDb = (cloud.stepFunctions.service as unknown as { options: { dynamoDb: DynamoDBClient } }).options.dynamoDb;
@@ -263,6 +286,8 @@ async function main(): Promise<void> {
     const journalBefore = cloud.journal.list().at(-1)?.sequence ?? 0;
     const toConfirmed: number[] = [];
     const journeyOrders: string[] = [];
+    const journeyTimes: Array<{ orderId: string; postSentAt: number; postAnsweredAt: number; confirmedSeenAt: number }> = [];
+    tracing = true;
     const orderItem = async (orderId: string) =>
       (await client.send(new GetItemCommand({ TableName: ordersTable.tableName, Key: { PK: { S: `ORDER#${orderId}` }, SK: { S: 'ORDER' } }, ConsistentRead: true }))).Item;
     const waitFor = async (what: string, check: () => Promise<boolean>, maxMs = 30_000) => {
@@ -273,16 +298,21 @@ async function main(): Promise<void> {
       }
       throw new Error(`Timed out after ${maxMs} ms waiting for ${what}`);
     };
-    const machine = cloud.stepFunctions.stateMachines[0];
+    // The saga's machine: the one StartFulfilmentFunction starts (its FULFILMENT_STATE_MACHINE_ARN).
+    const machines = cloud.stepFunctions.stateMachines;
+    const machine = machines.find((candidate) => candidate.logicalId === 'FulfilmentStateMachine') ?? machines[0];
     for (let i = 0; i < JOURNEYS; i += 1) {
       const started = performance.now();
+      const postSentAt = Date.now();
       const orderId = await placeOrder();
+      const postAnsweredAt = Date.now();
       await waitFor(`order ${orderId} to be CONFIRMED`, async () => {
         const status = (await orderItem(orderId))?.status?.S;
         if (status !== undefined && !['PENDING', 'CONFIRMED'].includes(status)) throw new Error(`Order ${orderId} ended ${status}`);
         return status === 'CONFIRMED';
       });
       toConfirmed.push(performance.now() - started);
+      journeyTimes.push({ orderId, postSentAt, postAnsweredAt, confirmedSeenAt: Date.now() });
       journeyOrders.push(orderId);
       await waitFor(`order ${orderId} to await shipment`, async () => (await orderItem(orderId))?.shipmentTaskToken !== undefined);
       await call('POST', `/admin/orders/${orderId}/ship`, adminToken, { trackingNumber: `BENCH-${i}` });
@@ -293,32 +323,64 @@ async function main(): Promise<void> {
       }
     }
     await settle(2000);
+    tracing = false;
     const journey = since(journeyBefore);
     const batches = cloud.journal.list({ after: journalBefore }).filter((batch) => batch.source === 'sqs');
     const sqsMessages = batches.reduce((total, batch) => total + batch.itemIds.length, 0);
+    // Each journey order's executions, on every state machine (the saga, and the child it starts),
+    // found by the order id in their input: Standard ones bill state transitions, Express ones
+    // requests and duration.
+    const sfn = cloud.stepFunctions.service;
     let transitions = 0;
-    if (machine !== undefined) {
-      for (const execution of cloud.stepFunctions.service.listExecutions({ stateMachineArn: machine.arn })) {
-        if (!journeyOrders.includes(execution.name)) continue;
-        transitions += cloud.stepFunctions.service.getExecutionHistory({ executionArn: execution.executionArn }).filter((event) => event.type.endsWith('StateEntered')).length;
+    let expressRequests = 0;
+    let expressBilledGbSeconds = 0;
+    const executionsOf = new Map<string, TracedExecution[]>(journeyOrders.map((orderId) => [orderId, []]));
+    for (const candidate of machines) {
+      const type = sfn.describeStateMachine(candidate.arn).type;
+      for (const item of sfn.listExecutions({ stateMachineArn: candidate.arn })) {
+        const execution = sfn.describeExecution(item.executionArn);
+        const orderId = journeyOrders.find((id) => execution.input.includes(id));
+        if (orderId === undefined) continue;
+        const history = sfn.getExecutionHistory({ executionArn: item.executionArn });
+        executionsOf.get(orderId)!.push({ startedAt: execution.startDate.getTime(), history });
+        if (type === 'EXPRESS') {
+          expressRequests += 1;
+          expressBilledGbSeconds += expressGbSeconds((execution.stopDate ?? new Date()).getTime() - execution.startDate.getTime());
+        } else {
+          transitions += history.filter((event) => event.type.endsWith('StateEntered')).length;
+        }
       }
     }
+    const hops = journeyTimes
+      .map((times) => journeyHops({ ...times, invocations: traced, executions: executionsOf.get(times.orderId) ?? [] }))
+      .filter((journeyHop): journeyHop is Hop[] => journeyHop !== undefined);
+    const lambdaInvocations = sum(journey.invocations);
     const perOrder = (value: number) => value / JOURNEYS;
     const usage: UsagePerOrder = {
       apiRequests: 2,
-      lambdaRequests: perOrder(sum(journey.invocations)),
+      lambdaRequests: perOrder(lambdaInvocations),
       lambdaGbSeconds: perOrder(sum(journey.gbSeconds)),
       readRequestUnits: perOrder(sum(journey.readUnits)),
       writeRequestUnits: perOrder(sum(journey.writeUnits)),
       stateTransitions: perOrder(transitions),
+      expressRequests: perOrder(expressRequests),
+      expressGbSeconds: perOrder(expressBilledGbSeconds),
       snsPublishes: perOrder(sum(journey.sdkCalls, (key) => / SNS Publish/.test(key))),
       // SNS → SQS delivery (one SendMessage each), then the poller's ReceiveMessage and DeleteMessageBatch per batch.
       sqsRequests: perOrder(sqsMessages + 2 * batches.length),
+      // The functions' own lines (counted), Lambda's platform records and the API access log
+      // (estimated per invocation and request); the state machines log only failures (Level: ERROR).
+      logBytes: perOrder(sum(journey.logBytes) + LAMBDA_PLATFORM_LOG_BYTES_PER_INVOCATION * lambdaInvocations) + API_ACCESS_LOG_BYTES_PER_REQUEST * 2,
+      // A trace starts where a request arrives without a trace header: each API request, and
+      // each DynamoDB stream batch (stream records carry none). SNS, SQS, Step Functions and
+      // Lambda pass the header on, so the rest of an order joins one of those traces.
+      traces: 2 + perOrder(journey.invocations.PublishOrderEventsFunction ?? 0),
     };
     results.journey = {
       orders: JOURNEYS,
       timeScale: TIME_SCALE,
       toConfirmedMs: { p50: percentile(toConfirmed, 50), p95: percentile(toConfirmed, 95), max: Math.max(...toConfirmed) },
+      hops: summarizeHops(hops),
       perOrder: {
         invocations: perFunction(journey.invocations, JOURNEYS),
         sdkCalls: perFunction(journey.sdkCalls, JOURNEYS),
@@ -328,32 +390,48 @@ async function main(): Promise<void> {
         sqsMessages: perOrder(sqsMessages),
         sqsBatches: perOrder(batches.length),
         stateTransitions: perOrder(transitions),
+        expressExecutions: perOrder(expressRequests),
+        logBytes: usage.logBytes,
+        traces: usage.traces,
       },
       usage,
     };
-    results.cost = { orders: 1000, prices: PRICES, ...costOf(usage, 1000) };
+    results.cost = { orders: 1000, prices: PRICES, target: COST_TARGET, ...costOf(usage, 1000) };
 
     // ---- 3. API latency ----------------------------------------------------------------------------
     console.log(`API latency: ${REQUESTS} requests at concurrency ${LEVELS.join(', ')} …`);
+    // Each level twice: as before, while the background work of the orders placed (stream,
+    // SNS/SQS, saga) competes for the CPU; then with the event source mappings paused, so a
+    // request competes with nothing but the load generator (the orders' background work runs
+    // after the resume, before the next level).
     const apiResults: Record<string, Record<number, unknown>> = { 'POST /orders': {}, 'GET /orders/{id}': {} };
+    const apiPaused: Record<string, Record<number, unknown>> = { 'POST /orders': {}, 'GET /orders/{id}': {} };
     const placed: string[] = [];
-    for (const level of LEVELS) {
+    const measure = async (operation: string, level: number, functionLogicalId: string, run: (index: number) => Promise<void>) => {
       // Warm-up, not measured: one execution environment per concurrent caller (up to the
       // function's limit), so the level measures warm latency, not cold starts.
-      await runLoad(2 * level, level, async () => void placed.push(await placeOrder()), PHASE_DEADLINE_MS);
+      await runLoad(2 * level, level, run, PHASE_DEADLINE_MS);
       await settle();
-      const before = snapshot();
-      const summary = await runLoad(REQUESTS, level, async () => void placed.push(await placeOrder()), PHASE_DEADLINE_MS);
-      apiResults['POST /orders']![level] = { ...strip(summary), dynamoDb: dynamoDbPerInvocation(since(before), 'PlaceOrderFunction') };
-    }
+      let before = snapshot();
+      let summary = await runLoad(REQUESTS, level, run, PHASE_DEADLINE_MS);
+      apiResults[operation]![level] = { ...strip(summary), dynamoDb: dynamoDbPerInvocation(since(before), functionLogicalId) };
+      await settle();
+      cloud.eventSources.pause();
+      try {
+        await settle(500); // batches already running finish
+        before = snapshot();
+        summary = await runLoad(REQUESTS, level, run, PHASE_DEADLINE_MS);
+        apiPaused[operation]![level] = { ...strip(summary), dynamoDb: dynamoDbPerInvocation(since(before), functionLogicalId) };
+      } finally {
+        cloud.eventSources.resume();
+      }
+    };
+    for (const level of LEVELS) await measure('POST /orders', level, 'PlaceOrderFunction', async () => void placed.push(await placeOrder()));
     for (const level of LEVELS) {
-      await runLoad(2 * level, level, async (index) => void (await call('GET', `/orders/${placed[index % placed.length]}`, customerToken)), PHASE_DEADLINE_MS);
-      await settle();
-      const before = snapshot();
-      const summary = await runLoad(REQUESTS, level, async (index) => void (await call('GET', `/orders/${placed[index % placed.length]}`, customerToken)), PHASE_DEADLINE_MS);
-      apiResults['GET /orders/{id}']![level] = { ...strip(summary), dynamoDb: dynamoDbPerInvocation(since(before), 'GetOrderFunction') };
+      await measure('GET /orders/{id}', level, 'GetOrderFunction', async (index) => void (await call('GET', `/orders/${placed[index % placed.length]}`, customerToken)));
     }
     results.api = apiResults;
+    results.apiPaused = apiPaused;
   } finally {
     client.destroy();
     await cloud.stop();
@@ -389,6 +467,7 @@ async function finish(startedAt: Date, results: Record<string, unknown>, latest:
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
     settings: { requests: REQUESTS, levels: LEVELS, journeys: JOURNEYS, samples: SAMPLES, timeScale: TIME_SCALE },
     minimums: MINIMUMS,
+    targets: API_TARGETS,
     ...results,
   };
   const directory = path.join(ROOT, 'bench/results');
@@ -400,6 +479,10 @@ async function finish(startedAt: Date, results: Record<string, unknown>, latest:
   printReport(report);
   console.log(`\nWritten: ${path.relative(ROOT, file)}${latest ? ' and bench/results/latest.json' : ''}`);
 }
+
+/** Issue 13's targets: `p50 ÷ raw p50` at concurrency 1 with the event sources paused, and USD per 1,000 orders. */
+const API_TARGETS = { 'POST /orders': 3, 'GET /orders/{id}': 1.5 };
+const COST_TARGET = 0.15;
 
 /** The least each API operation needs, from docs/data-model.md's access patterns. */
 const MINIMUMS = {

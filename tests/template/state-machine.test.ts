@@ -4,16 +4,20 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, loadTemplate, resource as resourceOf, run, venvTool, type SamTemplate } from './support/tools.ts';
 
-// The fulfilment saga as the template deploys it (docs/fulfilment.md): its definition is valid
-// (asl-validator, and cfn-lint's own state machine checks, which do not read DefinitionUri files),
-// the template gives it every value it substitutes and nothing else, and its role may invoke
-// exactly the Lambdas and DynamoDB actions its Task states use.
+// The fulfilment saga as the template deploys it (docs/fulfilment.md): two state machines, the
+// Standard FulfilmentStateMachine and the Express ConfirmOrderStateMachine it starts and waits
+// for. Each definition is valid (asl-validator, and cfn-lint's own state machine checks, which do
+// not read DefinitionUri files), the template gives it every value it substitutes and nothing
+// else, and its role may invoke exactly the Lambdas, DynamoDB actions and state machine its Task
+// states use.
 
 const DEFINITION_FILE = 'statemachine/fulfilment.asl.json';
+const CHILD_DEFINITION_FILE = 'statemachine/confirm-order.asl.json';
 const ASL_VALIDATOR = path.join(ROOT, 'node_modules/.bin/asl-validator');
 const template = loadTemplate();
 const resource = (logicalId: string) => resourceOf(template, logicalId);
 const definitionText = readFileSync(path.join(ROOT, DEFINITION_FILE), 'utf8');
+const childDefinitionText = readFileSync(path.join(ROOT, CHILD_DEFINITION_FILE), 'utf8');
 
 interface TaskState {
   Type: 'Task';
@@ -31,59 +35,130 @@ function statesOf(machine: { States?: Record<string, State> }): Array<[string, S
   ]);
 }
 
-const definition = JSON.parse(definitionText) as { States: Record<string, State> };
-const tasks = statesOf(definition).filter((entry): entry is [string, TaskState & State] => entry[1].Type === 'Task');
-const machine = resource('FulfilmentStateMachine');
-const substitutions = machine.Properties?.DefinitionSubstitutions as Record<string, unknown>;
-
 interface Statement {
   Effect: string;
   Action: string | string[];
   Resource: unknown;
 }
-const statements = (machine.Properties?.Policies as Array<{ Statement: Statement[] }>).flatMap((policy) => policy.Statement);
-const allowed = (action: string) =>
-  statements.filter((statement) => statement.Effect === 'Allow' && [statement.Action].flat().includes(action)).flatMap((statement) => [statement.Resource].flat());
 
 /** `${Name}` → Name, for a value that is exactly one placeholder. */
 const placeholderIn = (value: unknown) => /^\$\{(\w+)\}$/.exec(String(value))?.[1];
 
-const SAGA_FUNCTIONS = ['ReserveStockFunction', 'TakePaymentFunction', 'RefundPaymentFunction', 'ReleaseStockFunction', 'AwaitShipmentFunction'];
+/** What logging to CloudWatch Logs takes, written the same way for both state machines (D16). */
+const loggingStatements = (logGroup: string): Statement[] => [
+  { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [logGroup, 'Arn'] } },
+  {
+    Effect: 'Allow',
+    // What Step Functions needs to set up log delivery to CloudWatch Logs; none of these
+    // actions has resource-level permissions (docs/decisions.md, D16).
+    Action: [
+      'logs:CreateLogDelivery',
+      'logs:GetLogDelivery',
+      'logs:UpdateLogDelivery',
+      'logs:DeleteLogDelivery',
+      'logs:ListLogDeliveries',
+      'logs:PutResourcePolicy',
+      'logs:DescribeResourcePolicies',
+      'logs:DescribeLogGroups',
+    ],
+    Resource: '*',
+  },
+];
 
-describe('the fulfilment state machine', () => {
-  it('is a Standard workflow defined by statemachine/fulfilment.asl.json, traced, logging failures to its own group', () => {
+const fnArn = (fn: string) => ({ 'Fn::GetAtt': [fn, 'Arn'] });
+const childExecutions = { 'Fn::Sub': 'arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:${ConfirmOrderStateMachine.Name}:*' };
+const syncRule = { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/StepFunctionsGetEventsForStepFunctionsExecutionRule' };
+
+/** The saga's two state machines, and what each one's definition, substitutions and role must be. */
+const SAGA = [
+  {
+    logicalId: 'FulfilmentStateMachine',
+    type: 'STANDARD',
+    file: DEFINITION_FILE,
+    text: definitionText,
+    logGroup: 'FulfilmentStateMachineLogGroup',
+    logGroupName: '/aws/vendedlogs/states/${AWS::StackName}-fulfilment',
+    functions: ['RefundPaymentFunction', 'ReleaseStockFunction', 'AwaitShipmentFunction'],
+    otherSubstitutions: { ConfirmOrderStateMachineArn: { Ref: 'ConfirmOrderStateMachine' } },
+    integrations: [
+      'arn:aws:states:::dynamodb:getItem',
+      'arn:aws:states:::dynamodb:updateItem',
+      'arn:aws:states:::lambda:invoke',
+      'arn:aws:states:::lambda:invoke.waitForTaskToken',
+      'arn:aws:states:::states:startExecution.sync:2',
+    ],
+    // Start the child and follow it as the .sync integration does (describe, stop, the managed rule).
+    startsChild: [
+      { Effect: 'Allow', Action: 'states:StartExecution', Resource: { Ref: 'ConfirmOrderStateMachine' } },
+      { Effect: 'Allow', Action: ['states:DescribeExecution', 'states:StopExecution'], Resource: childExecutions },
+      { Effect: 'Allow', Action: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'], Resource: syncRule },
+    ],
+  },
+  {
+    logicalId: 'ConfirmOrderStateMachine',
+    type: 'EXPRESS',
+    file: CHILD_DEFINITION_FILE,
+    text: childDefinitionText,
+    logGroup: 'ConfirmOrderStateMachineLogGroup',
+    logGroupName: '/aws/vendedlogs/states/${AWS::StackName}-confirm-order',
+    functions: ['ReserveStockFunction', 'TakePaymentFunction', 'RefundPaymentFunction', 'ReleaseStockFunction'],
+    otherSubstitutions: {},
+    integrations: ['arn:aws:states:::dynamodb:getItem', 'arn:aws:states:::dynamodb:updateItem', 'arn:aws:states:::lambda:invoke'],
+    startsChild: [],
+  },
+].map((saga) => {
+  const machine = resource(saga.logicalId);
+  const statements = (machine.Properties?.Policies as Array<{ Statement: Statement[] }>).flatMap((policy) => policy.Statement);
+  const definition = JSON.parse(saga.text) as { States: Record<string, State> };
+  return {
+    ...saga,
+    machine,
+    substitutions: machine.Properties?.DefinitionSubstitutions as Record<string, unknown>,
+    statements,
+    allowed: (action: string) =>
+      statements.filter((statement) => statement.Effect === 'Allow' && [statement.Action].flat().includes(action)).flatMap((statement) => [statement.Resource].flat()),
+    tasks: statesOf(definition).filter((entry): entry is [string, TaskState & State] => entry[1].Type === 'Task'),
+  };
+});
+const tasks = SAGA.flatMap((saga) => saga.tasks);
+
+describe.each(SAGA)('the fulfilment saga: $logicalId', (saga) => {
+  const { machine, substitutions, statements, allowed } = saga;
+
+  it('is defined by its file, traced, logging failures to its own group', () => {
     expect(machine.Type).toBe('AWS::Serverless::StateMachine');
     expect(machine.Properties).toMatchObject({
-      Type: 'STANDARD',
-      DefinitionUri: DEFINITION_FILE,
+      Type: saga.type,
+      DefinitionUri: saga.file,
       Tracing: { Enabled: true },
       Logging: {
         Level: 'ERROR',
         IncludeExecutionData: true,
-        Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': ['FulfilmentStateMachineLogGroup', 'Arn'] } } }],
+        Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [saga.logGroup, 'Arn'] } } }],
       },
     });
-    expect(resource('FulfilmentStateMachineLogGroup')).toMatchObject({
+    expect(resource(saga.logGroup)).toMatchObject({
       Type: 'AWS::Logs::LogGroup',
       DeletionPolicy: 'Delete',
       Properties: {
-        LogGroupName: { 'Fn::Sub': '/aws/vendedlogs/states/${AWS::StackName}-fulfilment' },
+        LogGroupName: { 'Fn::Sub': saga.logGroupName },
         RetentionInDays: { 'Fn::FindInMap': ['StageConfig', { Ref: 'Stage' }, 'LogRetentionDays'] },
       },
     });
   });
 
   it('gets a value for every ${…} in the definition, and substitutes nothing else', () => {
-    const placeholders = new Set([...definitionText.matchAll(/\$\{([^}]*)\}/g)].map((match) => match[1]));
+    const placeholders = new Set([...saga.text.matchAll(/\$\{([^}]*)\}/g)].map((match) => match[1]));
     expect([...placeholders].sort()).toEqual(Object.keys(substitutions).sort());
     expect(substitutions).toEqual({
-      ...Object.fromEntries(SAGA_FUNCTIONS.map((fn) => [`${fn}Arn`, { 'Fn::GetAtt': [fn, 'Arn'] }])),
+      ...saga.otherSubstitutions,
+      ...Object.fromEntries(saga.functions.map((fn) => [`${fn}Arn`, fnArn(fn)])),
       OrdersTableName: { Ref: 'OrdersTable' },
     });
   });
 
   it('may invoke exactly the Lambdas its Task states invoke', () => {
-    const lambdaTasks = tasks.filter(([, state]) => state.Resource.startsWith('arn:aws:states:::lambda:invoke'));
+    const lambdaTasks = saga.tasks.filter(([, state]) => state.Resource.startsWith('arn:aws:states:::lambda:invoke'));
     expect(lambdaTasks.length).toBeGreaterThan(0);
     const invoked = new Set(
       lambdaTasks.map(([name, state]) => {
@@ -94,11 +169,11 @@ describe('the fulfilment state machine', () => {
     );
     const invokable = allowed('lambda:InvokeFunction');
     expect(invokable.map((arn) => JSON.stringify(arn)).sort()).toEqual([...invoked].sort());
-    expect(invokable).toEqual(SAGA_FUNCTIONS.map((fn) => ({ 'Fn::GetAtt': [fn, 'Arn'] })));
+    expect(invokable).toEqual(saga.functions.map(fnArn));
   });
 
   it('may use exactly the DynamoDB actions of its direct integrations, on the orders table only', () => {
-    const dynamoTasks = tasks.filter(([, state]) => state.Resource.startsWith('arn:aws:states:::dynamodb:'));
+    const dynamoTasks = saga.tasks.filter(([, state]) => state.Resource.startsWith('arn:aws:states:::dynamodb:'));
     const actions = new Set(
       dynamoTasks.map(([name, state]) => {
         expect(placeholderIn(state.Parameters?.TableName), `${name} names the table through a substitution`).toBe('OrdersTableName');
@@ -113,43 +188,29 @@ describe('the fulfilment state machine', () => {
     expect(granted[0]!.Resource).toEqual({ 'Fn::GetAtt': ['OrdersTable', 'Arn'] });
   });
 
-  it('uses only the service integrations its role allows (Lambda and DynamoDB)', () => {
-    const resources = new Set(tasks.map(([, state]) => state.Resource));
-    expect([...resources].sort()).toEqual([
-      'arn:aws:states:::dynamodb:getItem',
-      'arn:aws:states:::dynamodb:updateItem',
-      'arn:aws:states:::lambda:invoke',
-      'arn:aws:states:::lambda:invoke.waitForTaskToken',
-    ]);
+  it('uses only the service integrations its role allows', () => {
+    const resources = new Set(saga.tasks.map(([, state]) => state.Resource));
+    expect([...resources].sort()).toEqual(saga.integrations);
+    // A nested workflow is the one state machine the role may start.
+    for (const [name, state] of saga.tasks.filter(([, task]) => task.Resource.startsWith('arn:aws:states:::states:startExecution'))) {
+      expect(substitutions[placeholderIn(state.Parameters?.StateMachineArn) ?? ''], name).toEqual(allowed('states:StartExecution')[0]);
+    }
   });
 
-  it('has a role that may invoke, read and update the order, and log; nothing else (X-Ray comes from SAM\'s managed policy)', () => {
+  it("has a role that may start its child, invoke, read and update the order, and log; nothing else (X-Ray comes from SAM's managed policy)", () => {
     expect(statements).toEqual([
-      { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: SAGA_FUNCTIONS.map((fn) => ({ 'Fn::GetAtt': [fn, 'Arn'] })) },
+      ...saga.startsChild,
+      { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: saga.functions.map(fnArn) },
       { Effect: 'Allow', Action: ['dynamodb:UpdateItem', 'dynamodb:GetItem'], Resource: { 'Fn::GetAtt': ['OrdersTable', 'Arn'] } },
-      { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': ['FulfilmentStateMachineLogGroup', 'Arn'] } },
-      {
-        Effect: 'Allow',
-        // What Step Functions needs to set up log delivery to CloudWatch Logs; none of these
-        // actions has resource-level permissions (docs/decisions.md, D16).
-        Action: [
-          'logs:CreateLogDelivery',
-          'logs:GetLogDelivery',
-          'logs:UpdateLogDelivery',
-          'logs:DeleteLogDelivery',
-          'logs:ListLogDeliveries',
-          'logs:PutResourcePolicy',
-          'logs:DescribeResourcePolicies',
-          'logs:DescribeLogGroups',
-        ],
-        Resource: '*',
-      },
+      ...loggingStatements(saga.logGroup),
     ]);
-    const role = loadTemplate('transform').Resources.FulfilmentStateMachineRole;
+    const role = loadTemplate('transform').Resources[`${saga.logicalId}Role`];
     expect(role?.Properties?.ManagedPolicyArns).toEqual(['arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess']);
     expect((role?.Properties?.Policies as unknown[]).length).toBe(1);
   });
+});
 
+describe('the fulfilment saga', () => {
   it("retries a timed-out saga step, whether Lambda ended it (Sandbox.Timedout) or middy's early timeout did (TimeoutError)", () => {
     // Every step the saga retries on a crash is idempotent. Middy answers 5 ms before Lambda's
     // hard timeout with errorType TimeoutError, so a slow step reports that, not Sandbox.Timedout;
@@ -157,7 +218,7 @@ describe('the fulfilment state machine', () => {
     const retriedOnCrash = tasks.filter(([, state]) =>
       ((state.Retry as Array<{ ErrorEquals: string[] }> | undefined) ?? []).some((retry) => retry.ErrorEquals.includes('Sandbox.Timedout')),
     );
-    expect(retriedOnCrash.map(([name]) => name)).toEqual(['ReserveStock', 'TakePayment', 'AwaitShipment']);
+    expect(retriedOnCrash.map(([name]) => name).sort()).toEqual(['AwaitShipment', 'ReserveStock', 'TakePayment']);
     for (const [name, state] of retriedOnCrash) {
       const retries = (state.Retry as Array<{ ErrorEquals: string[] }>).filter((retry) => retry.ErrorEquals.includes('Sandbox.Timedout'));
       expect(retries.flatMap((retry) => retry.ErrorEquals), name).toContain('TimeoutError');
@@ -188,22 +249,28 @@ describe('the fulfilment definition is valid', () => {
   });
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-  /** The definition as deployed: every placeholder replaced by a value of the right shape. */
-  const deployedText = () =>
-    definitionText.replaceAll(/\$\{(\w+)\}/g, (_, name: string) =>
-      name === 'OrdersTableName' ? 'serverless-orders-dev-OrdersTable-ABC123' : `arn:aws:lambda:us-east-1:123456789012:function:serverless-orders-dev-${name.replace(/Arn$/, '')}-ABC123`,
+  /** A definition as deployed: every placeholder replaced by a value of the right shape. */
+  const deployedText = (text: string) =>
+    text.replaceAll(/\$\{(\w+)\}/g, (_, name: string) =>
+      name === 'OrdersTableName'
+        ? 'serverless-orders-dev-OrdersTable-ABC123'
+        : name.endsWith('StateMachineArn')
+          ? `arn:aws:states:us-east-1:123456789012:stateMachine:${name.replace(/Arn$/, '')}-ABC123`
+          : `arn:aws:lambda:us-east-1:123456789012:function:serverless-orders-dev-${name.replace(/Arn$/, '')}-ABC123`,
     );
 
   it('for asl-validator, as written and with the values substituted (states, transitions, paths, ARNs)', () => {
-    for (const [label, args] of [
-      ['as written', ['--json-path', path.join(ROOT, DEFINITION_FILE)]],
-      ['substituted', ['--json-definition', deployedText()]],
-    ] as const) {
-      const result = run(ASL_VALIDATOR, [...args], { cwd: ROOT });
-      expect(result.status, `${label}:\n${result.output}`).toBe(0);
+    for (const { file, text } of SAGA) {
+      for (const [label, args] of [
+        ['as written', ['--json-path', path.join(ROOT, file)]],
+        ['substituted', ['--json-definition', deployedText(text)]],
+      ] as const) {
+        const result = run(ASL_VALIDATOR, [...args], { cwd: ROOT });
+        expect(result.status, `${file} ${label}:\n${result.output}`).toBe(0);
+      }
     }
     // The validator does catch what matters (a transition to a state that does not exist).
-    const broken = JSON.parse(deployedText()) as { States: Record<string, State> };
+    const broken = JSON.parse(deployedText(childDefinitionText)) as { States: Record<string, State> };
     broken.States.TakePayment!.Next = 'NoSuchState';
     const result = run(ASL_VALIDATOR, ['--json-definition', JSON.stringify(broken)], { cwd: ROOT });
     expect(result.status, result.output).not.toBe(0);
@@ -215,14 +282,16 @@ describe('the fulfilment definition is valid', () => {
    * which cfn-lint cannot read). Linted outside the repository: the house rules apply to
    * template.yaml, not to SAM's output.
    */
-  function lintInlined(edit: (definition: { States: Record<string, State> }) => void = () => {}) {
+  function lintInlined(edit: (definitions: Record<string, { States: Record<string, State> }>) => void = () => {}) {
     const transformed: SamTemplate = loadTemplate('transform');
-    const properties = transformed.Resources.FulfilmentStateMachine?.Properties ?? {};
-    expect(properties.DefinitionS3Location).toBeDefined();
-    delete properties.DefinitionS3Location;
-    const inlined = JSON.parse(definitionText) as { States: Record<string, State> };
+    const inlined = Object.fromEntries(SAGA.map(({ logicalId, text }) => [logicalId, JSON.parse(text) as { States: Record<string, State> }]));
     edit(inlined);
-    properties.Definition = inlined;
+    for (const { logicalId } of SAGA) {
+      const properties = transformed.Resources[logicalId]?.Properties ?? {};
+      expect(properties.DefinitionS3Location).toBeDefined();
+      delete properties.DefinitionS3Location;
+      properties.Definition = inlined[logicalId];
+    }
     const file = path.join(scratch, `inlined-${Math.random().toString(36).slice(2)}.json`);
     writeFileSync(file, JSON.stringify(transformed, null, 1));
     return run(venvTool('cfn-lint'), ['--format', 'parseable', '--', file], { cwd: scratch });
@@ -234,8 +303,8 @@ describe('the fulfilment definition is valid', () => {
     expect(clean.status, clean.output).toBe(0);
     // And cfn-lint does look at it: a broken definition is reported.
     const broken = lintInlined((inlined) => {
-      inlined.States.MarkConfirmed!.Type = 'Taks';
-      (inlined.States.ReserveStock!.Retry as Array<Record<string, unknown>>)[0]!.BackoffRate = 'fast';
+      inlined.ConfirmOrderStateMachine!.States.MarkConfirmed!.Type = 'Taks';
+      (inlined.FulfilmentStateMachine!.States.AwaitShipment!.Retry as Array<Record<string, unknown>>)[0]!.BackoffRate = 'fast';
     });
     expect(broken.stdout.match(/:E3601:/g)?.length, broken.output).toBe(2);
   });

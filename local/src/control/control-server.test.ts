@@ -37,6 +37,7 @@ function fakeLambda() {
 describe('the control endpoint', () => {
   const lambda = fakeLambda();
   const journal = new EventSourceJournal();
+  const eventSources = { paused: false, pause: () => void (eventSources.paused = true), resume: () => void (eventSources.paused = false) };
   const changes: string[] = [];
   let server: RunningControlServer;
   const call = async (method: string, path: string, body?: unknown) => {
@@ -46,7 +47,7 @@ describe('the control endpoint', () => {
   };
 
   beforeAll(async () => {
-    server = await startControlServer({ lambda, journal, port: 0, onFaultChange: (message) => changes.push(message) });
+    server = await startControlServer({ lambda, journal, eventSources, port: 0, onFaultChange: (message) => changes.push(message) });
   });
   afterAll(() => server.close());
 
@@ -104,6 +105,14 @@ describe('the control endpoint', () => {
     const { json } = await call('GET', '/__local/event-source-batches?functionLogicalId=A&after=1');
     expect(json.batches).toEqual([expect.objectContaining({ sequence: 3, functionLogicalId: 'A', itemIds: ['m1'] })]);
     expect((await call('GET', '/__local/event-source-batches')).json.batches).toHaveLength(3);
+  });
+
+  it('pauses and resumes the event source mappings', async () => {
+    expect(await call('GET', '/__local/event-sources')).toEqual({ status: 200, json: { paused: false } });
+    expect(await call('POST', '/__local/event-sources/pause')).toEqual({ status: 200, json: { paused: true } });
+    expect(eventSources.paused).toBe(true);
+    expect(await call('POST', '/__local/event-sources/resume')).toEqual({ status: 200, json: { paused: false } });
+    expect(eventSources.paused).toBe(false);
   });
 
   it("answers Lambda's Invoke for a function by ARN, name or logical id, so a LambdaClient works against it", async () => {

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { textFault } from '../lambda/faults.ts';
 import type { LocalLambdaService } from '../lambda/lambda-service.ts';
 import type { EventSourceJournal } from '../event-sources/journal.ts';
+import type { RunningEventSourceMappings } from '../event-sources/mappings.ts';
 import { LoopbackHttpServer } from '../core/loopback-server.ts';
 
 /**
@@ -16,6 +17,10 @@ import { LoopbackHttpServer } from '../core/loopback-server.ts';
  *   DELETE /__local/faults/{functionLogicalId}  clears it; DELETE /__local/faults clears all
  *   GET    /__local/event-source-batches?functionLogicalId=…&after=…
  *            → { batches: [...] }: what each event source mapping invocation got and what failed
+ *   GET    /__local/event-sources               → { paused }
+ *   POST   /__local/event-sources/pause|resume  → { paused }: pauses every event source mapping
+ *            (SQS pollers, stream readers) without losing its place, e.g. to time a request
+ *            without the background work it causes; resume carries on where they stopped
  *   GET    /__local/docs                        the API reference page (api-reference.ts)
  *   POST   /__local/functions/{functionLogicalId}/invocations   (body: the event)
  *            → { requestId, durationMs, initDurationMs?, payload | error, logLines: [...] }:
@@ -31,6 +36,8 @@ import { LoopbackHttpServer } from '../core/loopback-server.ts';
 export interface ControlServerOptions {
   lambda: Pick<LocalLambdaService, 'setFault' | 'clearFault' | 'clearFaults' | 'listFaults' | 'invoke' | 'invokeCapturingLogs' | 'functions'>;
   journal: EventSourceJournal;
+  /** The event source mappings, to pause and resume. */
+  eventSources?: Pick<RunningEventSourceMappings, 'pause' | 'resume' | 'paused'>;
   /** 0 picks a free port. */
   port: number;
   onFaultChange?: (message: string) => void;
@@ -123,6 +130,15 @@ async function handle(request: IncomingMessage, options: ControlServerOptions): 
     const { outcome, logLines } = await lambda.invokeCapturingLogs(functionLogicalId, event);
     const { kind, ...result } = outcome;
     return { status: 200, body: { functionLogicalId, ...result, logLines: logLines.map(({ stream, line }) => ({ stream, line })) } };
+  }
+  if (path === '/__local/event-sources' && method === 'GET' && options.eventSources !== undefined) {
+    return { status: 200, body: { paused: options.eventSources.paused } };
+  }
+  const pauseOrResume = /^\/__local\/event-sources\/(pause|resume)$/.exec(path);
+  if (pauseOrResume !== null && method === 'POST' && options.eventSources !== undefined) {
+    if (pauseOrResume[1] === 'pause') options.eventSources.pause();
+    else options.eventSources.resume();
+    return { status: 200, body: { paused: options.eventSources.paused } };
   }
   if (path === '/__local/event-source-batches' && method === 'GET') {
     const after = url.searchParams.get('after');

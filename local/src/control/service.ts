@@ -14,6 +14,7 @@ export const controlService: EmulatedService<'control', RunningControl> = {
     const server = await startControlServer({
       lambda: context.get('lambda').lambda,
       journal: context.get('eventSources').journal,
+      eventSources: context.get('eventSources').mappings,
       port: context.options.ports.control ?? 0,
       onFaultChange: (message) => context.log.warn(message),
       pages: apiReference({ apiUrl: () => context.get('apigateway').url }),

@@ -1,3 +1,4 @@
+import { PauseGate } from '../core/pause-gate.ts';
 import { invokeOrThrow, type LambdaInvoker } from '../lambda/invocation.ts';
 import type { SqsEventSourceDefinition, StreamEventSourceDefinition, EventSourceDefinition } from './from-template.ts';
 import type { EventSourceJournal } from './journal.ts';
@@ -31,6 +32,15 @@ export interface EventSourceMappingsOptions {
 export interface RunningEventSourceMappings {
   /** The functions some enabled mapping invokes. */
   functionLogicalIds: string[];
+  /**
+   * Pauses every mapping, as disabling it would, without losing its place: nothing is read from
+   * a queue or a stream until `resume()`; a batch already being invoked finishes. For measuring
+   * a request without the background work it causes (`npm run bench`), and from the control
+   * endpoint (`POST /__local/event-sources/pause`).
+   */
+  pause(): void;
+  resume(): void;
+  readonly paused: boolean;
   stop(): Promise<void>;
 }
 
@@ -49,16 +59,17 @@ export async function startEventSourceMappings(options: EventSourceMappingsOptio
     await Promise.all(stops.splice(0).map((stopOne) => stopOne()));
   };
   const enabled = options.definitions.filter((definition) => definition.enabled);
+  const gate = new PauseGate();
   try {
     // Checked before anything starts, so a bad destination or a missing permission fails start-up rather than a batch.
     for (const definition of enabled) authorizeMapping(definition, options);
     const streams = enabled.filter((definition) => definition.kind === 'dynamodb').map((definition) => ({ definition, deliver: onFailureDelivery(definition, options) }));
     for (const definition of enabled) {
-      if (definition.kind === 'sqs') stops.push(startSqsPoller(definition, options));
+      if (definition.kind === 'sqs') stops.push(startSqsPoller(definition, options, gate));
     }
     await Promise.all(
       streams.map(async ({ definition, deliver }) => {
-        const mapping = createStreamMapping(definition, deliver, options);
+        const mapping = createStreamMapping(definition, deliver, options, gate);
         stops.push(() => mapping.stop());
         await mapping.start();
       }),
@@ -70,7 +81,25 @@ export async function startEventSourceMappings(options: EventSourceMappingsOptio
   for (const definition of options.definitions.filter((candidate) => !candidate.enabled)) {
     options.log.info(`${definition.functionLogicalId} event ${definition.eventName} is disabled (Enabled: false)`);
   }
-  return { functionLogicalIds: [...new Set(enabled.map((definition) => definition.functionLogicalId))], stop };
+  const stopAll = async () => {
+    gate.resume(); // a paused poller is let go, to see that it is stopping
+    await stop();
+  };
+  return {
+    functionLogicalIds: [...new Set(enabled.map((definition) => definition.functionLogicalId))],
+    pause: () => {
+      if (!gate.paused) options.log.info('Event source mappings paused');
+      gate.pause();
+    },
+    resume: () => {
+      if (gate.paused) options.log.info('Event source mappings resumed');
+      gate.resume();
+    },
+    get paused() {
+      return gate.paused;
+    },
+    stop: stopAll,
+  };
 }
 
 /** What Lambda does with the function's role for a mapping: read and delete from the queue; read the stream and send what it gives up on. */
@@ -96,7 +125,7 @@ function authorizeMapping(definition: EventSourceDefinition, options: EventSourc
   }
 }
 
-function startSqsPoller(definition: SqsEventSourceDefinition, options: EventSourceMappingsOptions): () => Promise<void> {
+function startSqsPoller(definition: SqsEventSourceDefinition, options: EventSourceMappingsOptions, gate: PauseGate): () => Promise<void> {
   const { functionLogicalId, queueLogicalId } = definition;
   const queue = options.messaging.queues.find((candidate) => candidate.logicalId === queueLogicalId)?.queue;
   if (queue === undefined) throw new TemplateError(`${functionLogicalId}: no local queue ${queueLogicalId}`);
@@ -108,6 +137,7 @@ function startSqsPoller(definition: SqsEventSourceDefinition, options: EventSour
     maximumBatchingWindowInSeconds: definition.maximumBatchingWindowInSeconds,
     functionResponseTypes: definition.functionResponseTypes,
     clock: options.messaging.clock,
+    gate,
     onBatch: (result) => {
       const itemIds = result.event.Records.map((record) => record.messageId);
       const error = result.error === undefined ? undefined : errorText(result.error);
@@ -155,7 +185,7 @@ function onFailureDelivery(definition: StreamEventSourceDefinition, options: Eve
   return async (arn, body) => void topicRegistry.publish(arn, { message: body });
 }
 
-function createStreamMapping(definition: StreamEventSourceDefinition, deliver: Deliver | undefined, options: EventSourceMappingsOptions) {
+function createStreamMapping(definition: StreamEventSourceDefinition, deliver: Deliver | undefined, options: EventSourceMappingsOptions, gate: PauseGate) {
   const { functionLogicalId } = definition;
   const source = definition.tableLogicalId ?? definition.settings.streamArn;
   const label = `Stream ${source} → ${functionLogicalId}`;
@@ -167,6 +197,7 @@ function createStreamMapping(definition: StreamEventSourceDefinition, deliver: D
     invoke: invokeThrough(options.lambda, functionLogicalId),
     ...(deliver !== undefined && { sendToOnFailureDestination: deliver }),
     retryDelay: { initialMs: STREAM_RETRY_DELAY.initialMs * options.timeScale, maxMs: STREAM_RETRY_DELAY.maxMs * options.timeScale },
+    gate,
     onBatch: (result) => {
       const itemIds = result.event.Records.map((record) => record.dynamodb?.SequenceNumber ?? '');
       const { outcome } = result;

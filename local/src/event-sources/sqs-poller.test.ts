@@ -1,6 +1,7 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../core/clock.ts';
+import { PauseGate } from '../core/pause-gate.ts';
 import { EventSourcePoller, type BatchResult, type EventSourcePollerOptions } from './sqs-poller.ts';
 import type { QueueSettings } from '../sqs/queue.ts';
 import { QueueRegistry } from '../sqs/registry.ts';
@@ -64,6 +65,22 @@ describe('EventSourcePoller', () => {
     expect(events).toHaveLength(0);
     queue.send({ body: 'late' });
     await vi.waitFor(() => expect(bodies(events[0])).toEqual(['late']));
+    await poller.stop();
+  });
+
+  it('reads nothing while paused, cutting a waiting long poll short, and carries on when resumed', async () => {
+    const gate = new PauseGate();
+    const { queue, poller, events } = setup({}, { gate });
+    poller.start();
+    await settle(); // waiting on a long poll
+    gate.pause();
+    await settle();
+    queue.send({ body: 'while paused' });
+    await settle();
+    expect(events).toHaveLength(0);
+    expect(queue.depth()).toEqual({ visible: 1, inFlight: 0, delayed: 0 });
+    gate.resume();
+    await vi.waitFor(() => expect(bodies(events[0])).toEqual(['while paused']));
     await poller.stop();
   });
 

@@ -1,4 +1,5 @@
 import type { SQSEvent } from 'aws-lambda';
+import type { PauseGate } from '../core/pause-gate.ts';
 import { systemClock, type Clock } from '../core/clock.ts';
 import type { Queue, ReceivedMessage } from '../sqs/queue.ts';
 import { interpretBatchResponse, toSqsEvent, type InvocationOutcome } from './sqs-lambda-event.ts';
@@ -26,6 +27,8 @@ export interface EventSourcePollerOptions {
   onBatch?: (result: BatchResult) => void;
   /** Called when polling itself fails (the poller backs off and keeps going). */
   onError?: (error: unknown) => void;
+  /** While paused, the poller reads nothing (the event source is paused for a measurement). */
+  gate?: PauseGate;
 }
 
 export interface BatchResult {
@@ -51,6 +54,7 @@ export class EventSourcePoller {
   private readonly clock: Clock;
   private readonly onBatch: (result: BatchResult) => void;
   private readonly onError: (error: unknown) => void;
+  private readonly gate: PauseGate | undefined;
   private controller: AbortController | undefined;
   private loop: Promise<void> | undefined;
 
@@ -75,6 +79,7 @@ export class EventSourcePoller {
     this.clock = options.clock ?? systemClock;
     this.onBatch = options.onBatch ?? (() => {});
     this.onError = options.onError ?? (() => {});
+    this.gate = options.gate;
   }
 
   get running(): boolean {
@@ -98,6 +103,7 @@ export class EventSourcePoller {
 
   private async run(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
+      await this.gate?.whenOpen(signal);
       let batch: ReceivedMessage[];
       try {
         batch = await this.collectBatch(signal);
@@ -120,14 +126,16 @@ export class EventSourcePoller {
    */
   private async collectBatch(signal: AbortSignal): Promise<ReceivedMessage[]> {
     const batch: ReceivedMessage[] = [];
+    // A pause ends a long poll that is waiting; what was gathered so far is still processed.
+    const paused = this.gate?.signal;
     let windowSignal: AbortSignal | undefined;
     let closeWindow: (() => void) | undefined;
     try {
-      while (batch.length < this.batchSize && !signal.aborted && !windowSignal?.aborted) {
+      while (batch.length < this.batchSize && !signal.aborted && !windowSignal?.aborted && paused?.aborted !== true) {
         const received = await this.queue.receive({
           maxNumberOfMessages: Math.min(MAX_MESSAGES_PER_RECEIVE, this.batchSize - batch.length),
           waitTimeSeconds: LONG_POLL_SECONDS,
-          signal: windowSignal ? AbortSignal.any([signal, windowSignal]) : signal,
+          signal: AbortSignal.any([signal, ...(windowSignal === undefined ? [] : [windowSignal]), ...(paused === undefined ? [] : [paused])]),
         });
         batch.push(...received);
         if (batch.length === 0) continue;

@@ -65,9 +65,20 @@ describe('LocalIam on template.yaml', () => {
   });
 
   it("lets the state machine invoke its steps and update the order, with its own role", () => {
-    for (const step of ['ReserveStock', 'TakePayment', 'RefundPayment', 'ReleaseStock', 'AwaitShipment']) {
-      expect(iam.authorizeSdkCall('FulfilmentStateMachine', { service: 'Lambda', command: 'InvokeCommand', input: { FunctionName: `${step}Function` } })).toBeUndefined();
+    // The saga is two machines: the parent confirms the order through its Express child, then waits for the shipment.
+    const steps = { FulfilmentStateMachine: ['RefundPayment', 'ReleaseStock', 'AwaitShipment'], ConfirmOrderStateMachine: ['ReserveStock', 'TakePayment', 'RefundPayment', 'ReleaseStock'] };
+    for (const [machine, machineSteps] of Object.entries(steps)) {
+      for (const step of machineSteps) {
+        expect(iam.authorizeSdkCall(machine, { service: 'Lambda', command: 'InvokeCommand', input: { FunctionName: `${step}Function` } })).toBeUndefined();
+      }
     }
+    expect(iam.authorizeSdkCall('FulfilmentStateMachine', { service: 'Lambda', command: 'InvokeCommand', input: { FunctionName: 'TakePaymentFunction' } })?.status).toBe(403);
+    const child = `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:ConfirmOrderStateMachine`;
+    expect(iam.authorizeTask('FulfilmentStateMachine', 'arn:aws:states:::states:startExecution.sync:2', { StateMachineArn: child })).toBeUndefined();
+    expect(iam.authorizeTask('FulfilmentStateMachine', 'arn:aws:states:::states:describeExecution', { executionArn: `arn:aws:states:us-east-1:${ACCOUNT}:execution:ConfirmOrderStateMachine:x` })).toBeUndefined();
+    expect(iam.authorizeTask('ConfirmOrderStateMachine', 'arn:aws:states:::states:startExecution.sync:2', { StateMachineArn: child })?.message).toContain(
+      `is not authorized to perform: states:StartExecution on resource: ${child}`,
+    );
     expect(iam.authorizeSdkCall('FulfilmentStateMachine', dynamo('UpdateItem', {}))).toBeUndefined();
     expect(iam.authorizeTask('FulfilmentStateMachine', 'arn:aws:states:::dynamodb:getItem', { TableName: 'OrdersTable', Key: {} })).toBeUndefined();
     expect(

@@ -154,7 +154,8 @@ function queueArn(input: Record<string, unknown>, arn: (service: string, resourc
 /** SendTask* and the activity token calls have no resource-level permissions: their resource is `*`. */
 function stepFunctionsResource(operation: string, input: Record<string, unknown>): string {
   if (/^SendTask(Success|Failure|Heartbeat)$/.test(operation)) return '*';
-  const named = input.stateMachineArn ?? input.executionArn ?? input.activityArn ?? input.mapRunArn;
+  // SDK inputs are camelCase; a Task state's Parameters (states:startExecution) are PascalCase.
+  const named = input.stateMachineArn ?? input.executionArn ?? input.activityArn ?? input.mapRunArn ?? input.StateMachineArn ?? input.ExecutionArn;
   return typeof named === 'string' ? named : '*';
 }
 

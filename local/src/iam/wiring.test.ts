@@ -60,9 +60,9 @@ describe("the state machine's Tasks run under its role", () => {
 
   it('invokes a step the role names, and fails one it does not with Lambda.AWSLambdaException, never invoking it', async () => {
     const iam = iamFor(TEMPLATE);
-    const allowed = await runAs(iam, { Reserve: invokeTask('ReserveStockFunction') });
+    const allowed = await runAs(iam, { Refund: invokeTask('RefundPaymentFunction') });
     expect(allowed.description.status).toBe('SUCCEEDED');
-    expect(allowed.invoked).toEqual([fn('ReserveStockFunction')]);
+    expect(allowed.invoked).toEqual([fn('RefundPaymentFunction')]);
 
     const { description, invoked, history } = await runAs(iam, { Place: invokeTask('PlaceOrderFunction') });
     expect(invoked).toEqual([]);

@@ -31,12 +31,21 @@ export interface CapturedInvocation {
  */
 const TRAILING_OUTPUT_MS = 50;
 
+export interface InvocationTiming {
+  event: unknown;
+  /** Epoch ms when the invocation was asked for (before waiting for an environment). */
+  startedAt: number;
+  /** Epoch ms when its outcome was known. */
+  endedAt: number;
+}
+
 export interface LambdaServiceOptions extends RuntimeSettings {
   functions: LocalFunctionDefinition[];
   /** Environments per function when it sets no reserved concurrency. */
   defaultConcurrency?: number;
   onLog?: (line: FunctionLogLine) => void;
-  onInvocation?: (functionLogicalId: string, outcome: InvocationOutcome) => void;
+  /** `timing`: when `invoke` was called and returned (epoch ms), and the event, for the bench's per-hop breakdown. */
+  onInvocation?: (functionLogicalId: string, outcome: InvocationOutcome, timing: InvocationTiming) => void;
   /** Told whenever a fault rule (see `setFault`) changed an invocation. */
   onFault?: (functionLogicalId: string, message: string) => void;
   /**
@@ -88,6 +97,7 @@ export class LocalLambdaService implements LambdaInvoker {
 
   async invoke(functionLogicalId: string, event: unknown, options: InvokeOptions = {}): Promise<InvocationOutcome> {
     const requestId = options.requestId ?? randomUUID();
+    const startedAt = Date.now();
     const pool = this.pools.get(functionLogicalId);
     if (pool === undefined) {
       throw new Error(`No function ${functionLogicalId} in the template (known: ${[...this.pools.keys()].join(', ')})`);
@@ -111,8 +121,14 @@ export class LocalLambdaService implements LambdaInvoker {
     } else {
       outcome = await pool.invoke(JSON.stringify(event), requestId);
     }
-    this.options.onInvocation?.(functionLogicalId, outcome);
+    this.options.onInvocation?.(functionLogicalId, outcome, { event, startedAt, endedAt: Date.now() });
     return outcome;
+  }
+
+  /** Every function's log lines from now on, until the returned function is called (the bench counts their bytes). */
+  addLogListener(listener: (line: FunctionLogLine) => void): () => void {
+    this.logListeners.add(listener);
+    return () => this.logListeners.delete(listener);
   }
 
   /**

@@ -425,3 +425,67 @@ describe('the API rules', () => {
     expect(service.describeExecution(executionArn).status).toBe('ABORTED');
   });
 });
+
+describe('states:startExecution (a nested workflow)', { timeout: 20_000 }, () => {
+  const child = (end: object) => ({ StartAt: 'Call', States: { Call: invoke(ECHO, { ResultSelector: { 'echoed.$': '$.Payload' }, ...end }) } });
+  const parentOf = (childArn: string, resource: string) => ({
+    StartAt: 'Nested',
+    States: { Nested: { Type: 'Task', Resource: resource, Parameters: { StateMachineArn: childArn, Input: { 'orderId.$': '$.orderId' } }, End: true } },
+  });
+
+  it('.sync:2 waits for the child and returns its DescribeExecution, Output as JSON', async () => {
+    const service = serviceWith(fakeLambda());
+    const { stateMachineArn: childArn } = service.createStateMachine({ name: 'Child', definition: JSON.stringify(child({ End: true })), type: 'EXPRESS' });
+    const result = await runToEnd(service, parentOf(childArn, 'arn:aws:states:::states:startExecution.sync:2'), { orderId: 'o-1' });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.output).toMatchObject({ StateMachineArn: childArn, Status: 'SUCCEEDED', Input: { orderId: 'o-1' }, Output: { echoed: { orderId: 'o-1' } } });
+    expect(result.events.filter((event) => event.type.startsWith('Task')).map((event) => event.type)).toEqual([
+      'TaskStateEntered',
+      'TaskScheduled',
+      'TaskStarted',
+      'TaskSubmitted',
+      'TaskSucceeded',
+      'TaskStateExited',
+    ]);
+    expect(service.listExecutions({ stateMachineArn: childArn })).toEqual([expect.objectContaining({ status: 'SUCCEEDED' })]);
+  });
+
+  it('.sync gives Input and Output as JSON strings', async () => {
+    const service = serviceWith(fakeLambda());
+    const { stateMachineArn: childArn } = service.createStateMachine({ name: 'ChildStrings', definition: JSON.stringify(child({ End: true })) });
+    const result = await runToEnd(service, parentOf(childArn, 'arn:aws:states:::states:startExecution.sync'), { orderId: 'o-2' });
+    expect(result.output).toMatchObject({ Input: '{"orderId":"o-2"}', Output: '{"echoed":{"orderId":"o-2"}}' });
+  });
+
+  it('fails the task with States.TaskFailed when the child fails, its DescribeExecution (Error, Cause) as the cause', async () => {
+    const service = serviceWith(fakeLambda());
+    const failing = { StartAt: 'Stop', States: { Stop: { Type: 'Fail', Error: 'CompensationFailed', Cause: 'needs an operator' } } };
+    const { stateMachineArn: childArn } = service.createStateMachine({ name: 'FailingChild', definition: JSON.stringify(failing) });
+    const result = await runToEnd(service, parentOf(childArn, 'arn:aws:states:::states:startExecution.sync:2'), { orderId: 'o-3' });
+    expect(result).toMatchObject({ status: 'FAILED', error: 'States.TaskFailed' });
+    expect(JSON.parse(result.cause ?? '{}')).toMatchObject({ Status: 'FAILED', Error: 'CompensationFailed', Cause: 'needs an operator' });
+  });
+
+  it('without .sync, starts the child and goes on with its ARN', async () => {
+    const service = serviceWith(fakeLambda());
+    const { stateMachineArn: childArn } = service.createStateMachine({ name: 'FireAndForget', definition: JSON.stringify(child({ End: true })) });
+    const result = await runToEnd(service, parentOf(childArn, 'arn:aws:states:::states:startExecution'), { orderId: 'o-4' });
+    expect(result.output).toEqual({ ExecutionArn: expect.stringContaining(':execution:FireAndForget:'), StartDate: expect.any(Number) });
+  });
+
+  it('stops a running child when the parent is stopped', async () => {
+    const service = serviceWith(fakeLambda());
+    const waiting = { StartAt: 'Wait', States: { Wait: { Type: 'Wait', Seconds: 60, End: true } } };
+    const { stateMachineArn: childArn } = service.createStateMachine({ name: 'SlowChild', definition: JSON.stringify(waiting) });
+    const { executionArn } = await run(service, parentOf(childArn, 'arn:aws:states:::states:startExecution.sync:2'), { orderId: 'o-5' });
+    await waitUntil('the child to start', async () => service.listExecutions({ stateMachineArn: childArn }).length === 1, { timeoutMs: 5_000 });
+    service.stopExecution({ executionArn });
+    await waitUntil('the child to stop', async () => service.listExecutions({ stateMachineArn: childArn })[0]?.status === 'ABORTED', { timeoutMs: 5_000 });
+  });
+
+  it('fails with StepFunctions.StateMachineDoesNotExistException for an unknown child', async () => {
+    const service = serviceWith(fakeLambda());
+    const result = await runToEnd(service, parentOf('arn:aws:states:us-east-1:000000000000:stateMachine:Nope', 'arn:aws:states:::states:startExecution.sync:2'), { orderId: 'o-6' });
+    expect(result).toMatchObject({ status: 'FAILED', error: 'StepFunctions.StateMachineDoesNotExistException' });
+  });
+});

@@ -451,8 +451,53 @@ export class LocalStepFunctions {
         }, fail);
         break;
       }
+      case 'states:startExecution': {
+        log.record('TaskScheduled', ['taskScheduledEventDetails', { ...names, region: this.region, parameters: json(parameters), ...limits }]);
+        log.record('TaskStarted', ['taskStartedEventDetails', names]);
+        let child: { executionArn: string; startDate: Date };
+        try {
+          if (denied !== undefined) throw new AccessDeniedError(denied);
+          child = this.startChild(parameters);
+        } catch (error) {
+          fail(asStepFunctionsError(error));
+          break;
+        }
+        const started = { ExecutionArn: child.executionArn, StartDate: child.startDate.getTime() };
+        if (resource.wait === 'none') {
+          succeed(started);
+          break;
+        }
+        log.record('TaskSubmitted', ['taskSubmittedEventDetails', { ...names, output: json(started), outputDetails: { truncated: false } }]);
+        // A parent that stops (or times out the task) stops its child, as the .sync integration does.
+        attempt.onSettled(() => {
+          if (this.executions.get(child.executionArn)?.status === 'RUNNING') this.stopExecution({ executionArn: child.executionArn, cause: 'The parent execution stopped waiting for it' });
+        });
+        // The integration polls DescribeExecution (and may StopExecution) with the parent's role.
+        const describeDenied = this.options.authorizeTask?.(execution.machine.description, 'arn:aws:states:::states:describeExecution', { executionArn: child.executionArn });
+        if (describeDenied !== undefined) {
+          fail(asStepFunctionsError(new AccessDeniedError(describeDenied)));
+          break;
+        }
+        void this.execution(child.executionArn).done.then(() => {
+          const done = this.describeExecution(child.executionArn);
+          const described = syncOutput(done, resource.wait === 'sync:2');
+          if (done.status === 'SUCCEEDED') succeed(described);
+          // Step Functions fails the task with States.TaskFailed, the child's DescribeExecution as the cause.
+          else fail(new StateError('States.TaskFailed', JSON.stringify(described)));
+        });
+        break;
+      }
     }
     return attempt.promise;
+  }
+
+  /** `states:startExecution` Parameters: StateMachineArn, Input (JSON or a JSON string), Name. */
+  private startChild(parameters: unknown): { executionArn: string; startDate: Date } {
+    const { StateMachineArn, Input, Name } = (parameters ?? {}) as { StateMachineArn?: unknown; Input?: unknown; Name?: unknown };
+    if (typeof StateMachineArn !== 'string') throw new SfnError('InvalidArn', 'states:startExecution needs Parameters.StateMachineArn');
+    if (Name !== undefined && typeof Name !== 'string') throw new SfnError('InvalidName', 'Parameters.Name must be a string');
+    const input = Input === undefined ? undefined : typeof Input === 'string' ? Input : JSON.stringify(Input);
+    return this.startExecution({ stateMachineArn: StateMachineArn, ...(Name !== undefined && { name: Name }), ...(input !== undefined && { input }) });
   }
 
   /** A Wait state, which the library runs as a local task so its duration can be scaled. */
@@ -555,6 +600,34 @@ function withoutExecutionData(event: HistoryEvent): HistoryEvent {
     copy[key] = rest;
   }
   return copy;
+}
+
+/** DescribeExecution as the `.sync` integrations return it: Input and Output as JSON strings (`.sync`) or as JSON (`.sync:2`). */
+function syncOutput(execution: ExecutionDescription, parsed: boolean): Record<string, unknown> {
+  const value = (text: string | undefined) => (text === undefined || !parsed ? text : JSON.parse(text));
+  return {
+    ExecutionArn: execution.executionArn,
+    StateMachineArn: execution.stateMachineArn,
+    Name: execution.name,
+    Status: execution.status,
+    StartDate: execution.startDate.getTime(),
+    ...(execution.stopDate !== undefined && { StopDate: execution.stopDate.getTime() }),
+    Input: value(execution.input),
+    InputDetails: { Included: true },
+    ...(execution.output !== undefined && { Output: value(execution.output), OutputDetails: { Included: true } }),
+    ...(execution.error !== undefined && { Error: execution.error }),
+    ...(execution.cause !== undefined && { Cause: execution.cause }),
+  };
+}
+
+/** A failed StartExecution, named as the integration names it: `StepFunctions.<Code>Exception`. */
+function asStepFunctionsError(error: unknown): StateError {
+  if (error instanceof AccessDeniedError) return new StateError('StepFunctions.AWSStepFunctionsException', `${error.message} (Service: AWSStepFunctions; Status Code: 400; Error Code: AccessDeniedException)`);
+  if (error instanceof SfnError) {
+    const code = error.code.endsWith('Exception') ? error.code : `${error.code}Exception`;
+    return new StateError(`StepFunctions.${code}`, `${error.message} (Service: AWSStepFunctions; Status Code: 400; Error Code: ${code})`);
+  }
+  return new StateError('StepFunctions.SdkClientException', String(error));
 }
 
 function truncate(text: string, length: number): string {

@@ -6,7 +6,12 @@ export type TaskResource =
   | { kind: 'lambda:invoke'; waitForTaskToken: boolean }
   /** The older form: the function's own ARN as the resource; the result is the bare payload. */
   | { kind: 'lambda:function'; functionArn: string }
-  | { kind: 'dynamodb'; action: DynamoDbAction };
+  | { kind: 'dynamodb'; action: DynamoDbAction }
+  /**
+   * A nested workflow: `states:startExecution` starts it and goes on; `.sync` waits for it and
+   * gets its output as a JSON string, `.sync:2` as JSON.
+   */
+  | { kind: 'states:startExecution'; wait: 'none' | 'sync' | 'sync:2' };
 
 export const DYNAMODB_ACTIONS = ['getItem', 'putItem', 'updateItem', 'deleteItem'] as const;
 export type DynamoDbAction = (typeof DYNAMODB_ACTIONS)[number];
@@ -15,6 +20,9 @@ export const SUPPORTED_RESOURCES = [
   'arn:aws:states:::lambda:invoke',
   'arn:aws:states:::lambda:invoke.waitForTaskToken',
   ...DYNAMODB_ACTIONS.map((action) => `arn:aws:states:::dynamodb:${action}`),
+  'arn:aws:states:::states:startExecution',
+  'arn:aws:states:::states:startExecution.sync',
+  'arn:aws:states:::states:startExecution.sync:2',
   'arn:aws:lambda:<region>:<account>:function:<name>',
 ];
 
@@ -34,6 +42,9 @@ export function parseTaskResource(resource: unknown): TaskResource | { unsupport
   if (service === 'dynamodb' && pattern === undefined && (DYNAMODB_ACTIONS as readonly string[]).includes(action ?? '')) {
     return { kind: 'dynamodb', action: action as DynamoDbAction };
   }
+  if (service === 'states' && action === 'startExecution' && pattern !== 'waitForTaskToken') {
+    return { kind: 'states:startExecution', wait: pattern === 'sync' || pattern === 'sync:2' ? pattern : 'none' };
+  }
   return { unsupported: `${resource} is not a service integration the local Step Functions runs` };
 }
 
@@ -46,6 +57,8 @@ export function historyResource(resource: TaskResource): { resourceType: string;
       return { resourceType: 'dynamodb', resource: resource.action };
     case 'lambda:function':
       return { resourceType: 'lambda', resource: resource.functionArn };
+    case 'states:startExecution':
+      return { resourceType: 'states', resource: resource.wait === 'none' ? 'startExecution' : `startExecution.${resource.wait}` };
   }
 }
 
@@ -58,5 +71,7 @@ export function taskResourceArn(resource: TaskResource): string {
       return `arn:aws:states:::dynamodb:${resource.action}`;
     case 'lambda:function':
       return resource.functionArn;
+    case 'states:startExecution':
+      return `arn:aws:states:::states:startExecution${resource.wait === 'none' ? '' : `.${resource.wait}`}`;
   }
 }

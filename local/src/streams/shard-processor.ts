@@ -1,4 +1,5 @@
 import type { _Record } from '@aws-sdk/client-dynamodb-streams';
+import type { PauseGate } from '../core/pause-gate.ts';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { Clock } from '../core/clock.ts';
 import { interpretStreamBatchResponse, type StreamBatchOutcome } from './batch-response.ts';
@@ -83,6 +84,8 @@ export interface ShardServices {
   generation: () => number;
   onBatch: (result: ShardBatchResult) => void;
   onError: (error: unknown) => void;
+  /** While paused, the shard is not read; what was read already is still processed. */
+  gate?: PauseGate;
 }
 
 /** GetRecords returns at most 1000 records per call. */
@@ -111,7 +114,9 @@ export class ShardProcessor {
   /** Runs until the shard is finished (ended and fully processed) or `signal` aborts. */
   async run(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
+      await this.services.gate?.whenOpen(signal);
       const batch = await this.gather(signal);
+      if (batch === 'paused') continue;
       if (batch === 'finished') {
         this.services.reader.finish(this.shardId);
         this.finished = true;
@@ -142,12 +147,16 @@ export class ShardProcessor {
 
   // ---- gathering ------------------------------------------------------------------------------
 
-  private async gather(signal: AbortSignal): Promise<BufferedRecord[] | 'finished' | 'stopped'> {
+  private async gather(signal: AbortSignal): Promise<BufferedRecord[] | 'finished' | 'stopped' | 'paused'> {
     const { batchSize, batchingWindowMs, pollIntervalMs } = this.settings;
     const { clock } = this.services;
     let windowClosesAt = this.pending.length > 0 ? clock.now() + batchingWindowMs : undefined;
     while (this.pending.length < batchSize) {
       if (signal.aborted) return 'stopped';
+      if (this.services.gate?.paused === true) {
+        if (this.pending.length === 0) return 'paused';
+        break;
+      }
       if (this.ended) {
         if (this.pending.length === 0) return 'finished';
         break;

@@ -1,6 +1,7 @@
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Clock } from '../core/clock.ts';
+import { PauseGate } from '../core/pause-gate.ts';
 import { InMemoryStream } from '../../test-support/in-memory-stream.ts';
 import type { StreamOnFailureRecord } from './on-failure-record.ts';
 import { type ShardBatchResult, type StreamDiscard, StreamEventSource, type StreamEventSourceOptions } from './stream-event-source.ts';
@@ -124,6 +125,20 @@ describe('StreamEventSource: batching and order', () => {
     insertAll(stream, 'late-1', 'late-2');
     await source.idle();
     expect(invocations.flatMap((invocation) => invocation.keys)).toEqual(['late-1', 'late-2']);
+  });
+
+  it('reads nothing while paused and delivers what was written meanwhile once resumed', async () => {
+    const gate = new PauseGate();
+    const { stream, source, invocations } = setup({ gate });
+    await source.start();
+    await source.idle();
+    gate.pause();
+    insertAll(stream, 'paused-1', 'paused-2');
+    await new Promise((resolve) => setTimeout(resolve, 30)); // many poll intervals
+    expect(invocations).toHaveLength(0);
+    gate.resume();
+    await source.idle();
+    expect(invocations.flatMap((invocation) => invocation.keys)).toEqual(['paused-1', 'paused-2']);
   });
 
   it('never has two batches of one shard in flight, but runs shards side by side', async () => {

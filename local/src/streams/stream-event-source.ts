@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { PauseGate } from '../core/pause-gate.ts';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { systemClock, type Clock } from '../core/clock.ts';
 import { compileFilterCriteria, type FilterCriteria } from './event-filter.ts';
@@ -61,6 +62,8 @@ export interface StreamEventSourceOptions {
   onDiscard?: (discard: StreamDiscard) => void;
   /** Reading or delivery problems; the mapping backs off and keeps going. */
   onError?: (error: unknown) => void;
+  /** While paused, no shard is read (records wait in the stream); see core/pause-gate.ts. */
+  gate?: PauseGate;
 }
 
 export interface StreamDiscard {
@@ -136,6 +139,7 @@ export class StreamEventSource {
       generation: () => this.generation,
       onBatch: options.onBatch ?? (() => {}),
       onError: this.onError,
+      ...(options.gate !== undefined && { gate: options.gate }),
     };
   }
 

@@ -13,7 +13,8 @@ import { OrderRepository } from './order-repository.ts';
 // this suite reads every one of those writes (the status it sets and the statuses its condition
 // lets it write over) and fails on any the domain does not allow.
 
-const ASL_PATH = new URL('../../../../statemachine/fulfilment.asl.json', import.meta.url);
+// The saga is two state machines: fulfilment.asl.json starts and waits for confirm-order.asl.json.
+const ASL_PATHS = ['fulfilment.asl.json', 'confirm-order.asl.json'].map((file) => new URL(`../../../../statemachine/${file}`, import.meta.url));
 
 /** One write of an order's status, as found in a state machine state or a repository command. */
 interface StatusWrite {
@@ -120,10 +121,19 @@ function aslStatusWrites(definition: { States: Record<string, AslState> }): Stat
   return writes;
 }
 
-const readAsl = () => JSON.parse(readFileSync(ASL_PATH, 'utf8')) as { States: Record<string, AslState> };
+type Asl = { States: Record<string, AslState> };
+/** Both definitions of the saga, parent first. */
+const readSaga = () => ASL_PATHS.map((url) => JSON.parse(readFileSync(url, 'utf8')) as Asl);
+/** A copy of the saga, with `edit` applied to the definition that has `stateName`, and all its status writes. */
+const sagaWritesWith = (stateName: string, edit: (state: AslState) => void) =>
+  readSaga().flatMap((definition) => {
+    const state = definition.States[stateName];
+    if (state !== undefined) edit(state);
+    return aslStatusWrites(definition);
+  });
 
-describe('the fulfilment state machine writes only transitions the domain allows', () => {
-  const writes = aslStatusWrites(readAsl());
+describe('the fulfilment state machines write only transitions the domain allows', () => {
+  const writes = readSaga().flatMap(aslStatusWrites);
 
   it('finds the status writes of the direct DynamoDB states', () => {
     expect(new Set(writes.map((write) => write.to))).toEqual(new Set(['CONFIRMED', 'REJECTED', 'PAYMENT_FAILED', 'CANCELLED']));
@@ -134,17 +144,18 @@ describe('the fulfilment state machine writes only transitions the domain allows
   });
 
   it('reports a state that writes a disallowed transition (a copy with SHIPPED -> CONFIRMED)', () => {
-    const copy = readAsl();
-    const markConfirmed = copy.States.MarkConfirmed;
-    expect(markConfirmed?.Parameters?.ExpressionAttributeValues?.[':from0']).toEqual({ S: 'PENDING' });
-    markConfirmed!.Parameters!.ExpressionAttributeValues![':from0'] = { S: 'SHIPPED' };
-    expect(aslStatusWrites(copy).flatMap(violationsOf)).toEqual(['state MarkConfirmed: SHIPPED -> CONFIRMED is not an allowed transition']);
+    const copy = sagaWritesWith('MarkConfirmed', (markConfirmed) => {
+      expect(markConfirmed.Parameters?.ExpressionAttributeValues?.[':from0']).toEqual({ S: 'PENDING' });
+      markConfirmed.Parameters!.ExpressionAttributeValues![':from0'] = { S: 'SHIPPED' };
+    });
+    expect(copy.flatMap(violationsOf)).toEqual(['state MarkConfirmed: SHIPPED -> CONFIRMED is not an allowed transition']);
   });
 
   it('reports a state that writes a status with no condition on the current one', () => {
-    const copy = readAsl();
-    delete copy.States.MarkConfirmed!.Parameters!.ConditionExpression;
-    expect(aslStatusWrites(copy).flatMap(violationsOf)).toEqual(['state MarkConfirmed: writes CONFIRMED without a condition on the current status']);
+    const copy = sagaWritesWith('MarkConfirmed', (markConfirmed) => {
+      delete markConfirmed.Parameters!.ConditionExpression;
+    });
+    expect(copy.flatMap(violationsOf)).toEqual(['state MarkConfirmed: writes CONFIRMED without a condition on the current status']);
   });
 });
 
