@@ -15,7 +15,23 @@ export interface ApiDefinition {
   authorizePreflight: boolean;
   binaryMediaTypes: string[];
   gatewayResponses: Record<string, GatewayResponseDefinition>;
+  /** `Auth.UsagePlan` (SAM creates the plan, one API key and their link), if the API has one. */
+  usagePlan: UsagePlanDefinition | undefined;
 }
+
+/** What SAM's `Auth.UsagePlan` creates: a plan for this API's stage and one key in it. */
+export interface UsagePlanDefinition {
+  /** `<Api>UsagePlan`, as SAM names it. */
+  logicalId: string;
+  /** `<Api>ApiKey`: the one key SAM creates (`!Ref` gives its id). */
+  apiKeyLogicalId: string;
+  /** Token bucket per key: `rateLimit` requests per second refill a bucket of `burstLimit`. */
+  throttle: { rateLimit: number; burstLimit: number } | undefined;
+  /** Requests per key per period; the period starts at 00:00 UTC of the day, the week (Monday) or the month. */
+  quota: { limit: number; period: QuotaPeriod } | undefined;
+}
+
+export type QuotaPeriod = 'DAY' | 'WEEK' | 'MONTH';
 
 export interface RouteDefinition {
   /** Upper case; `ANY` matches every method. */
@@ -25,6 +41,8 @@ export interface RouteDefinition {
   functionLogicalId: string;
   /** Name of the authorizer guarding the route, or null for `Authorizer: NONE`. */
   authorizer: string | null;
+  /** `Auth.ApiKeyRequired` (the event's, else the API's): callers send a key of the usage plan in `x-api-key`. */
+  apiKeyRequired: boolean;
 }
 
 export interface CognitoAuthorizerDefinition {
@@ -75,10 +93,10 @@ export function readApiDefinitions(
   resolver: IntrinsicResolver,
   functions: LocalFunctionDefinition[],
 ): ApiDefinition[] {
-  const apis = new Map<string, ApiDefinition>();
+  const apis = new Map<string, ApiDefinition & { apiKeyRequiredByDefault: boolean }>();
   const globalApi = template.Globals?.Api ?? {};
 
-  const apiFor = (logicalId: string): ApiDefinition => {
+  const apiFor = (logicalId: string): ApiDefinition & { apiKeyRequiredByDefault: boolean } => {
     const existing = apis.get(logicalId);
     if (existing !== undefined) return existing;
     const resource = template.Resources[logicalId];
@@ -102,25 +120,31 @@ export function readApiDefinitions(
       const resolved = resolver.resolve(properties) as Record<string, unknown>;
       const auth = isRecord(resolved.Auth) ? resolved.Auth : {};
       const authorizer = typeof auth.Authorizer === 'string' ? auth.Authorizer : api.defaultAuthorizer;
+      const apiKeyRequired = isTrue(auth.ApiKeyRequired ?? api.apiKeyRequiredByDefault);
       api.routes.push({
         method: String(resolved.Method).toUpperCase(),
         resourcePath: String(resolved.Path),
         functionLogicalId: fn.logicalId,
         authorizer: authorizer === undefined || authorizer === 'NONE' ? null : authorizer,
+        apiKeyRequired,
       });
+      if (apiKeyRequired && api.usagePlan === undefined) {
+        // Deployable, but every call would be refused: a key only works through a usage plan.
+        throw new TemplateError(`${fn.logicalId}.Events.${eventName} requires an API key, but ${apiId} declares no Auth.UsagePlan`);
+      }
       if (authorizer !== undefined && authorizer !== 'NONE' && api.authorizers[authorizer] === undefined) {
         throw new TemplateError(`${fn.logicalId}.Events.${eventName} uses authorizer ${authorizer}, which ${apiId} does not declare`);
       }
     }
   }
-  return [...apis.values()];
+  return [...apis.values()].map(({ apiKeyRequiredByDefault: _, ...api }) => api);
 }
 
 function apiFromProperties(
   logicalId: string,
   properties: Record<string, unknown>,
   resolver: IntrinsicResolver,
-): ApiDefinition {
+): ApiDefinition & { apiKeyRequiredByDefault: boolean } {
   const { Auth: rawAuth, ...rest } = properties;
   const resolved = resolver.resolve(rest) as Record<string, unknown>;
   const auth = isRecord(rawAuth) ? rawAuth : {};
@@ -143,7 +167,57 @@ function apiFromProperties(
       ? resolved.BinaryMediaTypes.map((type) => String(type).replaceAll('~1', '/'))
       : [],
     gatewayResponses: readGatewayResponses(resolved.GatewayResponses),
+    usagePlan: readUsagePlan(logicalId, auth.UsagePlan, resolver),
+    apiKeyRequiredByDefault: isTrue(auth.ApiKeyRequired),
   };
+}
+
+/**
+ * SAM's `Auth.UsagePlan` with `CreateUsagePlan: PER_API` (a plan, a key and their link, named
+ * after the API). SHARED (one plan for every API of the template) is read the same way: the
+ * local cloud serves one API. NONE, or no UsagePlan: the API has no plan.
+ */
+function readUsagePlan(apiId: string, raw: unknown, resolver: IntrinsicResolver): UsagePlanDefinition | undefined {
+  if (raw === undefined) return undefined;
+  const plan = resolver.resolve(raw);
+  if (!isRecord(plan)) throw new TemplateError(`${apiId}.Auth.UsagePlan must be a map`);
+  const create = plan.CreateUsagePlan;
+  if (create === 'NONE') return undefined;
+  if (create !== 'PER_API' && create !== 'SHARED') {
+    throw new TemplateError(`${apiId}.Auth.UsagePlan.CreateUsagePlan must be PER_API, SHARED or NONE`);
+  }
+  const shared = create === 'SHARED';
+  const throttle = isRecord(plan.Throttle) ? plan.Throttle : undefined;
+  const quota = isRecord(plan.Quota) ? plan.Quota : undefined;
+  const period = String(quota?.Period ?? '');
+  if (quota !== undefined && period !== 'DAY' && period !== 'WEEK' && period !== 'MONTH') {
+    throw new TemplateError(`${apiId}.Auth.UsagePlan.Quota.Period must be DAY, WEEK or MONTH`);
+  }
+  return {
+    logicalId: shared ? 'ServerlessUsagePlan' : `${apiId}UsagePlan`,
+    apiKeyLogicalId: shared ? 'ServerlessApiKey' : `${apiId}ApiKey`,
+    throttle:
+      throttle === undefined
+        ? undefined
+        : {
+            rateLimit: limit(throttle.RateLimit, `${apiId}.Auth.UsagePlan.Throttle.RateLimit`),
+            burstLimit: limit(throttle.BurstLimit, `${apiId}.Auth.UsagePlan.Throttle.BurstLimit`),
+          },
+    quota:
+      quota === undefined ? undefined : { limit: limit(quota.Limit, `${apiId}.Auth.UsagePlan.Quota.Limit`), period: period as QuotaPeriod },
+  };
+}
+
+/** A limit left out is no limit, as in AWS. */
+function limit(value: unknown, where: string): number {
+  if (value === undefined) return Number.POSITIVE_INFINITY;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number < 0) throw new TemplateError(`${where} must be a number >= 0, not ${JSON.stringify(value)}`);
+  return number;
+}
+
+function isTrue(value: unknown): boolean {
+  return value === true || value === 'true';
 }
 
 function cognitoAuthorizer(
