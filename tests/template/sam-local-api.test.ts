@@ -102,7 +102,11 @@ describe("SAM CLI's API provider (what `sam local start-api` serves)", () => {
           : { name: 'CognitoAuthorizer', type: 'token', function: 'LocalAuthorizerFunction', identitySources: ['HeaderIdentitySource:Authorization'] },
       );
     }
+    // No authorizer: the public catalog, and the partners' routes, which take an API key instead
+    // (sam local does not check API keys; the local cloud does).
     expect(templateRoutes.filter((route) => route.public).map((route) => `${route.method} ${route.path}`).sort()).toEqual([
+      'GET /partner/products',
+      'GET /partner/products/{productId}',
       'GET /products',
       'GET /products/{productId}',
     ]);

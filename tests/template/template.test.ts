@@ -540,6 +540,7 @@ describe('shared resources', () => {
       'OrderEventsDeliveryDLQUrl',
       'OrderEventsPublisherDLQUrl',
       'OrderEventsTopicArn',
+      'PartnerApiKeyId',
       'SharedLayerArn',
       'TableName',
       'UserPoolClientId',
