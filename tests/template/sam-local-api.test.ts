@@ -73,6 +73,8 @@ describe('template.yaml: the stand-in authorizer exists only for sam local', () 
         'x-amazon-apigateway-authtype': 'cognito_user_pools',
         'x-amazon-apigateway-authorizer': { type: 'cognito_user_pools', providerARNs: [{ 'Fn::GetAtt': ['UserPool', 'Arn'] }] },
       },
+      // The partner routes' API key (the usage plan's), which is not an authorizer.
+      api_key: { type: 'apiKey', name: 'x-api-key', in: 'header' },
     });
     const unconditional = Object.entries(transformed.Resources).filter(([, candidate]) => candidate.Condition === undefined);
     for (const [logicalId, candidate] of unconditional) {
