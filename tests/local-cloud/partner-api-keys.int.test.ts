@@ -26,11 +26,11 @@ describe('partner API keys (the usage plan, enforced locally)', () => {
   const refill = () => sleep(Math.ceil((PLAN.burstLimit / PLAN.rateLimit) * 1000) + 50);
 
   it('the local cloud describes its key (npm start prints it)', () => {
-    expect(key).toBe('local-OrdersApiApiKey');
+    expect(key).toBe('local-PartnerApiKey');
   });
 
   it('refuses the keyed routes without a key or with a wrong one (403), and serves them with the key', async () => {
-    for (const apiKey of [undefined, 'local-OrdersApiApiKey-not']) {
+    for (const apiKey of [undefined, 'local-PartnerApiKey-not']) {
       const refused = await api('GET', '/partner/products', { headers: apiKey === undefined ? {} : { 'x-api-key': apiKey } });
       expect([refused.status, refused.json?.message]).toEqual([403, 'Forbidden']);
     }

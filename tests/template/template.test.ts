@@ -463,32 +463,30 @@ describe('shared resources', () => {
   });
 
   it('the partners’ usage plan: rate, burst and daily quota from parameters, one key, keys only on the /partner routes', () => {
-    expect((resource('OrdersApi').Properties?.Auth as Record<string, unknown>).UsagePlan).toEqual({
-      CreateUsagePlan: 'PER_API',
+    expect(resourcesOfType(template, 'AWS::ApiGateway::UsagePlan').map(([id]) => id)).toEqual(['PartnerUsagePlan']);
+    expect(resource('PartnerUsagePlan').Properties).toEqual({
       UsagePlanName: { 'Fn::Sub': '${AWS::StackName}-partners' },
       Description: expect.any(String),
+      ApiStages: [{ ApiId: { Ref: 'OrdersApi' }, Stage: { Ref: 'OrdersApi.Stage' } }],
       Throttle: { RateLimit: { Ref: 'PartnerApiRateLimit' }, BurstLimit: { Ref: 'PartnerApiBurstLimit' } },
       Quota: { Limit: { Ref: 'PartnerApiDailyQuota' }, Period: 'DAY' },
     });
     for (const name of ['PartnerApiRateLimit', 'PartnerApiBurstLimit', 'PartnerApiDailyQuota']) {
       expect(template.Parameters?.[name], name).toMatchObject({ Type: 'Number', MinValue: 1 });
     }
-    expect(template.Outputs?.PartnerApiKeyId).toMatchObject({ Value: { Ref: 'OrdersApiApiKey' } });
-
-    // What SAM makes of it: the plan on the API's one stage, an enabled key, and the key in the plan.
-    const transformed = loadTemplate('transform');
-    expect(resourcesOfType(transformed, 'AWS::ApiGateway::UsagePlan').map(([id]) => id)).toEqual(['OrdersApiUsagePlan']);
-    expect(transformed.Resources.OrdersApiUsagePlan?.Properties).toMatchObject({
-      ApiStages: [{ ApiId: { Ref: 'OrdersApi' }, Stage: { Ref: 'OrdersApiStage' } }],
-      Throttle: { RateLimit: 10, BurstLimit: 20 },
-      Quota: { Limit: 10_000, Period: 'DAY' },
-    });
-    expect(resourcesOfType(transformed, 'AWS::ApiGateway::ApiKey').map(([id, key]) => [id, key.Properties?.Enabled])).toEqual([['OrdersApiApiKey', true]]);
-    expect(transformed.Resources.OrdersApiUsagePlanKey?.Properties).toEqual({
-      KeyId: { Ref: 'OrdersApiApiKey' },
+    expect(resourcesOfType(template, 'AWS::ApiGateway::ApiKey').map(([id, key]) => [id, key.Properties?.Enabled])).toEqual([['PartnerApiKey', true]]);
+    expect(resource('PartnerUsagePlanKey').Properties).toEqual({
+      KeyId: { Ref: 'PartnerApiKey' },
       KeyType: 'API_KEY',
-      UsagePlanId: { Ref: 'OrdersApiUsagePlan' },
+      UsagePlanId: { Ref: 'PartnerUsagePlan' },
     });
+    expect(template.Outputs?.PartnerApiKeyId).toMatchObject({ Value: { Ref: 'PartnerApiKey' } });
+    // Not SAM's Auth.UsagePlan as well: one plan, one key.
+    expect((resource('OrdersApi').Properties?.Auth as Record<string, unknown>).UsagePlan).toBeUndefined();
+
+    // What SAM makes of it: the plan on the API's one stage, and only the /partner methods take a key.
+    const transformed = loadTemplate('transform');
+    expect(transformed.Resources.PartnerUsagePlan?.Properties?.ApiStages).toEqual([{ ApiId: { Ref: 'OrdersApi' }, Stage: { Ref: 'OrdersApiStage' } }]);
     const paths = (transformed.Resources.OrdersApi?.Properties?.Body as { paths: Record<string, Record<string, { security?: unknown[] }>> }).paths;
     const keyed = Object.entries(paths).flatMap(([path, methods]) =>
       Object.entries(methods)

@@ -49,11 +49,11 @@ describe('readApiDefinitions', () => {
     });
   });
 
-  it('reads the project template’s partner usage plan from its parameters, and keys only the /partner routes', async () => {
+  it('reads the project template’s partner usage plan (an AWS::ApiGateway::UsagePlan naming the API) from its parameters, and keys only the /partner routes', async () => {
     const { apis } = await apisOf(fileURLToPath(new URL('../../../template.yaml', import.meta.url)));
     expect(apis[0]?.usagePlan).toEqual({
-      logicalId: 'OrdersApiUsagePlan',
-      apiKeyLogicalId: 'OrdersApiApiKey',
+      logicalId: 'PartnerUsagePlan',
+      apiKeyLogicalId: 'PartnerApiKey',
       throttle: { rateLimit: 10, burstLimit: 20 },
       quota: { limit: 10_000, period: 'DAY' },
     });

@@ -15,15 +15,18 @@ export interface ApiDefinition {
   authorizePreflight: boolean;
   binaryMediaTypes: string[];
   gatewayResponses: Record<string, GatewayResponseDefinition>;
-  /** `Auth.UsagePlan` (SAM creates the plan, one API key and their link), if the API has one. */
+  /**
+   * The usage plan of the API's stage: an `AWS::ApiGateway::UsagePlan` resource naming the API,
+   * or SAM's `Auth.UsagePlan` (which creates the plan, one API key and their link).
+   */
   usagePlan: UsagePlanDefinition | undefined;
 }
 
-/** What SAM's `Auth.UsagePlan` creates: a plan for this API's stage and one key in it. */
+/** A usage plan for this API's stage and the one key in it that the local cloud creates. */
 export interface UsagePlanDefinition {
-  /** `<Api>UsagePlan`, as SAM names it. */
+  /** The plan's logical id (`<Api>UsagePlan` when SAM's Auth.UsagePlan creates it). */
   logicalId: string;
-  /** `<Api>ApiKey`: the one key SAM creates (`!Ref` gives its id). */
+  /** The key's logical id (`<Api>ApiKey` from SAM's Auth.UsagePlan); `!Ref` gives its id. */
   apiKeyLogicalId: string;
   /** Token bucket per key: `rateLimit` requests per second refill a bucket of `burstLimit`. */
   throttle: { rateLimit: number; burstLimit: number } | undefined;
@@ -104,6 +107,7 @@ export function readApiDefinitions(
       throw new TemplateError(`RestApiId points at ${logicalId}, which is not an AWS::Serverless::Api`);
     }
     const api = apiFromProperties(logicalId, resource?.Properties ?? globalApi, resolver);
+    api.usagePlan ??= usagePlanResourceFor(template, logicalId, resolver);
     apis.set(logicalId, api);
     return api;
   };
@@ -177,7 +181,12 @@ function apiFromProperties(
  * after the API). SHARED (one plan for every API of the template) is read the same way: the
  * local cloud serves one API. NONE, or no UsagePlan: the API has no plan.
  */
-function readUsagePlan(apiId: string, raw: unknown, resolver: IntrinsicResolver): UsagePlanDefinition | undefined {
+function readUsagePlan(
+  apiId: string,
+  raw: unknown,
+  resolver: IntrinsicResolver,
+  ids?: { planId: string; keyId: string },
+): UsagePlanDefinition | undefined {
   if (raw === undefined) return undefined;
   const plan = resolver.resolve(raw);
   if (!isRecord(plan)) throw new TemplateError(`${apiId}.Auth.UsagePlan must be a map`);
@@ -194,8 +203,8 @@ function readUsagePlan(apiId: string, raw: unknown, resolver: IntrinsicResolver)
     throw new TemplateError(`${apiId}.Auth.UsagePlan.Quota.Period must be DAY, WEEK or MONTH`);
   }
   return {
-    logicalId: shared ? 'ServerlessUsagePlan' : `${apiId}UsagePlan`,
-    apiKeyLogicalId: shared ? 'ServerlessApiKey' : `${apiId}ApiKey`,
+    logicalId: ids?.planId ?? (shared ? 'ServerlessUsagePlan' : `${apiId}UsagePlan`),
+    apiKeyLogicalId: ids?.keyId ?? (shared ? 'ServerlessApiKey' : `${apiId}ApiKey`),
     throttle:
       throttle === undefined
         ? undefined
@@ -206,6 +215,30 @@ function readUsagePlan(apiId: string, raw: unknown, resolver: IntrinsicResolver)
     quota:
       quota === undefined ? undefined : { limit: limit(quota.Limit, `${apiId}.Auth.UsagePlan.Quota.Limit`), period: period as QuotaPeriod },
   };
+}
+
+/**
+ * An `AWS::ApiGateway::UsagePlan` resource whose `ApiStages` name the API (`ApiId: !Ref <Api>`),
+ * with the first key an `AWS::ApiGateway::UsagePlanKey` puts in it. The local cloud serves one
+ * stage, so the plan's stage is not compared.
+ */
+function usagePlanResourceFor(template: CfnTemplate, apiId: string, resolver: IntrinsicResolver): UsagePlanDefinition | undefined {
+  const resources = Object.entries(template.Resources);
+  const plan = resources.find(
+    ([, resource]) =>
+      resource.Type === 'AWS::ApiGateway::UsagePlan' &&
+      Array.isArray(resource.Properties?.ApiStages) &&
+      resource.Properties.ApiStages.some((stage: unknown) => isRecord(stage) && referencedLogicalId(stage.ApiId) === apiId),
+  );
+  if (plan === undefined) return undefined;
+  const [planId, { Properties: properties = {} }] = plan;
+  const key = resources.find(
+    ([, resource]) => resource.Type === 'AWS::ApiGateway::UsagePlanKey' && referencedLogicalId(resource.Properties?.UsagePlanId) === planId,
+  );
+  const keyId = key === undefined ? undefined : referencedLogicalId(key[1].Properties?.KeyId);
+  if (keyId === undefined) throw new TemplateError(`${planId}: no AWS::ApiGateway::UsagePlanKey puts a key (KeyId: !Ref <ApiKey>) in it`);
+  const limits = resolver.resolve({ Throttle: properties.Throttle, Quota: properties.Quota });
+  return readUsagePlan(apiId, { CreateUsagePlan: 'PER_API', ...(isRecord(limits) ? limits : {}) }, resolver, { planId, keyId });
 }
 
 /** A limit left out is no limit, as in AWS. */

@@ -14,13 +14,11 @@ describe('the local DescribeStacks', () => {
     const { template } = await loadTemplate(TEMPLATE);
     const registry = new ResourceRegistry(template, DEFAULT_PSEUDO);
     registry.register('UserPool', { ref: 'local_pool' });
-    // SAM generates the usage plan's key from OrdersApi's Auth.UsagePlan; the local API Gateway registers it.
-    registry.register('OrdersApiApiKey', { ref: 'OrdersApiApiKey' });
     const resolver = createIntrinsicResolver({ template, resources: registry });
     const skipped: string[] = [];
     const outputs = readStackOutputs(template, resolver, { OrdersApi: 'http://127.0.0.1:3000' }, (key) => skipped.push(key));
     const byKey = Object.fromEntries(outputs.map((output) => [output.OutputKey, output.OutputValue]));
-    expect(byKey).toMatchObject({ ApiUrl: 'http://127.0.0.1:3000/', UserPoolId: 'local_pool', PartnerApiKeyId: 'OrdersApiApiKey' });
+    expect(byKey).toMatchObject({ ApiUrl: 'http://127.0.0.1:3000/', UserPoolId: 'local_pool', PartnerApiKeyId: 'PartnerApiKey' });
     expect(skipped).toEqual([]);
   });
 

@@ -19,7 +19,7 @@ export interface ResourceValues {
   getAtt(logicalId: string, attribute: string): unknown;
   /**
    * Whether a resource the template does not declare has a local value: one the SAM transform
-   * generates (`OrdersApiApiKey` from an Api's `Auth.UsagePlan`) that a service registered.
+   * generates (`<Api>ApiKey` from an Api's `Auth.UsagePlan`) that a service registered.
    */
   hasGenerated?(logicalId: string): boolean;
 }
