@@ -191,11 +191,18 @@ const GATEWAY_RESPONSES: Record<number, { name: string; description: string; exa
     description: 'API Gateway refused the request before it reached the API: no ID token in `Authorization`, or one that is invalid or expired. Sign in again.',
     examples: { missing: 'Unauthorized', expired: 'The incoming token has expired' },
   },
+  403: {
+    name: 'InvalidApiKey',
+    description: 'API Gateway refused the request before it reached the API: the route takes an API key and `x-api-key` is missing or not a key of the partners’ usage plan.',
+    examples: { invalidKey: 'Forbidden' },
+  },
   413: { name: 'GatewayRequestTooLarge', description: 'API Gateway refused a request over its 10 MB limit.', examples: { tooLarge: 'Request Too Long' } },
   429: {
     name: 'TooManyRequests',
-    description: 'API Gateway throttled the request (the stage’s rate and burst limits). Retry with backoff.',
-    examples: { throttled: 'Too Many Requests' },
+    description:
+      'API Gateway throttled the request: the stage’s rate and burst limits, or on a keyed route the API key’s usage plan ' +
+      '(`Too Many Requests`: its rate and burst, retry with backoff; `Limit Exceeded`: its daily quota, which resets at 00:00 UTC).',
+    examples: { throttled: 'Too Many Requests', quotaExceeded: 'Limit Exceeded' },
   },
   502: {
     name: 'BadGateway',
@@ -285,7 +292,9 @@ function operationObject(operation: Operation): JsonObject {
   const errorResponses = Object.fromEntries(
     statuses.map((status) => {
       if (status === 413) return [String(status), { $ref: '#/components/responses/PayloadTooLarge' }];
-      const name = status in PROBLEM_RESPONSES ? problemResponseName(status) : gatewayResponseName(status);
+      // A keyed route's 403 is the gateway's (no such key); a handler's 403 is a problem.
+      const fromGateway = !(status in PROBLEM_RESPONSES) || (status === 403 && operation.access === 'partner');
+      const name = fromGateway ? gatewayResponseName(status) : problemResponseName(status);
       return [String(status), { $ref: `#/components/responses/${name}` }];
     }),
   );
@@ -293,13 +302,19 @@ function operationObject(operation: Operation): JsonObject {
     public: 'Public: no token needed.',
     'signed-in': 'Needs a Cognito ID token (any signed-in user).',
     admin: `Needs a Cognito ID token of a user in the \`${ADMIN_GROUP}\` group.`,
+    partner: 'Needs a partner API key in `x-api-key` (no Cognito token); its usage plan limits the rate, the burst and the requests per day.',
   }[operation.access];
   return {
     operationId: operation.operationId,
     tags: [operation.tag],
     summary: operation.summary,
     description: `${operation.description}\n\n${access}`,
-    security: { public: [], 'signed-in': [{ CognitoIdToken: [] }], admin: [{ CognitoIdToken: [ADMIN_GROUP] }] }[operation.access],
+    security: {
+      public: [],
+      'signed-in': [{ CognitoIdToken: [] }],
+      admin: [{ CognitoIdToken: [ADMIN_GROUP] }],
+      partner: [{ PartnerApiKey: [] }],
+    }[operation.access],
     ...(operation.access === 'admin' ? { 'x-required-group': ADMIN_GROUP } : {}),
     parameters: [
       ...parameters('path', operation.pathParameters),
@@ -329,11 +344,13 @@ customers, and back-office operations for the \`${ADMIN_GROUP}\` group.
 
 **Authentication.** Send a Cognito ID token in \`Authorization\` (bare, as AWS documents it, or
 as \`Bearer <token>\`). Locally, \`npm run token -- <email>\` prints one for a seeded user.
+Partners read the catalog under \`/partner\` with an API key in \`x-api-key\` instead (the stack's
+\`PartnerApiKeyId\` output; locally \`npm start\` prints the key), limited by its usage plan.
 
 **Errors.** Errors the API itself answers are RFC 9457 problem documents
 (\`application/problem+json\`): a stable \`type\`, a \`title\`, the \`status\`, a \`detail\` for humans
 and, for invalid input, \`errors\` naming each field. A request refused with a 4xx wrote nothing.
-API Gateway's own refusals (401, 413, 429, 502, 504) have AWS's body instead: \`{"message": "...", "requestId": "..."}\` (413: \`message\` only);
+API Gateway's own refusals (401, 403 for a missing or unknown API key, 413, 429, 502, 504) have AWS's body instead: \`{"message": "...", "requestId": "..."}\` (413: \`message\` only);
 a path or method the API does not have gets 403 \`{"message": "Missing Authentication Token"}\`.
 
 **Correlation.** Every response of the API carries \`x-correlation-id\`: the one the request sent
@@ -375,6 +392,7 @@ export function buildOpenApiDocument(): JsonObject {
       { name: 'Catalog', description: 'Products: public reads, admin writes.' },
       { name: 'Orders', description: 'A signed-in customer’s orders.' },
       { name: 'Admin', description: `Back office: the \`${ADMIN_GROUP}\` group only.` },
+      { name: 'Partners', description: 'Catalog reads for partners, with an API key under a usage plan (rate, burst, daily quota).' },
     ],
     paths,
     components: {
@@ -386,6 +404,14 @@ export function buildOpenApiDocument(): JsonObject {
           description:
             'An ID token of the stack’s Cognito user pool (not an access token), verified by API Gateway’s ' +
             'Cognito authorizer. Operations that need the `admin` group list it as the requirement’s role.',
+        },
+        PartnerApiKey: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'x-api-key',
+          description:
+            'An API key of the stack’s partner usage plan (the `PartnerApiKeyId` output names it; locally `npm start` prints it). ' +
+            'Only the /partner routes take it.',
         },
       },
       parameters: {

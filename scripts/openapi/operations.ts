@@ -18,15 +18,18 @@ export type ApiSchema = z.ZodType | ZodMiniType;
  * status it receives is one declared here, and every body validates (tests/support/contract.ts).
  */
 
-/** Who may call: anyone, any signed-in user (the Cognito authorizer), or the `admin` group only. */
-export type Access = 'public' | 'signed-in' | 'admin';
+/**
+ * Who may call: anyone, any signed-in user (the Cognito authorizer), the `admin` group only, or
+ * a partner with an API key of the usage plan (`x-api-key`, no Cognito user).
+ */
+export type Access = 'public' | 'signed-in' | 'admin' | 'partner';
 
 export interface Operation {
   method: 'GET' | 'POST' | 'PUT';
   /** The resource path, as in template.yaml. */
   path: string;
   operationId: string;
-  tag: 'Catalog' | 'Orders' | 'Admin';
+  tag: 'Catalog' | 'Orders' | 'Admin' | 'Partners';
   summary: string;
   description: string;
   access: Access;
@@ -128,6 +131,37 @@ export const OPERATIONS: readonly Operation[] = [
     summary: 'Get a product',
     description: 'One catalog entry, with the stock available to order.',
     access: 'public',
+    pathParameters: schemas.productIdParams,
+    success: { status: 200, description: 'The product.', schema: responses.product, example: productExample },
+    problems: [400, 404],
+  },
+  // The same reads for partners, server to server: an API key instead of a user, and the key's
+  // usage plan bounding each partner's rate, burst and daily quota (README, "Partner API keys").
+  {
+    method: 'GET',
+    path: '/partner/products',
+    operationId: 'listPartnerProducts',
+    tag: 'Partners',
+    summary: 'List the catalog (partners)',
+    description: 'The catalog as `GET /products` lists it, for partners: by name, `limit` at a time; pass `nextCursor` as `cursor` for the next page.',
+    access: 'partner',
+    query: schemas.pageQuery,
+    success: {
+      status: 200,
+      description: 'A page of products.',
+      schema: responses.productPage,
+      example: { items: [productExample], nextCursor: NEXT_CURSOR },
+    },
+    problems: [400],
+  },
+  {
+    method: 'GET',
+    path: '/partner/products/{productId}',
+    operationId: 'getPartnerProduct',
+    tag: 'Partners',
+    summary: 'Get a product (partners)',
+    description: 'One catalog entry as `GET /products/{productId}` answers it, for partners.',
+    access: 'partner',
     pathParameters: schemas.productIdParams,
     success: { status: 200, description: 'The product.', schema: responses.product, example: productExample },
     problems: [400, 404],
@@ -331,7 +365,9 @@ export const OPERATIONS: readonly Operation[] = [
 /** The statuses API Gateway itself may answer an operation with (`{"message": ...}` bodies). */
 export function gatewayStatuses(operation: Pick<Operation, 'access' | 'body'>): number[] {
   return [
-    ...(operation.access === 'public' ? [] : [401]),
+    ...(operation.access === 'public' || operation.access === 'partner' ? [] : [401]),
+    // A missing or unknown API key on a keyed route: API Gateway's 403 (INVALID_API_KEY).
+    ...(operation.access === 'partner' ? [403] : []),
     // API Gateway's own payload limit (10 MB); the handlers refuse much less (413 problem+json).
     ...(operation.body === undefined ? [] : [413]),
     429,

@@ -9,6 +9,9 @@ describe('gateway responses', () => {
     ['a missing token', 'GET', '/orders', {}, 401],
     ['an invalid token', 'GET', '/orders', { Authorization: 'Bearer not-a-jwt' }, 401],
     ['an unknown route', 'GET', '/no-such-route', {}, 403],
+    // The partner routes take an API key of the usage plan (README, "Partner API keys").
+    ['a keyed route without an API key', 'GET', '/partner/products', {}, 403],
+    ['a keyed route with an unknown API key', 'GET', '/partner/products', { 'x-api-key': 'not-a-key-of-this-stack-0000' }, 403],
   ])('%s: echoes the x-correlation-id sent and carries the request id', async (_, method, path, headers, status) => {
     const response = await api(method, path, { headers: { ...headers, 'x-correlation-id': 'client-trace-42' } });
     expect(response.status).toBe(status);

@@ -10,6 +10,7 @@ import { parseTimeScale } from '#local/core/time-scale.ts';
 import { freePort } from '#local/core/ports.ts';
 import { writeLeastPrivilegeReport } from '#local/iam/least-privilege.ts';
 import { assertReportExplained } from '#local/iam/usage.ts';
+import { partnerPlanParameters } from './partner-plan.ts';
 
 /**
  * Global setup of the `integration` project: the whole local cloud from template.yaml, on
@@ -19,6 +20,7 @@ import { assertReportExplained } from '#local/iam/usage.ts';
  *
  * Queue time runs 50 times faster (LOCAL_CLOUD_TIME_SCALE, default 0.02 here): a message that
  * keeps failing reaches its DLQ after maxReceiveCount visibility timeouts in seconds, not minutes.
+ * The partners' usage plan is a small one (partner-plan.ts), so its limits can be reached.
  */
 const INTEGRATION_TIME_SCALE = '0.02';
 
@@ -37,6 +39,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     log,
     functionLogFile,
     timeScale: parseTimeScale(process.env.LOCAL_CLOUD_TIME_SCALE || INTEGRATION_TIME_SCALE),
+    parameterOverrides: partnerPlanParameters(),
   }).catch(async (error: unknown) => {
     await log.close();
     throw error;

@@ -53,14 +53,17 @@ describe('docs/openapi.json', () => {
     expect(documented.sort()).toEqual(routes.map((route) => key(route.method, route.resourcePath)).sort());
   });
 
-  it('marks exactly the routes without an authorizer public, and the admin-only handlers admin', () => {
+  it('marks exactly the routes without an authorizer or API key public, the keyed ones partner, and the admin-only handlers admin', () => {
     const paths = committed().paths as JsonObject;
     for (const route of routes) {
       const operation = paths[route.resourcePath][route.method.toLowerCase()] as JsonObject;
       const adminOnly = /\bassertAdmin\(/.test(route.source);
-      const expected = route.authorizer === null ? [] : [{ CognitoIdToken: adminOnly ? ['admin'] : [] }];
+      const anonymous = route.apiKeyRequired ? [{ PartnerApiKey: [] }] : [];
+      const expected = route.authorizer === null ? anonymous : [{ CognitoIdToken: adminOnly ? ['admin'] : [] }];
       expect(operation.security, key(route.method, route.resourcePath)).toEqual(expected);
       expect(operation.responses['401'] !== undefined, `${key(route.method, route.resourcePath)}: 401`).toBe(route.authorizer !== null);
+      // A keyed route's 403 is API Gateway's refusal of a missing or unknown key.
+      if (route.apiKeyRequired) expect(operation.responses['403'], key(route.method, route.resourcePath)).toEqual({ $ref: '#/components/responses/InvalidApiKey' });
     }
   });
 

@@ -73,6 +73,8 @@ describe('template.yaml: the stand-in authorizer exists only for sam local', () 
         'x-amazon-apigateway-authtype': 'cognito_user_pools',
         'x-amazon-apigateway-authorizer': { type: 'cognito_user_pools', providerARNs: [{ 'Fn::GetAtt': ['UserPool', 'Arn'] }] },
       },
+      // The partner routes' API key (the usage plan's), which is not an authorizer.
+      api_key: { type: 'apiKey', name: 'x-api-key', in: 'header' },
     });
     const unconditional = Object.entries(transformed.Resources).filter(([, candidate]) => candidate.Condition === undefined);
     for (const [logicalId, candidate] of unconditional) {
@@ -102,7 +104,11 @@ describe("SAM CLI's API provider (what `sam local start-api` serves)", () => {
           : { name: 'CognitoAuthorizer', type: 'token', function: 'LocalAuthorizerFunction', identitySources: ['HeaderIdentitySource:Authorization'] },
       );
     }
+    // No authorizer: the public catalog, and the partners' routes, which take an API key instead
+    // (sam local does not check API keys; the local cloud does).
     expect(templateRoutes.filter((route) => route.public).map((route) => `${route.method} ${route.path}`).sort()).toEqual([
+      'GET /partner/products',
+      'GET /partner/products/{productId}',
       'GET /products',
       'GET /products/{productId}',
     ]);

@@ -20,9 +20,20 @@ const resource = (logicalId: string): SamResource => {
  * (cfn-lint E9002 keeps that list; docs/decisions.md, D16).
  */
 type Target = 'table' | 'GSI1' | 'GSI2' | 'OrderEventsTopic' | 'FulfilmentStateMachine' | 'any';
-const ROUTES: Array<{ fn: string; method: string; path: string; public: boolean; allows: Record<string, Target> }> = [
-  { fn: 'ListProductsFunction', method: 'GET', path: '/products', public: true, allows: { 'dynamodb:Query': 'GSI1' } },
-  { fn: 'GetProductFunction', method: 'GET', path: '/products/{productId}', public: true, allows: { 'dynamodb:GetItem': 'table' } },
+/**
+ * `partnerPath`: the same function also serves this path, with the same method, to partners: no
+ * Cognito, an API key of the usage plan instead (README, "Partner API keys").
+ */
+const ROUTES: Array<{ fn: string; method: string; path: string; public: boolean; partnerPath?: string; allows: Record<string, Target> }> = [
+  { fn: 'ListProductsFunction', method: 'GET', path: '/products', public: true, partnerPath: '/partner/products', allows: { 'dynamodb:Query': 'GSI1' } },
+  {
+    fn: 'GetProductFunction',
+    method: 'GET',
+    path: '/products/{productId}',
+    public: true,
+    partnerPath: '/partner/products/{productId}',
+    allows: { 'dynamodb:GetItem': 'table' },
+  },
   { fn: 'CreateProductFunction', method: 'POST', path: '/products', public: false, allows: { 'dynamodb:PutItem': 'table' } },
   {
     fn: 'UpdateProductFunction',
@@ -231,12 +242,19 @@ describe('functions', () => {
   it.each(ROUTES)('$fn serves $method $path', (route) => {
     const fn = resource(route.fn);
     const events = Object.values((fn.Properties?.Events ?? {}) as Record<string, { Type: string; Properties: Record<string, unknown> }>);
-    expect(events).toHaveLength(1);
-    const [event] = events;
+    expect(events).toHaveLength(route.partnerPath === undefined ? 1 : 2);
+    const event = events.find((candidate) => candidate.Properties.Path === route.path);
     expect(event?.Type).toBe('Api');
     expect(event?.Properties).toMatchObject({ RestApiId: { Ref: 'OrdersApi' }, Path: route.path, Method: route.method });
     // Public routes opt out explicitly; every other route gets the API's Cognito authorizer.
     expect(event?.Properties.Auth).toEqual(route.public ? { Authorizer: 'NONE' } : undefined);
+    if (route.partnerPath !== undefined) {
+      const partner = events.find((candidate) => candidate.Properties.Path === route.partnerPath);
+      expect(partner?.Type).toBe('Api');
+      expect(partner?.Properties).toMatchObject({ RestApiId: { Ref: 'OrdersApi' }, Path: route.partnerPath, Method: route.method });
+      // No user, a key: the usage plan bounds each partner.
+      expect(partner?.Properties.Auth).toEqual({ Authorizer: 'NONE', ApiKeyRequired: true });
+    }
   });
 
   it.each(ROUTES)('$fn may do only what it needs to the table', (route) => {
@@ -448,6 +466,40 @@ describe('shared resources', () => {
     }
   });
 
+  it('the partners’ usage plan: rate, burst and daily quota from parameters, one key, keys only on the /partner routes', () => {
+    expect(resourcesOfType(template, 'AWS::ApiGateway::UsagePlan').map(([id]) => id)).toEqual(['PartnerUsagePlan']);
+    expect(resource('PartnerUsagePlan').Properties).toEqual({
+      UsagePlanName: { 'Fn::Sub': '${AWS::StackName}-partners' },
+      Description: expect.any(String),
+      ApiStages: [{ ApiId: { Ref: 'OrdersApi' }, Stage: { Ref: 'OrdersApi.Stage' } }],
+      Throttle: { RateLimit: { Ref: 'PartnerApiRateLimit' }, BurstLimit: { Ref: 'PartnerApiBurstLimit' } },
+      Quota: { Limit: { Ref: 'PartnerApiDailyQuota' }, Period: 'DAY' },
+    });
+    for (const name of ['PartnerApiRateLimit', 'PartnerApiBurstLimit', 'PartnerApiDailyQuota']) {
+      expect(template.Parameters?.[name], name).toMatchObject({ Type: 'Number', MinValue: 1 });
+    }
+    expect(resourcesOfType(template, 'AWS::ApiGateway::ApiKey').map(([id, key]) => [id, key.Properties?.Enabled])).toEqual([['PartnerApiKey', true]]);
+    expect(resource('PartnerUsagePlanKey').Properties).toEqual({
+      KeyId: { Ref: 'PartnerApiKey' },
+      KeyType: 'API_KEY',
+      UsagePlanId: { Ref: 'PartnerUsagePlan' },
+    });
+    expect(template.Outputs?.PartnerApiKeyId).toMatchObject({ Value: { Ref: 'PartnerApiKey' } });
+    // Not SAM's Auth.UsagePlan as well: one plan, one key.
+    expect((resource('OrdersApi').Properties?.Auth as Record<string, unknown>).UsagePlan).toBeUndefined();
+
+    // What SAM makes of it: the plan on the API's one stage, and only the /partner methods take a key.
+    const transformed = loadTemplate('transform');
+    expect(transformed.Resources.PartnerUsagePlan?.Properties?.ApiStages).toEqual([{ ApiId: { Ref: 'OrdersApi' }, Stage: { Ref: 'OrdersApiStage' } }]);
+    const paths = (transformed.Resources.OrdersApi?.Properties?.Body as { paths: Record<string, Record<string, { security?: unknown[] }>> }).paths;
+    const keyed = Object.entries(paths).flatMap(([path, methods]) =>
+      Object.entries(methods)
+        .filter(([, operation]) => JSON.stringify(operation.security ?? []).includes('"api_key"'))
+        .map(([method]) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(keyed.sort()).toEqual(['GET /partner/products', 'GET /partner/products/{productId}']);
+  });
+
   it('the API has exactly one stage: the one named after the Stage parameter', () => {
     const transformed = loadTemplate('transform');
     expect(resourcesOfType(transformed, 'AWS::ApiGateway::Stage').map(([, stage]) => stage.Properties?.StageName)).toEqual([{ Ref: 'Stage' }]);
@@ -491,6 +543,7 @@ describe('shared resources', () => {
       'OrderEventsDeliveryDLQUrl',
       'OrderEventsPublisherDLQUrl',
       'OrderEventsTopicArn',
+      'PartnerApiKeyId',
       'SharedLayerArn',
       'TableName',
       'UserPoolClientId',

@@ -10,6 +10,8 @@ import { readApiDefinitions } from './from-template.ts';
 import { startApiServer } from './api-server.ts';
 import { createCognitoAuthorizer } from './cognito-authorizer.ts';
 import { createTestSigner, idTokenClaims } from '../../test-support/test-tokens.ts';
+import { ManualClock } from '../core/clock.ts';
+import { localApiKeyFor, UsagePlanLimiter } from './usage-plan.ts';
 
 const ISSUER = 'http://127.0.0.1:9/local_test';
 const CLIENT = 'client-1';
@@ -24,10 +26,14 @@ async function startFixtureApi(overrides: { lambda?: LambdaInvoker; integrationT
   const lambda = new LocalLambdaService({ functions, region: 'us-east-1', accountId: '000000000000', serviceEndpoints: {} });
   const signer = createTestSigner();
   const errors: string[] = [];
+  // The usage plan's time stands still unless a test moves it.
+  const clock = new ManualClock(Date.UTC(2026, 10, 30, 12));
+  const apiKey = localApiKeyFor(api!.usagePlan!);
   const server = await startApiServer({
     api: api!,
     lambda: overrides.lambda ?? lambda,
     authorizers: { Cognito: createCognitoAuthorizer([{ issuer: ISSUER, clientIds: [CLIENT], jwks: signer.jwks }]) },
+    usagePlan: new UsagePlanLimiter(api!.usagePlan!, [apiKey], clock),
     host: '127.0.0.1',
     port: 0,
     accountId: '000000000000',
@@ -37,6 +43,8 @@ async function startFixtureApi(overrides: { lambda?: LambdaInvoker; integrationT
   return {
     url: server.url,
     errors,
+    clock,
+    apiKey,
     token: (claims: Record<string, unknown> = {}) => signer.token(idTokenClaims(ISSUER, CLIENT, claims)),
     stop: async () => {
       await server.close();
@@ -136,6 +144,39 @@ describe('the local API server', async () => {
   it('base64-encodes binary media types for the handler', async () => {
     const response = await call('POST', '/upload', { body: Buffer.from([0xff, 0x00]), headers: { 'Content-Type': 'image/png' } });
     expect([response.json.body, response.json.isBase64Encoded]).toEqual(['/wA=', true]);
+  });
+
+  it('holds a keyed route to its usage plan: 403 without a valid key, the key in the event, 429 past the burst and past the quota', async () => {
+    // The fixture's plan: 1 request per second, burst 3, 5 a day.
+    for (const headers of [{}, { 'x-api-key': 'local-ApiApiKey-nope' }]) {
+      const refused = await call('GET', '/keyed/a', { headers: { ...headers, 'x-correlation-id': 'corr-1' } });
+      expect([refused.status, refused.json]).toEqual([403, { message: 'Forbidden' }]);
+      expect(refused.headers.get('x-amzn-errortype')).toBe('ForbiddenException');
+      // The template's DEFAULT_4XX applies, as to every gateway response.
+      expect(refused.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+    }
+    const headers = { 'x-api-key': api.apiKey.value };
+    const first = await call('GET', '/keyed/a', { headers });
+    expect(first.status).toBe(200);
+    expect(first.json.requestContext.identity).toMatchObject({ apiKey: 'local-ApiApiKey', apiKeyId: 'ApiApiKey' });
+
+    const statuses = await Promise.all(Array.from({ length: 4 }, () => call('GET', '/keyed/a', { headers })));
+    expect(statuses.map((response) => response.status).sort()).toEqual([200, 200, 429, 429]);
+    const throttled = statuses.find((response) => response.status === 429)!;
+    expect([throttled.json, throttled.headers.get('x-amzn-errortype')]).toEqual([{ message: 'Too Many Requests' }, 'TooManyRequestsException']);
+
+    api.clock.advance(2000); // two more tokens; the quota has 2 of 5 left
+    expect((await call('GET', '/keyed/a', { headers })).status).toBe(200);
+    expect((await call('GET', '/keyed/a', { headers })).status).toBe(200);
+    api.clock.advance(3000);
+    const overQuota = await call('GET', '/keyed/a', { headers });
+    expect([overQuota.status, overQuota.json, overQuota.headers.get('x-amzn-errortype')]).toEqual([
+      429,
+      { message: 'Limit Exceeded' },
+      'LimitExceededException',
+    ]);
+    // Routes without ApiKeyRequired ignore keys and plans alike.
+    expect((await call('GET', '/public/x', { headers })).status).toBe(200);
   });
 
   it('routes greedy paths', async () => {

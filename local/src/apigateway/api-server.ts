@@ -9,6 +9,7 @@ import type { HttpReply } from './http-reply.ts';
 import { buildProxyEvent, type ReceivedRequest } from './proxy-event.ts';
 import { mapProxyResult } from './proxy-result.ts';
 import { RouteTable } from './route-table.ts';
+import type { LocalApiKey, UsagePlanLimiter } from './usage-plan.ts';
 import { LoopbackHttpServer } from '../core/loopback-server.ts';
 
 /** API Gateway's payload limit for REST APIs. */
@@ -30,6 +31,8 @@ export interface ApiServerOptions {
   lambda: LambdaInvoker;
   /** One authorizer per name in `api.authorizers`. */
   authorizers: Record<string, TokenAuthorizer>;
+  /** The API's usage plan with its keys: routes that require an API key are refused without one. */
+  usagePlan?: UsagePlanLimiter;
   host: string;
   /** 0 picks a free port. */
   port: number;
@@ -125,6 +128,13 @@ async function handle(request: IncomingMessage, options: ApiServerOptions, route
   if (match.kind === 'preflight') return done(preflightReply(api.cors!, match.methods));
 
   const { route, pathParameters } = match;
+  let apiKey: LocalApiKey | undefined;
+  if (route.apiKeyRequired) {
+    const key = headerValue(request, 'x-api-key');
+    const decision = options.usagePlan?.admit(key) ?? 'INVALID_API_KEY';
+    if (decision !== 'allowed') return done(gateway(decision, pathParameters));
+    apiKey = options.usagePlan?.keyFor(key);
+  }
   const received: ReceivedRequest = {
     method,
     url: request.url ?? '/',
@@ -142,6 +152,7 @@ async function handle(request: IncomingMessage, options: ApiServerOptions, route
     receivedAt,
     claims,
     binaryMediaTypes: api.binaryMediaTypes,
+    ...(apiKey === undefined ? {} : { apiKey }),
   });
 
   const outcome = await withTimeout(

@@ -29,9 +29,48 @@ describe('readApiDefinitions', () => {
       cors: { allowOrigin: 'http://localhost:5173', allowHeaders: 'Authorization,Content-Type', maxAge: '600' },
       gatewayResponses: { DEFAULT_4XX: { headers: { 'Access-Control-Allow-Origin': 'http://localhost:5173' } } },
     });
-    expect(api?.routes).toContainEqual({ method: 'GET', resourcePath: '/public/{name}', functionLogicalId: 'EchoFunction', authorizer: null });
-    expect(api?.routes).toContainEqual({ method: 'GET', resourcePath: '/me', functionLogicalId: 'EchoFunction', authorizer: 'Cognito' });
-    expect(api?.routes).toContainEqual({ method: 'ANY', resourcePath: '/files/{proxy+}', functionLogicalId: 'EchoFunction', authorizer: null });
+    expect(api?.routes).toContainEqual({ method: 'GET', resourcePath: '/public/{name}', functionLogicalId: 'EchoFunction', authorizer: null, apiKeyRequired: false });
+    expect(api?.routes).toContainEqual({ method: 'GET', resourcePath: '/me', functionLogicalId: 'EchoFunction', authorizer: 'Cognito', apiKeyRequired: false });
+    expect(api?.routes).toContainEqual({ method: 'ANY', resourcePath: '/files/{proxy+}', functionLogicalId: 'EchoFunction', authorizer: null, apiKeyRequired: false });
+  });
+
+  it('reads the usage plan (intrinsics resolved) and which routes require one of its keys', async () => {
+    const { apis } = await apisOf(fileURLToPath(new URL('./fixtures/template.yaml', import.meta.url)));
+    expect(apis[0]?.usagePlan).toEqual({
+      logicalId: 'ApiUsagePlan',
+      apiKeyLogicalId: 'ApiApiKey',
+      throttle: { rateLimit: 1, burstLimit: 3 },
+      quota: { limit: 5, period: 'DAY' },
+    });
+    expect(apis[0]?.routes).toContainEqual({
+      method: 'GET',
+      resourcePath: '/keyed/{name}',
+      functionLogicalId: 'EchoFunction',
+      authorizer: null,
+      apiKeyRequired: true,
+    });
+  });
+
+  it('reads the project template’s partner usage plan (an AWS::ApiGateway::UsagePlan naming the API) from its parameters, and keys only the /partner routes', async () => {
+    const { apis } = await apisOf(fileURLToPath(new URL('../../../template.yaml', import.meta.url)));
+    expect(apis[0]?.usagePlan).toEqual({
+      logicalId: 'PartnerUsagePlan',
+      apiKeyLogicalId: 'PartnerApiKey',
+      throttle: { rateLimit: 10, burstLimit: 20 },
+      quota: { limit: 10_000, period: 'DAY' },
+    });
+    const keyed = (apis[0]?.routes ?? []).filter((route) => route.apiKeyRequired).map((route) => `${route.method} ${route.resourcePath}`);
+    expect(keyed.sort()).toEqual(['GET /partner/products', 'GET /partner/products/{productId}']);
+  });
+
+  it('refuses a keyed route on an API without a usage plan (every call would be refused)', async () => {
+    const { template, directory } = await loadTemplate(fileURLToPath(new URL('./fixtures/template.yaml', import.meta.url)));
+    const api = template.Resources.Api!;
+    delete ((api.Properties as { Auth: Record<string, unknown> }).Auth).UsagePlan;
+    const resolver = createIntrinsicResolver({ template, resources: new ResourceRegistry(template, DEFAULT_PSEUDO) });
+    expect(() => readApiDefinitions(template, resolver, readFunctionDefinitions(template, resolver, directory))).toThrow(
+      'EchoFunction.Events.Keyed requires an API key, but Api declares no Auth.UsagePlan',
+    );
   });
 
   it('reads the project template’s gateway responses: static headers, headers mapped from the request, body templates', async () => {

@@ -15,7 +15,26 @@ export interface ApiDefinition {
   authorizePreflight: boolean;
   binaryMediaTypes: string[];
   gatewayResponses: Record<string, GatewayResponseDefinition>;
+  /**
+   * The usage plan of the API's stage: an `AWS::ApiGateway::UsagePlan` resource naming the API,
+   * or SAM's `Auth.UsagePlan` (which creates the plan, one API key and their link).
+   */
+  usagePlan: UsagePlanDefinition | undefined;
 }
+
+/** A usage plan for this API's stage and the one key in it that the local cloud creates. */
+export interface UsagePlanDefinition {
+  /** The plan's logical id (`<Api>UsagePlan` when SAM's Auth.UsagePlan creates it). */
+  logicalId: string;
+  /** The key's logical id (`<Api>ApiKey` from SAM's Auth.UsagePlan); `!Ref` gives its id. */
+  apiKeyLogicalId: string;
+  /** Token bucket per key: `rateLimit` requests per second refill a bucket of `burstLimit`. */
+  throttle: { rateLimit: number; burstLimit: number } | undefined;
+  /** Requests per key per period; the period starts at 00:00 UTC of the day, the week (Monday) or the month. */
+  quota: { limit: number; period: QuotaPeriod } | undefined;
+}
+
+export type QuotaPeriod = 'DAY' | 'WEEK' | 'MONTH';
 
 export interface RouteDefinition {
   /** Upper case; `ANY` matches every method. */
@@ -25,6 +44,8 @@ export interface RouteDefinition {
   functionLogicalId: string;
   /** Name of the authorizer guarding the route, or null for `Authorizer: NONE`. */
   authorizer: string | null;
+  /** `Auth.ApiKeyRequired` (the event's, else the API's): callers send a key of the usage plan in `x-api-key`. */
+  apiKeyRequired: boolean;
 }
 
 export interface CognitoAuthorizerDefinition {
@@ -75,10 +96,10 @@ export function readApiDefinitions(
   resolver: IntrinsicResolver,
   functions: LocalFunctionDefinition[],
 ): ApiDefinition[] {
-  const apis = new Map<string, ApiDefinition>();
+  const apis = new Map<string, ApiDefinition & { apiKeyRequiredByDefault: boolean }>();
   const globalApi = template.Globals?.Api ?? {};
 
-  const apiFor = (logicalId: string): ApiDefinition => {
+  const apiFor = (logicalId: string): ApiDefinition & { apiKeyRequiredByDefault: boolean } => {
     const existing = apis.get(logicalId);
     if (existing !== undefined) return existing;
     const resource = template.Resources[logicalId];
@@ -86,6 +107,7 @@ export function readApiDefinitions(
       throw new TemplateError(`RestApiId points at ${logicalId}, which is not an AWS::Serverless::Api`);
     }
     const api = apiFromProperties(logicalId, resource?.Properties ?? globalApi, resolver);
+    api.usagePlan ??= usagePlanResourceFor(template, logicalId, resolver);
     apis.set(logicalId, api);
     return api;
   };
@@ -102,25 +124,31 @@ export function readApiDefinitions(
       const resolved = resolver.resolve(properties) as Record<string, unknown>;
       const auth = isRecord(resolved.Auth) ? resolved.Auth : {};
       const authorizer = typeof auth.Authorizer === 'string' ? auth.Authorizer : api.defaultAuthorizer;
+      const apiKeyRequired = isTrue(auth.ApiKeyRequired ?? api.apiKeyRequiredByDefault);
       api.routes.push({
         method: String(resolved.Method).toUpperCase(),
         resourcePath: String(resolved.Path),
         functionLogicalId: fn.logicalId,
         authorizer: authorizer === undefined || authorizer === 'NONE' ? null : authorizer,
+        apiKeyRequired,
       });
+      if (apiKeyRequired && api.usagePlan === undefined) {
+        // Deployable, but every call would be refused: a key only works through a usage plan.
+        throw new TemplateError(`${fn.logicalId}.Events.${eventName} requires an API key, but ${apiId} declares no Auth.UsagePlan`);
+      }
       if (authorizer !== undefined && authorizer !== 'NONE' && api.authorizers[authorizer] === undefined) {
         throw new TemplateError(`${fn.logicalId}.Events.${eventName} uses authorizer ${authorizer}, which ${apiId} does not declare`);
       }
     }
   }
-  return [...apis.values()];
+  return [...apis.values()].map(({ apiKeyRequiredByDefault: _, ...api }) => api);
 }
 
 function apiFromProperties(
   logicalId: string,
   properties: Record<string, unknown>,
   resolver: IntrinsicResolver,
-): ApiDefinition {
+): ApiDefinition & { apiKeyRequiredByDefault: boolean } {
   const { Auth: rawAuth, ...rest } = properties;
   const resolved = resolver.resolve(rest) as Record<string, unknown>;
   const auth = isRecord(rawAuth) ? rawAuth : {};
@@ -143,7 +171,86 @@ function apiFromProperties(
       ? resolved.BinaryMediaTypes.map((type) => String(type).replaceAll('~1', '/'))
       : [],
     gatewayResponses: readGatewayResponses(resolved.GatewayResponses),
+    usagePlan: readUsagePlan(logicalId, auth.UsagePlan, resolver),
+    apiKeyRequiredByDefault: isTrue(auth.ApiKeyRequired),
   };
+}
+
+/**
+ * SAM's `Auth.UsagePlan` with `CreateUsagePlan: PER_API` (a plan, a key and their link, named
+ * after the API). SHARED (one plan for every API of the template) is read the same way: the
+ * local cloud serves one API. NONE, or no UsagePlan: the API has no plan.
+ */
+function readUsagePlan(
+  apiId: string,
+  raw: unknown,
+  resolver: IntrinsicResolver,
+  ids?: { planId: string; keyId: string },
+): UsagePlanDefinition | undefined {
+  if (raw === undefined) return undefined;
+  const plan = resolver.resolve(raw);
+  if (!isRecord(plan)) throw new TemplateError(`${apiId}.Auth.UsagePlan must be a map`);
+  const create = plan.CreateUsagePlan;
+  if (create === 'NONE') return undefined;
+  if (create !== 'PER_API' && create !== 'SHARED') {
+    throw new TemplateError(`${apiId}.Auth.UsagePlan.CreateUsagePlan must be PER_API, SHARED or NONE`);
+  }
+  const shared = create === 'SHARED';
+  const throttle = isRecord(plan.Throttle) ? plan.Throttle : undefined;
+  const quota = isRecord(plan.Quota) ? plan.Quota : undefined;
+  const period = String(quota?.Period ?? '');
+  if (quota !== undefined && period !== 'DAY' && period !== 'WEEK' && period !== 'MONTH') {
+    throw new TemplateError(`${apiId}.Auth.UsagePlan.Quota.Period must be DAY, WEEK or MONTH`);
+  }
+  return {
+    logicalId: ids?.planId ?? (shared ? 'ServerlessUsagePlan' : `${apiId}UsagePlan`),
+    apiKeyLogicalId: ids?.keyId ?? (shared ? 'ServerlessApiKey' : `${apiId}ApiKey`),
+    throttle:
+      throttle === undefined
+        ? undefined
+        : {
+            rateLimit: limit(throttle.RateLimit, `${apiId}.Auth.UsagePlan.Throttle.RateLimit`),
+            burstLimit: limit(throttle.BurstLimit, `${apiId}.Auth.UsagePlan.Throttle.BurstLimit`),
+          },
+    quota:
+      quota === undefined ? undefined : { limit: limit(quota.Limit, `${apiId}.Auth.UsagePlan.Quota.Limit`), period: period as QuotaPeriod },
+  };
+}
+
+/**
+ * An `AWS::ApiGateway::UsagePlan` resource whose `ApiStages` name the API (`ApiId: !Ref <Api>`),
+ * with the first key an `AWS::ApiGateway::UsagePlanKey` puts in it. The local cloud serves one
+ * stage, so the plan's stage is not compared.
+ */
+function usagePlanResourceFor(template: CfnTemplate, apiId: string, resolver: IntrinsicResolver): UsagePlanDefinition | undefined {
+  const resources = Object.entries(template.Resources);
+  const plan = resources.find(
+    ([, resource]) =>
+      resource.Type === 'AWS::ApiGateway::UsagePlan' &&
+      Array.isArray(resource.Properties?.ApiStages) &&
+      resource.Properties.ApiStages.some((stage: unknown) => isRecord(stage) && referencedLogicalId(stage.ApiId) === apiId),
+  );
+  if (plan === undefined) return undefined;
+  const [planId, { Properties: properties = {} }] = plan;
+  const key = resources.find(
+    ([, resource]) => resource.Type === 'AWS::ApiGateway::UsagePlanKey' && referencedLogicalId(resource.Properties?.UsagePlanId) === planId,
+  );
+  const keyId = key === undefined ? undefined : referencedLogicalId(key[1].Properties?.KeyId);
+  if (keyId === undefined) throw new TemplateError(`${planId}: no AWS::ApiGateway::UsagePlanKey puts a key (KeyId: !Ref <ApiKey>) in it`);
+  const limits = resolver.resolve({ Throttle: properties.Throttle, Quota: properties.Quota });
+  return readUsagePlan(apiId, { CreateUsagePlan: 'PER_API', ...(isRecord(limits) ? limits : {}) }, resolver, { planId, keyId });
+}
+
+/** A limit left out is no limit, as in AWS. */
+function limit(value: unknown, where: string): number {
+  if (value === undefined) return Number.POSITIVE_INFINITY;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number < 0) throw new TemplateError(`${where} must be a number >= 0, not ${JSON.stringify(value)}`);
+  return number;
+}
+
+function isTrue(value: unknown): boolean {
+  return value === true || value === 'true';
 }
 
 function cognitoAuthorizer(

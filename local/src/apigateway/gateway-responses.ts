@@ -6,6 +6,11 @@ const GATEWAY_RESPONSES = {
   MISSING_AUTHENTICATION_TOKEN: { status: 403, message: 'Missing Authentication Token', errorType: 'MissingAuthenticationTokenException' },
   UNAUTHORIZED: { status: 401, message: 'Unauthorized', errorType: 'UnauthorizedException' },
   EXPIRED_TOKEN_UNAUTHORIZED: { status: 401, message: 'The incoming token has expired', errorType: 'UnauthorizedException' },
+  // A keyed route (ApiKeyRequired) called without a key of its usage plan, or with an unknown one.
+  INVALID_API_KEY: { status: 403, message: 'Forbidden', errorType: 'ForbiddenException' },
+  // The key's usage plan: over its rate and burst, or over its quota for the period.
+  THROTTLED: { status: 429, message: 'Too Many Requests', errorType: 'TooManyRequestsException' },
+  QUOTA_EXCEEDED: { status: 429, message: 'Limit Exceeded', errorType: 'LimitExceededException' },
   REQUEST_TOO_LARGE: { status: 413, message: 'Request Too Long', errorType: 'RequestTooLargeException' },
   INTEGRATION_TIMEOUT: { status: 504, message: 'Endpoint request timed out', errorType: 'InternalServerErrorException' },
   // A Lambda error or a malformed proxy result: what clients see as 502.

@@ -11,7 +11,7 @@ const request = (overrides: Partial<ReceivedRequest> = {}): ReceivedRequest => (
 });
 
 const context = (overrides: Partial<EventContext> = {}): EventContext => ({
-  route: { method: 'POST', resourcePath: '/products/{productId}/stock', functionLogicalId: 'Fn', authorizer: 'Cognito' },
+  route: { method: 'POST', resourcePath: '/products/{productId}/stock', functionLogicalId: 'Fn', authorizer: 'Cognito', apiKeyRequired: false },
   pathParameters: { productId: 'p-1' },
   apiId: 'ordersapi',
   stage: 'dev',

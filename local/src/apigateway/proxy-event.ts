@@ -24,6 +24,8 @@ export interface EventContext {
   /** Claims from the Cognito authorizer, already flattened to strings. */
   claims: Record<string, string> | undefined;
   binaryMediaTypes: string[];
+  /** The usage plan key the request was admitted with, on a route that requires one. */
+  apiKey?: { id: string; value: string };
 }
 
 /**
@@ -69,8 +71,8 @@ export function buildProxyEvent(request: ReceivedRequest, context: EventContext)
       identity: {
         accessKey: null,
         accountId: null,
-        apiKey: null,
-        apiKeyId: null,
+        apiKey: context.apiKey?.value ?? null,
+        apiKeyId: context.apiKey?.id ?? null,
         caller: null,
         clientCert: null,
         cognitoAuthenticationProvider: null,

@@ -7,6 +7,7 @@ const route = (method: string, resourcePath: string, functionLogicalId = `${meth
   resourcePath,
   functionLogicalId,
   authorizer: null,
+  apiKeyRequired: false,
 });
 
 const table = new RouteTable([

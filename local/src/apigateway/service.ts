@@ -1,15 +1,19 @@
 import type { Jwks } from 'aws-jwt-verify/jwk';
 import type { EmulatedService, RunningService } from '../cloud/emulated-service.ts';
 import type { LocalCloudLog } from '../cloud/local-cloud-log.ts';
+import { systemClock } from '../core/clock.ts';
 import type { ProvisionedUserPool } from '../cognito/from-template.ts';
 import { startApiServer } from './api-server.ts';
 import { createCognitoAuthorizer, type TokenAuthorizer } from './cognito-authorizer.ts';
 import { type ApiDefinition, readApiDefinitions } from './from-template.ts';
+import { type LocalApiKey, localApiKeyFor, UsagePlanLimiter } from './usage-plan.ts';
 
 /** The local API Gateway: the template's REST API with the functions behind it. */
 export interface RunningApiGateway extends RunningService {
   url: string;
   api: ApiDefinition;
+  /** The key the local cloud creates for the API's usage plan (fixed value), if it has one. */
+  apiKey: LocalApiKey | undefined;
 }
 
 export const apiGatewayService: EmulatedService<'apigateway', RunningApiGateway> = {
@@ -19,17 +23,22 @@ export const apiGatewayService: EmulatedService<'apigateway', RunningApiGateway>
     const { log } = context;
     const { functions, lambda } = context.get('lambda');
     const api = chooseApi(readApiDefinitions(context.template.template, context.resolver, functions), log);
+    const apiKey = api.usagePlan === undefined ? undefined : localApiKeyFor(api.usagePlan);
+    // `!Ref` of the key (an output, PartnerApiKeyId) gives its local id, as in AWS.
+    if (api.usagePlan !== undefined && apiKey !== undefined) context.registry.register(api.usagePlan.apiKeyLogicalId, { ref: apiKey.id });
     const server = await startApiServer({
       api,
       lambda,
       authorizers: await authorizersFor(api, context.get('cognito').userPools),
+      // Rate and burst run on wall-clock time (not LOCAL_CLOUD_TIME_SCALE): they are about how fast clients call.
+      ...(api.usagePlan === undefined || apiKey === undefined ? {} : { usagePlan: new UsagePlanLimiter(api.usagePlan, [apiKey], systemClock) }),
       host: '127.0.0.1',
       port: context.options.ports.api,
       accountId: context.pseudo.accountId,
       onRequest: (entry) => log.request(entry),
       onIntegrationError: (message) => log.error(message),
     });
-    return { url: server.url, api, stop: () => server.close() };
+    return { url: server.url, api, apiKey, stop: () => server.close() };
   },
 };
 

@@ -32,6 +32,12 @@ export interface LocalCloudFacts {
   products: SeededProduct[];
   /** The one password of every seeded user. */
   password: string;
+  /**
+   * The value of the API key the local cloud creates for the API's usage plan (the template's
+   * `Auth.UsagePlan`): send it as `x-api-key` on the routes that require a key (/partner/...).
+   * Fixed (`local-<key's logical id>`), unlike AWS's generated value; undefined without a plan.
+   */
+  apiKey: string | undefined;
 }
 
 /**
@@ -76,5 +82,6 @@ export function describeLocalCloud(cloud: LocalCloud): LocalCloudDescription {
     users: cloud.users.map((user) => user.email),
     password: cloud.password,
     products: cloud.products,
+    apiKey: cloud.apiKey,
   };
 }

@@ -219,6 +219,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       users: options.seed === false ? [] : cognito.seedUsers.users,
       password: cognito.seedUsers.password,
       products,
+      apiKey: api.apiKey?.value,
       lambda,
       iam: services.iam.iam,
       messaging,

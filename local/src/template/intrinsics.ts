@@ -17,6 +17,11 @@ export interface ResourceValues {
   /** `Ref` of a resource: its name, id or ARN depending on the type. */
   ref(logicalId: string): string;
   getAtt(logicalId: string, attribute: string): unknown;
+  /**
+   * Whether a resource the template does not declare has a local value: one the SAM transform
+   * generates (`<Api>ApiKey` from an Api's `Auth.UsagePlan`) that a service registered.
+   */
+  hasGenerated?(logicalId: string): boolean;
 }
 
 export interface PseudoParameters {
@@ -99,7 +104,7 @@ export function createIntrinsicResolver(options: IntrinsicResolverOptions): Intr
     if (fromPseudo !== undefined) return fromPseudo;
     const fromParameter = parameter(name);
     if (fromParameter !== undefined) return fromParameter;
-    if (template.Resources[name] !== undefined) return resources.ref(name);
+    if (template.Resources[name] !== undefined || resources.hasGenerated?.(name) === true) return resources.ref(name);
     throw new TemplateError(`${path}: Ref to "${name}", which is neither a parameter nor a resource`);
   }
 

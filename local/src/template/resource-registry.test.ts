@@ -31,6 +31,16 @@ describe('ResourceRegistry', () => {
     expect([own.ref('Queue'), own.getAtt('Queue', 'Arn')]).toEqual(['http://127.0.0.1:9324/000000000000/Queue', 'arn:local']);
   });
 
+  it('knows a resource SAM generates (not in the template) only once a service registered it', () => {
+    const own = new ResourceRegistry(template, DEFAULT_PSEUDO);
+    expect(own.hasGenerated('ApiApiKey')).toBe(false);
+    own.register('ApiApiKey', { ref: 'key-1' });
+    own.register('Queue', { ref: 'http://127.0.0.1:9324/000000000000/Queue' });
+    expect([own.hasGenerated('ApiApiKey'), own.ref('ApiApiKey')]).toEqual([true, 'key-1']);
+    // A template resource is not a generated one, registered or not.
+    expect(own.hasGenerated('Queue')).toBe(false);
+  });
+
   it('still resolves unknown types and attributes, to values that say where they came from', () => {
     expect(registry.ref('Odd')).toBe('Odd');
     expect(registry.getAtt('Odd', 'Endpoint')).toBe('local:Odd.Endpoint');

@@ -101,6 +101,10 @@ export class ResourceRegistry implements ResourceValues {
     return this.lookup(logicalId).ref;
   }
 
+  hasGenerated(logicalId: string): boolean {
+    return this.template.Resources[logicalId] === undefined && this.registered.has(logicalId);
+  }
+
   getAtt(logicalId: string, attribute: string): unknown {
     const value = this.lookup(logicalId).attributes?.[attribute];
     // An attribute nothing local knows about still resolves, to a value that says where it came

@@ -31,6 +31,14 @@ NO_RESOURCE_LEVEL_PERMISSIONS = {
     # capability; the API has no resource to scope to.
     "states:SendTaskSuccess": "resumes a saga waiting for a callback (ShipOrderFunction)",
     "states:SendTaskFailure": "fails a saga's waiting task (CancelOrderFunction)",
+    # pipeline/bootstrap.yaml: CloudFormation's execution role creates what template.yaml declares.
+    # The new resource has no ARN yet (its id is generated), so these creations cannot be scoped.
+    "lambda:CreateEventSourceMapping": "pipeline: creates the stream and queue mappings (limited by lambda:FunctionArn)",
+    "cognito-idp:CreateUserPool": "pipeline: creates the user pool",
+    "kms:CreateKey": "pipeline: creates the alarm topic's key",
+    "logs:PutQueryDefinition": "pipeline: creates the Logs Insights saved queries",
+    "logs:DeleteQueryDefinition": "pipeline: deletes them",
+    "logs:DescribeQueryDefinitions": "pipeline: reads them",
 }
 
 

@@ -60,6 +60,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/partner/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the catalog (partners)
+         * @description The catalog as `GET /products` lists it, for partners: by name, `limit` at a time; pass `nextCursor` as `cursor` for the next page.
+         *
+         *     Needs a partner API key in `x-api-key` (no Cognito token); its usage plan limits the rate, the burst and the requests per day.
+         */
+        get: operations["listPartnerProducts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/partner/products/{productId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a product (partners)
+         * @description One catalog entry as `GET /products/{productId}` answers it, for partners.
+         *
+         *     Needs a partner API key in `x-api-key` (no Cognito token); its usage plan limits the rate, the burst and the requests per day.
+         */
+        get: operations["getPartnerProduct"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/products/{productId}/stock": {
         parameters: {
             query?: never;
@@ -516,6 +560,21 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description API Gateway refused the request before it reached the API: the route takes an API key and `x-api-key` is missing or not a key of the partners’ usage plan. */
+        InvalidApiKey: {
+            headers: {
+                /** @description The request’s own `x-correlation-id`, echoed when it sent one (not on 413, which API Gateway does not let a gateway response customise). */
+                "x-correlation-id"?: string;
+                /** @description API Gateway’s id of the request. */
+                "x-amzn-RequestId"?: string;
+                /** @description API Gateway’s error type, e.g. `UnauthorizedException`. */
+                "x-amzn-ErrorType"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["GatewayError"];
+            };
+        };
         /** @description No such resource (or not one the caller may see: the answer is the same). */
         NotFound: {
             headers: {
@@ -555,7 +614,7 @@ export interface components {
                 "application/json": components["schemas"]["GatewayError"];
             };
         };
-        /** @description API Gateway throttled the request (the stage’s rate and burst limits). Retry with backoff. */
+        /** @description API Gateway throttled the request: the stage’s rate and burst limits, or on a keyed route the API key’s usage plan (`Too Many Requests`: its rate and burst, retry with backoff; `Limit Exceeded`: its daily quota, which resets at 00:00 UTC). */
         TooManyRequests: {
             headers: {
                 /** @description The request’s own `x-correlation-id`, echoed when it sent one (not on 413, which API Gateway does not let a gateway response customise). */
@@ -846,6 +905,110 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    listPartnerProducts: {
+        parameters: {
+            query?: {
+                /** @description How many items per page (1 to 100). */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page; leave out for the first page. */
+                cursor?: string;
+            };
+            header?: {
+                /**
+                 * @description Your id for this request, echoed in the response and carried into logs and events; API Gateway’s request id when absent or not of this form.
+                 * @example checkout-7f3a2c
+                 */
+                "x-correlation-id"?: components["parameters"]["CorrelationId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of products. */
+            200: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "productId": "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+                     *           "name": "Espresso cup",
+                     *           "description": "Porcelain, 90 ml.",
+                     *           "price": 1250,
+                     *           "currency": "USD",
+                     *           "stock": 40,
+                     *           "createdAt": "2026-03-01T09:30:00.000Z",
+                     *           "updatedAt": "2026-03-01T09:31:12.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "eyJQSyI6IlBST0RVQ1QjNmYxYyJ9"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ProductPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["InvalidApiKey"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    getPartnerProduct: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Your id for this request, echoed in the response and carried into logs and events; API Gateway’s request id when absent or not of this form.
+                 * @example checkout-7f3a2c
+                 */
+                "x-correlation-id"?: components["parameters"]["CorrelationId"];
+            };
+            path: {
+                /** @description The product’s id (a UUID). */
+                productId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The product. */
+            200: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "productId": "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+                     *       "name": "Espresso cup",
+                     *       "description": "Porcelain, 90 ml.",
+                     *       "price": 1250,
+                     *       "currency": "USD",
+                     *       "stock": 40,
+                     *       "createdAt": "2026-03-01T09:30:00.000Z",
+                     *       "updatedAt": "2026-03-01T09:31:12.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["InvalidApiKey"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             502: components["responses"]["BadGateway"];
