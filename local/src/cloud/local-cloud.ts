@@ -168,6 +168,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       sfnEndpoint: services.stepfunctions.endpoint,
       stepFunctions: services.stepfunctions,
       controlUrl: services.control.url,
+      codeDeployEndpoint: services.codedeploy.endpoint,
       cloudFormationEndpoint: services.cloudformation.endpoint,
       stackName: services.cloudformation.stackName,
       region: pseudo.region,

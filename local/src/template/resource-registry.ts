@@ -7,7 +7,10 @@ export interface PhysicalResource {
   attributes?: Record<string, unknown>;
 }
 
-type Defaults = (name: string, pseudo: PseudoParameters) => PhysicalResource;
+type Defaults = (name: string, pseudo: PseudoParameters, properties: Record<string, unknown>) => PhysicalResource;
+
+/** The one published version every local function has (`!GetAtt Fn.Version.Version`). */
+export const LOCAL_FUNCTION_VERSION = '1';
 
 const arn = (pseudo: PseudoParameters, service: string, resource: string, region = pseudo.region): string =>
   `arn:${pseudo.partition}:${service}:${region}:${pseudo.accountId}:${resource}`;
@@ -26,10 +29,24 @@ const DEFAULTS: Record<string, Defaults> = {
     const id = `${pseudo.region}_${name}`;
     return userPoolValues(id, pseudo);
   },
-  'AWS::Serverless::Function': (name, pseudo) => ({
-    ref: name,
-    attributes: { Arn: arn(pseudo, 'lambda', `function:${name}`) },
-  }),
+  // With AutoPublishAlias, SAM's `!Ref Fn.Alias` is the alias ARN and `!Ref Fn.Version` the
+  // published version's ARN (`!GetAtt Fn.Version.Version` its number). Locally every function
+  // has one version, 1, which is the code on disk (sam-references.ts).
+  'AWS::Serverless::Function': (name, pseudo, properties) => {
+    const functionArn = arn(pseudo, 'lambda', `function:${name}`);
+    const alias = properties.AutoPublishAlias;
+    return {
+      ref: name,
+      attributes: {
+        Arn: functionArn,
+        ...(typeof alias === 'string' && {
+          Alias: `${functionArn}:${alias}`,
+          Version: `${functionArn}:${LOCAL_FUNCTION_VERSION}`,
+          'Version.Version': LOCAL_FUNCTION_VERSION,
+        }),
+      },
+    };
+  },
   'AWS::SQS::Queue': (name, pseudo) => ({
     ref: `https://sqs.${pseudo.region}.${pseudo.urlSuffix}/${pseudo.accountId}/${name}`,
     attributes: { Arn: arn(pseudo, 'sqs', name), QueueName: name, QueueUrl: `https://sqs.${pseudo.region}.${pseudo.urlSuffix}/${pseudo.accountId}/${name}` },
@@ -111,9 +128,9 @@ export class ResourceRegistry implements ResourceValues {
   private lookup(logicalId: string): PhysicalResource {
     const registered = this.registered.get(logicalId);
     if (registered !== undefined) return registered;
-    const type = this.template.Resources[logicalId]?.Type ?? '';
-    const defaults = DEFAULTS[type];
-    if (defaults !== undefined) return defaults(logicalId, this.pseudo);
+    const resource = this.template.Resources[logicalId];
+    const defaults = DEFAULTS[resource?.Type ?? ''];
+    if (defaults !== undefined) return defaults(logicalId, this.pseudo, resource?.Properties ?? {});
     return { ref: logicalId, attributes: { Arn: arn(this.pseudo, 'local', logicalId) } };
   }
 }
