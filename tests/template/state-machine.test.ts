@@ -77,9 +77,26 @@ describe('the fulfilment state machine', () => {
     const placeholders = new Set([...definitionText.matchAll(/\$\{([^}]*)\}/g)].map((match) => match[1]));
     expect([...placeholders].sort()).toEqual(Object.keys(substitutions).sort());
     expect(substitutions).toEqual({
-      ...Object.fromEntries(SAGA_FUNCTIONS.map((fn) => [`${fn}Arn`, { 'Fn::GetAtt': [fn, 'Arn'] }])),
+      ...Object.fromEntries(SAGA_FUNCTIONS.map((fn) => [`${fn}Arn`, { Ref: `${fn}.Alias` }])),
       OrdersTableName: { Ref: 'OrdersTable' },
     });
+  });
+
+  it('invokes its steps through their live alias, never $LATEST, and may invoke only that alias (SAM translator output)', () => {
+    // `!Ref X.Alias` means something only after the SAM transform: the alias resource it made.
+    const transformed = loadTemplate('transform');
+    const machine = transformed.Resources.FulfilmentStateMachine!.Properties as {
+      DefinitionSubstitutions: Record<string, unknown>;
+    };
+    const role = transformed.Resources.FulfilmentStateMachineRole!.Properties as { Policies: Array<{ PolicyDocument: { Statement: Statement[] } }> };
+    const invokable = role.Policies.flatMap((policy) => policy.PolicyDocument.Statement).filter((statement) => statement.Action === 'lambda:InvokeFunction');
+    for (const fn of SAGA_FUNCTIONS) {
+      const alias = transformed.Resources[`${fn}Aliaslive`];
+      expect(alias?.Type, fn).toBe('AWS::Lambda::Alias');
+      expect(alias?.Properties, fn).toMatchObject({ Name: 'live', FunctionName: { Ref: fn } });
+      expect(machine.DefinitionSubstitutions[`${fn}Arn`], fn).toEqual({ Ref: `${fn}Aliaslive` });
+    }
+    expect(invokable.map((statement) => statement.Resource)).toEqual([SAGA_FUNCTIONS.map((fn) => ({ Ref: `${fn}Aliaslive` }))]);
   });
 
   it('may invoke exactly the Lambdas its Task states invoke', () => {
@@ -94,7 +111,7 @@ describe('the fulfilment state machine', () => {
     );
     const invokable = allowed('lambda:InvokeFunction');
     expect(invokable.map((arn) => JSON.stringify(arn)).sort()).toEqual([...invoked].sort());
-    expect(invokable).toEqual(SAGA_FUNCTIONS.map((fn) => ({ 'Fn::GetAtt': [fn, 'Arn'] })));
+    expect(invokable).toEqual(SAGA_FUNCTIONS.map((fn) => ({ Ref: `${fn}.Alias` })));
   });
 
   it('may use exactly the DynamoDB actions of its direct integrations, on the orders table only', () => {
@@ -125,7 +142,7 @@ describe('the fulfilment state machine', () => {
 
   it('has a role that may invoke, read and update the order, and log; nothing else (X-Ray comes from SAM\'s managed policy)', () => {
     expect(statements).toEqual([
-      { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: SAGA_FUNCTIONS.map((fn) => ({ 'Fn::GetAtt': [fn, 'Arn'] })) },
+      { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: SAGA_FUNCTIONS.map((fn) => ({ Ref: `${fn}.Alias` })) },
       { Effect: 'Allow', Action: ['dynamodb:UpdateItem', 'dynamodb:GetItem'], Resource: { 'Fn::GetAtt': ['OrdersTable', 'Arn'] } },
       { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': ['FulfilmentStateMachineLogGroup', 'Arn'] } },
       {

@@ -79,6 +79,21 @@ const DEFAULTS: Record<string, Defaults> = {
     attributes: { Arn: arn(pseudo, 'events', `event-bus/${name}`), Name: name },
   }),
 };
+// What the SAM transform makes of AutoPublishAlias (for templates read after the transform):
+// `<Function>Version<hash>` and `<Function>Alias<name>`, whose `Ref` is their qualified ARN.
+const functionOf = (properties: Record<string, unknown>, fallback: string): string => {
+  const name = properties.FunctionName;
+  if (typeof name === 'string') return name;
+  const ref = (name as { Ref?: unknown } | undefined)?.Ref;
+  return typeof ref === 'string' ? ref : fallback;
+};
+DEFAULTS['AWS::Lambda::Alias'] = (name, pseudo, properties) => ({
+  ref: arn(pseudo, 'lambda', `function:${functionOf(properties, name)}:${String(properties.Name ?? name)}`),
+});
+DEFAULTS['AWS::Lambda::Version'] = (name, pseudo, properties) => ({
+  ref: arn(pseudo, 'lambda', `function:${functionOf(properties, name)}:${LOCAL_FUNCTION_VERSION}`),
+  attributes: { Version: LOCAL_FUNCTION_VERSION },
+});
 DEFAULTS['AWS::Lambda::Function'] = DEFAULTS['AWS::Serverless::Function']!;
 DEFAULTS['AWS::StepFunctions::StateMachine'] = DEFAULTS['AWS::Serverless::StateMachine']!;
 DEFAULTS['AWS::ApiGateway::RestApi'] = DEFAULTS['AWS::Serverless::Api']!;
