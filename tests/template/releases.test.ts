@@ -181,6 +181,8 @@ describe('the PreTraffic hook', () => {
   it('is named CodeDeployHook_… (the only functions SAM’s CodeDeploy role may invoke) and tests the new ListProducts version', () => {
     expect(hook.FunctionName).toEqual({ 'Fn::Sub': 'CodeDeployHook_${AWS::StackName}-pre-traffic' });
     expect(hook.CodeUri).toBe('functions/deploy/pre-traffic-smoke-test');
+    // Longer than the function it calls may take (Globals: 10 s).
+    expect(hook.Timeout).toBe(30);
     expect(hook.Events).toBeUndefined();
     expect((hook.Environment as { Variables: Record<string, unknown> }).Variables).toEqual({
       SMOKE_TEST_FUNCTION_ARN: { Ref: 'ListProductsFunction.Version' },
