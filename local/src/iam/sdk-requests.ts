@@ -89,9 +89,12 @@ export function authorizationChecks(call: SdkCall, location: Location): Authoriz
         qualified(lambdaFunctionArn(String(input.FunctionName ?? '*'), arn), input.Qualifier),
       );
     case 'codedeploy': {
-      // A hook's report is authorized on the deployment's group, which a local deployment id names.
-      const group = typeof input.deploymentId === 'string' ? deploymentGroupOfLocalId(input.deploymentId) : undefined;
-      return single(`codedeploy:${operation}`, group === undefined ? '*' : arn('codedeploy', `deploymentgroup:${group}`));
+      // A hook's report is authorized on the deployment's group, which a local deployment id
+      // names. An id the local CodeDeploy did not make names no deployment, and no group to
+      // authorize on: it is left to CodeDeploy, which answers DeploymentDoesNotExistException.
+      if (typeof input.deploymentId !== 'string') return single(`codedeploy:${operation}`, '*');
+      const group = deploymentGroupOfLocalId(input.deploymentId);
+      return group === undefined ? [] : single(`codedeploy:${operation}`, arn('codedeploy', `deploymentgroup:${group}`));
     }
     case 'cognito-idp':
       return single(`cognito-idp:${operation}`, input.UserPoolId ? arn('cognito-idp', `userpool/${String(input.UserPoolId)}`) : '*');
