@@ -21,7 +21,11 @@ const LAYER_PACKAGE = 'nodejs/node_modules/@orders/shared';
  * Dependencies a function may bundle, by logical id. Only the sam local authorizer has one: no
  * deployed function needs aws-jwt-verify, so it stays out of the layer (docs/decisions.md D24).
  */
-const BUNDLED_DEPENDENCIES: Record<string, string[]> = { LocalAuthorizerFunction: ['node_modules/aws-jwt-verify/'] };
+const BUNDLED_DEPENDENCIES: Record<string, string[]> = {
+  LocalAuthorizerFunction: ['node_modules/aws-jwt-verify/'],
+  // The release hook sends the sample GET /products; it uses no shared code (a broken layer must not break it).
+  PreTrafficSmokeTestFunction: ['events/list-products.json'],
+};
 /** What functions may import from the layer: its package.json `exports`. */
 const LAYER_ENTRY_POINTS = ['@orders/shared', '@orders/shared/events', '@orders/shared/fulfilment', '@orders/shared/place-order'];
 
@@ -31,9 +35,10 @@ interface FunctionUnderTest {
   /**
    * How it is invoked: by API Gateway (a proxy result back), by an event source mapping (a batch),
    * by the fulfilment state machine (a saga step: no event source, the step's payload), or, for
-   * the one function that exists only under `sam local` (a Condition), as the API's authorizer.
+   * the one function that exists only under `sam local` (a Condition), as the API's authorizer, or
+   * by CodeDeploy during a release (a hook: its name starts with CodeDeployHook_).
    */
-  trigger: 'api' | 'batch' | 'task' | 'authorizer';
+  trigger: 'api' | 'batch' | 'task' | 'authorizer' | 'hook';
   /** Its own environment variables in template.yaml (beyond Globals). */
   environment: Record<string, unknown>;
 }
@@ -47,7 +52,9 @@ const functions: FunctionUnderTest[] = resourcesOfType(template, 'AWS::Serverles
     trigger:
       resource.Condition === 'UseLocalAuthorizer'
         ? 'authorizer'
-        : events.length === 0
+        : String((resource.Properties?.FunctionName as { 'Fn::Sub'?: unknown } | undefined)?.['Fn::Sub'] ?? '').startsWith('CodeDeployHook_')
+          ? 'hook'
+          : events.length === 0
           ? 'task'
           : events.every((event) => event.Type === 'Api')
             ? 'api'
@@ -112,8 +119,8 @@ describe('sam build', () => {
   });
 
   it('builds every function and the shared layer', () => {
-    // 20 deployed functions, and LocalAuthorizerFunction (sam local only: built all the same).
-    expect(functions).toHaveLength(21);
+    // 21 deployed functions (the release hook among them), and LocalAuthorizerFunction (sam local only: built all the same).
+    expect(functions).toHaveLength(22);
     for (const { logicalId } of functions) {
       expect(existsSync(path.join(buildDir, logicalId, 'index.mjs')), `${logicalId}/index.mjs`).toBe(true);
       expect(existsSync(path.join(buildDir, logicalId, 'index.mjs.map')), `${logicalId}/index.mjs.map`).toBe(true);
@@ -222,6 +229,8 @@ function ownEnvironment(fn: FunctionUnderTest): Record<string, string> {
       if (type === 'AWS::SNS::Topic') return [name, `arn:aws:sns:us-east-1:123456789012:layout-test-${ref}`];
       if (type === 'AWS::SQS::Queue') return [name, `https://sqs.us-east-1.amazonaws.com/123456789012/layout-test-${ref}`];
       if (type === 'AWS::Serverless::StateMachine') return [name, `arn:aws:states:us-east-1:123456789012:stateMachine:layout-test-${ref}`];
+      // SAM's `!Ref Fn.Version`: the ARN of the version a deployment published.
+      if (ref !== undefined && /^\w+\.Version$/.test(ref)) return [name, `arn:aws:lambda:us-east-1:123456789012:function:layout-test-${ref.split('.')[0]}:7`];
       if (typeof value === 'string') return [name, value];
       throw new Error(`${fn.logicalId}: no layout-test value for ${name} = ${JSON.stringify(value)}; add one here`);
     }),
@@ -378,6 +387,20 @@ describe('on Lambda’s file layout (function in /var/task, layer in /opt, NODE_
       expect(malformed.error?.message, label).toMatch(/orderId/);
       expect(malformed.logs, label).not.toContain('ECONNREFUSED');
     }
+  });
+
+  it('runs the release hook on its own: its smoke test cannot reach the new version, and it reports to CodeDeploy', () => {
+    const hooks = functions.filter((fn) => fn.trigger === 'hook');
+    expect(hooks.map((fn) => fn.logicalId)).toEqual(['PreTrafficSmokeTestFunction']);
+    const hook = hooks[0]!;
+    // Lambda and CodeDeploy are unreachable: the smoke test fails, and so does the report
+    // (CodeDeploy then times the hook out and rolls back); the code ran that far on Lambda's layout.
+    const outcome = invoke(lambdaRoot(hook.logicalId, { withLayer: true }), hook.logicalId, sampleEvent(hook.codeUri), {
+      environment: { ...ownEnvironment(hook), AWS_ENDPOINT_URL_LAMBDA: `http://127.0.0.1:${closedServicePort}`, AWS_ENDPOINT_URL_CODEDEPLOY: `http://127.0.0.1:${closedServicePort}` },
+    });
+    expect(outcome.phase, `${JSON.stringify(outcome.error)}\n${outcome.logs}`).toBe('invoke');
+    expect(outcome.error?.code, JSON.stringify(outcome.error)).toBe('ECONNREFUSED');
+    expect(outcome.logs).toContain('Smoke test Failed');
   });
 
   it('runs the sam local authorizer on its own: it asks for its settings, then refuses a bad token without a principal', () => {

@@ -81,9 +81,14 @@ describe('template.yaml: the stand-in authorizer exists only for sam local', () 
       expect(JSON.stringify(candidate), `${logicalId} refers to the sam local authorizer`).not.toContain('LocalAuthorizer');
     }
     const localOnly = Object.entries(transformed.Resources).filter(([, candidate]) => candidate.Condition !== undefined);
-    expect(localOnly.filter(([, candidate]) => candidate.Condition === 'UseLocalAuthorizer').map(([id]) => id).sort()).toEqual([
+    // Its version and `live` alias (Globals' AutoPublishAlias) carry the condition too; the
+    // version's logical id ends in a hash of the function.
+    const localIds = localOnly.filter(([, candidate]) => candidate.Condition === 'UseLocalAuthorizer').map(([id]) => id.replace(/Version[0-9a-f]{10}$/, 'Version<hash>'));
+    expect(localIds.sort()).toEqual([
       'LocalAuthorizerFunction',
+      'LocalAuthorizerFunctionAliaslive',
       'LocalAuthorizerFunctionRole',
+      'LocalAuthorizerFunctionVersion<hash>',
       'LocalAuthorizerLogGroup',
     ]);
   });

@@ -65,7 +65,8 @@ const loggingStatements = (logGroup: string): Statement[] => [
   },
 ];
 
-const fnArn = (fn: string) => ({ 'Fn::GetAtt': [fn, 'Arn'] });
+/** The saga calls each step through its live alias (AutoPublishAlias), never $LATEST. */
+const fnArn = (fn: string) => ({ Ref: `${fn}.Alias` });
 const childExecutions = { 'Fn::Sub': 'arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:${ConfirmOrderStateMachine.Name}:*' };
 const syncRule = { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/StepFunctionsGetEventsForStepFunctionsExecutionRule' };
 
@@ -155,6 +156,23 @@ describe.each(SAGA)('the fulfilment saga: $logicalId', (saga) => {
       ...Object.fromEntries(saga.functions.map((fn) => [`${fn}Arn`, fnArn(fn)])),
       OrdersTableName: { Ref: 'OrdersTable' },
     });
+  });
+
+  it('invokes its steps through their live alias, never $LATEST, and may invoke only that alias (SAM translator output)', () => {
+    // `!Ref X.Alias` means something only after the SAM transform: the alias resource it made.
+    const transformed = loadTemplate('transform');
+    const machine = transformed.Resources[saga.logicalId]!.Properties as {
+      DefinitionSubstitutions: Record<string, unknown>;
+    };
+    const role = transformed.Resources[`${saga.logicalId}Role`]!.Properties as { Policies: Array<{ PolicyDocument: { Statement: Statement[] } }> };
+    const invokable = role.Policies.flatMap((policy) => policy.PolicyDocument.Statement).filter((statement) => statement.Action === 'lambda:InvokeFunction');
+    for (const fn of saga.functions) {
+      const alias = transformed.Resources[`${fn}Aliaslive`];
+      expect(alias?.Type, fn).toBe('AWS::Lambda::Alias');
+      expect(alias?.Properties, fn).toMatchObject({ Name: 'live', FunctionName: { Ref: fn } });
+      expect(machine.DefinitionSubstitutions[`${fn}Arn`], fn).toEqual({ Ref: `${fn}Aliaslive` });
+    }
+    expect(invokable.map((statement) => statement.Resource)).toEqual([saga.functions.map((fn) => ({ Ref: `${fn}Aliaslive` }))]);
   });
 
   it('may invoke exactly the Lambdas its Task states invoke', () => {

@@ -145,6 +145,9 @@ const SAGA_STEPS: Array<{ fn: string; allows: Record<string, Target> }> = [
 
 const ALL_FUNCTIONS = [...ROUTES, ...EVENT_HANDLERS, ...SAGA_STEPS].map(({ fn }) => ({ fn }));
 
+/** CodeDeploy's hooks for releases of the API functions (tests/template/releases.test.ts). */
+const RELEASE_HOOKS = ['PreTrafficSmokeTestFunction'];
+
 const TARGET_ARNS: Record<Target, unknown> = {
   table: { 'Fn::GetAtt': ['OrdersTable', 'Arn'] },
   GSI1: { 'Fn::Sub': '${OrdersTable.Arn}/index/GSI1' },
@@ -195,10 +198,10 @@ const expectedGrants = (allows: Record<string, Target>) =>
   Object.fromEntries(Object.entries(allows).map(([action, target]) => [action, TARGET_ARNS[target]]));
 
 describe('functions', () => {
-  it('are exactly the API handlers, the event handlers and the saga steps (plus, for sam local only, its authorizer)', () => {
+  it('are exactly the API handlers, the event handlers, the saga steps and the release hook (plus, for sam local only, its authorizer)', () => {
     const functions = resourcesOfType(template, 'AWS::Serverless::Function');
     const deployed = functions.filter(([, fn]) => fn.Condition === undefined);
-    expect(deployed.map(([id]) => id).sort()).toEqual(ALL_FUNCTIONS.map(({ fn }) => fn).sort());
+    expect(deployed.map(([id]) => id).sort()).toEqual([...ALL_FUNCTIONS.map(({ fn }) => fn), ...RELEASE_HOOKS].sort());
     // Under `LocalAuthorizer=true` only (never deployed): tests/template/sam-local-api.test.ts.
     expect(functions.filter(([, fn]) => fn.Condition !== undefined).map(([id, fn]) => [id, fn.Condition])).toEqual([
       ['LocalAuthorizerFunction', 'UseLocalAuthorizer'],
@@ -536,6 +539,7 @@ describe('shared resources', () => {
       'ApiUrl',
       'CustomerNotificationDLQUrl',
       'CustomerNotificationQueueUrl',
+      'DeploymentType',
       'FulfilmentDLQUrl',
       'FulfilmentQueueUrl',
       'FulfilmentStateMachineArn',

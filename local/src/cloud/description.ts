@@ -13,6 +13,8 @@ export interface LocalCloudFacts {
   snsEndpoint: string;
   /** The local Step Functions API (the template's state machines). */
   sfnEndpoint: string;
+  /** The local CodeDeploy API: a deployment of a function's group runs its PreTraffic hook (codedeploy/). */
+  codeDeployEndpoint: string;
   /** The local-only control endpoint (faults, event source batches); see control/control-server.ts. */
   controlUrl: string;
   /** CloudFormation `DescribeStacks` of the local cloud as stack `stackName` (tests in stack mode). */
@@ -67,6 +69,7 @@ export function describeLocalCloud(cloud: LocalCloud): LocalCloudDescription {
     snsEndpoint: cloud.snsEndpoint,
     sfnEndpoint: cloud.sfnEndpoint,
     controlUrl: cloud.controlUrl,
+    codeDeployEndpoint: cloud.codeDeployEndpoint,
     cloudFormationEndpoint: cloud.cloudFormationEndpoint,
     webUrl: cloud.webUrl,
     stackName: cloud.stackName,

@@ -204,6 +204,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       sfnEndpoint: services.stepfunctions.endpoint,
       stepFunctions: services.stepfunctions,
       controlUrl: services.control.url,
+      codeDeployEndpoint: services.codedeploy.endpoint,
       cloudFormationEndpoint: services.cloudformation.endpoint,
       webUrl: services.web.url,
       webUnavailable: services.web.unavailable,

@@ -1,5 +1,6 @@
 import { apiGatewayService } from '../apigateway/service.ts';
 import { cloudFormationService } from '../cloudformation/service.ts';
+import { codeDeployService } from '../codedeploy/service.ts';
 import { cognitoService } from '../cognito/service.ts';
 import { controlService } from '../control/service.ts';
 import { dynamoDbService } from '../dynamodb/service.ts';
@@ -31,7 +32,8 @@ export const LOCAL_SERVICES = [
   [iamService],
   [faultsService],
   [lambdaService],
-  [stepFunctionsService],
+  // CodeDeploy runs hook functions, so after Lambda; functions reach it as AWS_ENDPOINT_URL_CODEDEPLOY.
+  [stepFunctionsService, codeDeployService],
   [eventSourcesService],
   [controlService],
   [apiGatewayService],

@@ -1,6 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { textFault } from '../lambda/faults.ts';
 import type { LocalLambdaService } from '../lambda/lambda-service.ts';
+import type { LocalFunctionDefinition } from '../lambda/from-template.ts';
+import { findFunction } from '../lambda/function-names.ts';
+import { LOCAL_FUNCTION_VERSION } from '../template/resource-registry.ts';
 import type { EventSourceJournal } from '../event-sources/journal.ts';
 import type { RunningEventSourceMappings } from '../event-sources/mappings.ts';
 import { LoopbackHttpServer } from '../core/loopback-server.ts';
@@ -151,11 +154,18 @@ async function handle(request: IncomingMessage, options: ControlServerOptions): 
 
   const lambdaInvoke = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(path);
   if (lambdaInvoke !== null && method === 'POST') {
-    const name = decodeURIComponent(lambdaInvoke[1]!).replace(/^arn:[^:]+:lambda:[^:]*:[^:]*:function:/, '').replace(/:\$LATEST$/, '');
-    const fn = lambda.functions.find((candidate) => candidate.functionName === name || candidate.logicalId === name);
-    if (fn === undefined) throw new HttpProblem(404, `Function not found: ${name}`);
+    const name = decodeURIComponent(lambdaInvoke[1]!);
+    const qualifier = url.searchParams.get('Qualifier') ?? undefined;
+    let fn: LocalFunctionDefinition;
+    try {
+      fn = findFunction(lambda.functions, name, qualifier);
+    } catch (error) {
+      throw new HttpProblem((error as Error).name === 'ResourceNotFoundException' ? 404 : 400, (error as Error).message);
+    }
     const outcome = await lambda.invoke(fn.logicalId, await readBody(request, MAX_INVOCATION_BYTES));
-    const headers = { 'x-amz-executed-version': '$LATEST' };
+    // A qualified call (alias or version) runs the one local version; an unqualified one $LATEST.
+    const qualified = qualifier !== undefined || name.replace(/^arn:[^:]+:lambda:[^:]*:[^:]*:function:/, '').includes(':');
+    const headers = { 'x-amz-executed-version': qualified && !name.endsWith(':$LATEST') && qualifier !== '$LATEST' ? LOCAL_FUNCTION_VERSION : '$LATEST' };
     if (outcome.kind === 'success') return { status: 200, body: outcome.payload ?? null, headers };
     return { status: 200, body: outcome.error, headers: { ...headers, 'x-amz-function-error': 'Unhandled' } };
   }

@@ -19,6 +19,7 @@ export const controlService: EmulatedService<'control', RunningControl> = {
       onFaultChange: (message) => context.log.warn(message),
       pages: apiReference({ apiUrl: () => context.get('apigateway').url }),
     });
-    return { url: server.url, stop: () => server.close() };
+    // Lambda's Invoke API for the functions too (a CodeDeploy hook invokes the version it tests).
+    return { url: server.url, functionEndpoints: { LAMBDA: server.url }, stop: () => server.close() };
   },
 };

@@ -98,6 +98,22 @@ export function rolesFromTemplate(template: CfnTemplate, resolver: IntrinsicReso
     role.usedBy.push(user);
     assignments.set(logicalId, role);
   }
+  // SAM's one role for CodeDeploy, once any function deploys with a DeploymentPreference of its own
+  // (`model/preferences/deployment_preference_collection.py`); the local CodeDeploy runs hooks
+  // without it, but it is part of what the stack deploys.
+  const preferences = resources.filter(([, r]) => r.Type === FUNCTION && isRecord(r.Properties?.DeploymentPreference));
+  if (preferences.some(([, r]) => (r.Properties?.DeploymentPreference as Record<string, unknown>).Role === undefined)) {
+    roles.set('CodeDeployServiceRole', {
+      logicalId: 'CodeDeployServiceRole',
+      name: 'CodeDeployServiceRole',
+      arn: roleArn('CodeDeployServiceRole'),
+      assumedBy: ['codedeploy.amazonaws.com'],
+      usedBy: [],
+      inlinePolicies: [],
+      managedPolicyArns: [`arn:${partition}:iam::aws:policy/service-role/AWSCodeDeployRoleForLambda`],
+      external: false,
+    });
+  }
   return { roles: [...roles.values()], roleOf: (logicalId) => assignments.get(logicalId) };
 }
 

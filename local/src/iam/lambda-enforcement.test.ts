@@ -16,8 +16,8 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const TEMPLATE = readFileSync(new URL('template.yaml', `file://${ROOT}`), 'utf8');
 const ACCOUNT = DEFAULT_PSEUDO.accountId;
 const TABLE = `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/OrdersTable`;
-// GetProductFunction's only grant: its whole `Policies`.
-const GRANT = '      Policies:\n        - Statement:\n            - Effect: Allow\n              Action: dynamodb:GetItem\n              Resource: !GetAtt OrdersTable.Arn\n      Events:';
+// GetProductFunction's only grant: its whole `Policies` (its DeploymentPreference follows).
+const GRANT = '      Policies:\n        - Statement:\n            - Effect: Allow\n              Action: dynamodb:GetItem\n              Resource: !GetAtt OrdersTable.Arn\n      # CodeDeploy shifts';
 
 function lambdaFor(templateText: string, logicalId: string) {
   const template = templateFromYaml(templateText);
@@ -44,7 +44,7 @@ describe('IAM in a Lambda execution environment', { timeout: 30_000 }, () => {
 
   it('GetProductFunction without dynamodb:GetItem: its GetItem is refused with AccessDeniedException, named on the console', async () => {
     expect(TEMPLATE.split(GRANT)).toHaveLength(2);
-    const { lambda, denied, iam } = lambdaFor(TEMPLATE.replace(GRANT, '      Events:'), 'GetProductFunction');
+    const { lambda, denied, iam } = lambdaFor(TEMPLATE.replace(GRANT, '      # CodeDeploy shifts'), 'GetProductFunction');
     services.push(lambda);
     const outcome = await lambda.invoke('GetProductFunction', getProduct);
 

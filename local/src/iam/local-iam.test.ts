@@ -64,12 +64,16 @@ describe('LocalIam on template.yaml', () => {
     for (const call of calls) expect(iam.authorizeSdkCall(principal, call), `${principal} ${call.command}`).toBeUndefined();
   });
 
-  it("lets the state machine invoke its steps and update the order, with its own role", () => {
+  it("lets the state machine invoke its steps (through their live alias) and update the order, with its own role", () => {
     // The saga is two machines: the parent confirms the order through its Express child, then waits for the shipment.
     const steps = { FulfilmentStateMachine: ['RefundPayment', 'ReleaseStock', 'AwaitShipment'], ConfirmOrderStateMachine: ['ReserveStock', 'TakePayment', 'RefundPayment', 'ReleaseStock'] };
     for (const [machine, machineSteps] of Object.entries(steps)) {
       for (const step of machineSteps) {
-        expect(iam.authorizeSdkCall(machine, { service: 'Lambda', command: 'InvokeCommand', input: { FunctionName: `${step}Function` } })).toBeUndefined();
+        expect(iam.authorizeSdkCall(machine, { service: 'Lambda', command: 'InvokeCommand', input: { FunctionName: `${step}Function:live` } })).toBeUndefined();
+        expect(iam.authorizeSdkCall(machine, { service: 'Lambda', command: 'InvokeCommand', input: { FunctionName: `${step}Function`, Qualifier: 'live' } })).toBeUndefined();
+        // The grant names the alias: neither $LATEST (unqualified) nor another version is allowed.
+        expect(iam.authorizeSdkCall(machine, { service: 'Lambda', command: 'InvokeCommand', input: { FunctionName: `${step}Function` } })).toMatchObject({ code: 'AccessDeniedException' });
+        expect(iam.authorizeSdkCall(machine, { service: 'Lambda', command: 'InvokeCommand', input: { FunctionName: `${step}Function:7` } })).toMatchObject({ code: 'AccessDeniedException' });
       }
     }
     expect(iam.authorizeSdkCall('FulfilmentStateMachine', { service: 'Lambda', command: 'InvokeCommand', input: { FunctionName: 'TakePaymentFunction' } })?.status).toBe(403);
@@ -83,7 +87,7 @@ describe('LocalIam on template.yaml', () => {
     expect(iam.authorizeTask('FulfilmentStateMachine', 'arn:aws:states:::dynamodb:getItem', { TableName: 'OrdersTable', Key: {} })).toBeUndefined();
     expect(
       iam.authorizeTask('FulfilmentStateMachine', 'arn:aws:states:::lambda:invoke.waitForTaskToken', {
-        FunctionName: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:AwaitShipmentFunction`,
+        FunctionName: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:AwaitShipmentFunction:live`,
       }),
     ).toBeUndefined();
     expect(iam.authorizeTask('FulfilmentStateMachine', 'arn:aws:states:::dynamodb:deleteItem', { TableName: 'OrdersTable', Key: {} })?.message).toContain(

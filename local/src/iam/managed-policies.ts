@@ -52,6 +52,26 @@ const BY_NAME: Record<string, PolicyDocument> = {
     'kinesis:SubscribeToShard',
     ...logsWrite,
   ]),
+  // The role SAM makes CodeDeploy use for `DeploymentPreference` (CodeDeployServiceRole): it moves
+  // aliases, reads the rollback alarms, and may invoke only hooks named CodeDeployHook_*.
+  'service-role/AWSCodeDeployRoleForLambda': {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: ['cloudwatch:DescribeAlarms', 'lambda:UpdateAlias', 'lambda:GetAlias', 'lambda:GetProvisionedConcurrencyConfig', 'sns:Publish'],
+        Resource: '*',
+      },
+      { Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: 'arn:aws:s3:::*/CodeDeploy/*' },
+      {
+        Effect: 'Allow',
+        Action: ['s3:GetObject', 's3:GetObjectVersion'],
+        Resource: '*',
+        Condition: { StringEquals: { 's3:ExistingObjectTag/UseWithCodeDeploy': 'true' } },
+      },
+      { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: 'arn:aws:lambda:*:*:function:CodeDeployHook_*' },
+    ],
+  },
 };
 
 /** `arn:<partition>:iam::aws:policy/<name>` */

@@ -96,6 +96,22 @@ describe('stepFunctionsTaskChecks: what a Task state asks of the state machine r
     expect(stepFunctionsTaskChecks('arn:aws:states:::dynamodb:getItem', { TableName: 'OrdersTable', Key: {} }, here)?.[0]?.action).toBe('dynamodb:GetItem');
   });
 
+  it('an Invoke of an alias or version is checked on the qualified ARN, however the qualifier is given', () => {
+    const live = 'arn:aws:lambda:us-east-1:000000000000:function:ListProductsFunction:live';
+    expect(checks('Lambda', 'InvokeCommand', { FunctionName: 'ListProductsFunction:live' })).toEqual([`lambda:InvokeFunction ${live}`]);
+    expect(checks('Lambda', 'InvokeCommand', { FunctionName: 'ListProductsFunction', Qualifier: 'live' })).toEqual([`lambda:InvokeFunction ${live}`]);
+    expect(checks('Lambda', 'InvokeCommand', { FunctionName: live, Qualifier: 'live' })).toEqual([`lambda:InvokeFunction ${live}`]);
+    expect(checks('Lambda', 'InvokeCommand', { FunctionName: 'ListProductsFunction' })).toEqual(['lambda:InvokeFunction arn:aws:lambda:us-east-1:000000000000:function:ListProductsFunction']);
+  });
+
+  it("a hook's report to CodeDeploy is checked on the deployment's group; a deployment the local cloud did not make is CodeDeploy's to refuse", () => {
+    const report = (deploymentId: string) => checks('CodeDeploy', 'PutLifecycleEventHookExecutionStatusCommand', { deploymentId, lifecycleEventHookExecutionId: 'h', status: 'Succeeded' });
+    expect(report('d-1.ServerlessDeploymentApplication.ListProductsFunctionDeploymentGroup')).toEqual([
+      'codedeploy:PutLifecycleEventHookExecutionStatus arn:aws:codedeploy:us-east-1:000000000000:deploymentgroup:ServerlessDeploymentApplication/ListProductsFunctionDeploymentGroup',
+    ]);
+    expect(report('d-EXAMPLE111')).toEqual([]);
+  });
+
   it('knows nothing of activities', () => {
     expect(stepFunctionsTaskChecks('arn:aws:states:us-east-1:000000000000:activity:a', {}, here)).toBeUndefined();
   });

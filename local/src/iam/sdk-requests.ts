@@ -1,5 +1,6 @@
 import { isRecord } from '../template/template-types.ts';
 import type { RequestContext } from './evaluate.ts';
+import { deploymentGroupOfLocalId } from '../codedeploy/deployment-ids.ts';
 
 /**
  * What IAM checks for one AWS SDK v3 call: the action(s), the resource ARN(s) and the condition
@@ -40,6 +41,7 @@ const PREFIX: Record<string, string> = {
   KMS: 'kms',
   EventBridge: 'events',
   S3: 's3',
+  CodeDeploy: 'codedeploy',
 };
 
 /** DynamoDB transaction entry → the action AWS authorizes it as. */
@@ -84,8 +86,16 @@ export function authorizationChecks(call: SdkCall, location: Location): Authoriz
     case 'lambda':
       return single(
         `lambda:${operation === 'Invoke' || operation === 'InvokeAsync' || operation === 'InvokeWithResponseStream' ? 'InvokeFunction' : operation}`,
-        lambdaFunctionArn(String(input.FunctionName ?? '*'), arn),
+        qualified(lambdaFunctionArn(String(input.FunctionName ?? '*'), arn), input.Qualifier),
       );
+    case 'codedeploy': {
+      // A hook's report is authorized on the deployment's group, which a local deployment id
+      // names. An id the local CodeDeploy did not make names no deployment, and no group to
+      // authorize on: it is left to CodeDeploy, which answers DeploymentDoesNotExistException.
+      if (typeof input.deploymentId !== 'string') return single(`codedeploy:${operation}`, '*');
+      const group = deploymentGroupOfLocalId(input.deploymentId);
+      return group === undefined ? [] : single(`codedeploy:${operation}`, arn('codedeploy', `deploymentgroup:${group}`));
+    }
     case 'cognito-idp':
       return single(`cognito-idp:${operation}`, input.UserPoolId ? arn('cognito-idp', `userpool/${String(input.UserPoolId)}`) : '*');
     default:
@@ -165,6 +175,11 @@ function lambdaFunctionArn(name: string, arn: (service: string, resource: string
   const partial = /^(\d{12}):function:(.+)$/.exec(name);
   if (partial) return arn('lambda', `function:${partial[2]}`).replace(/:\d{12}:/, `:${partial[1]}:`);
   return arn('lambda', `function:${name}`);
+}
+
+/** Invoke's separate `Qualifier` is authorized as the qualified ARN (`…:function:Name:live`). */
+function qualified(functionArn: string, qualifier: unknown): string {
+  return typeof qualifier === 'string' && qualifier !== '' && !/:function:[^:]+:/.test(functionArn) ? `${functionArn}:${qualifier}` : functionArn;
 }
 
 /** Step Functions optimized integrations → the SDK call each one makes with the state machine's role. */

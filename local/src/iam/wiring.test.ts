@@ -18,7 +18,8 @@ import { LocalIam } from './local-iam.ts';
 const TEMPLATE = readFileSync(new URL('../../../template.yaml', import.meta.url), 'utf8');
 const ACCOUNT = DEFAULT_PSEUDO.accountId;
 const TABLE = `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/OrdersTable`;
-const fn = (name: string) => `arn:aws:lambda:us-east-1:${ACCOUNT}:function:${name}`;
+// The state machine calls its steps through their `live` alias (template.yaml, DefinitionSubstitutions).
+const fn = (name: string) => `arn:aws:lambda:us-east-1:${ACCOUNT}:function:${name}:live`;
 
 function iamFor(text: string, enforce = true): LocalIam {
   const template = templateFromYaml(text);

@@ -9,6 +9,8 @@ export interface LocalFunctionDefinition {
   logicalId: string;
   /** `FunctionName` if the template sets one, else the logical id. */
   functionName: string;
+  /** `AutoPublishAlias` (`live`), if the function publishes versions behind an alias. */
+  alias: string | undefined;
   /** The TypeScript (or JavaScript) source the handler lives in, or why it cannot be found. */
   entry: { path: string; exportName: string } | { problem: string };
   /** Directory of the function's code (`CodeUri`), the local `LAMBDA_TASK_ROOT`. */
@@ -54,6 +56,7 @@ export function readFunctionDefinitions(
       return {
         logicalId,
         functionName: typeof properties.FunctionName === 'string' ? properties.FunctionName : logicalId,
+        alias: typeof properties.AutoPublishAlias === 'string' ? properties.AutoPublishAlias : undefined,
         entry: findEntry(logicalId, properties, resource.Metadata, codeDirectory),
         codeDirectory,
         runtime: String(properties.Runtime ?? 'nodejs24.x'),

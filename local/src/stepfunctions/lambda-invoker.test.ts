@@ -3,7 +3,7 @@ import type { LocalFunctionDefinition } from '../lambda/from-template.ts';
 import type { InvocationOutcome } from '../lambda/invocation.ts';
 import { bareFunctionName, invokeThroughLambdaService } from './lambda-invoker.ts';
 
-const fn = (logicalId: string, functionName = logicalId) => ({ logicalId, functionName }) as LocalFunctionDefinition;
+const fn = (logicalId: string, functionName = logicalId) => ({ logicalId, functionName, alias: 'live' }) as LocalFunctionDefinition;
 
 describe('invokeThroughLambdaService', () => {
   const invoked: Array<[string, unknown]> = [];

@@ -1,21 +1,18 @@
 import type { LocalFunctionDefinition } from '../lambda/from-template.ts';
 import type { LambdaInvoker } from '../lambda/invocation.ts';
 import type { InvokeLambda } from './integrations.ts';
+import { findFunction } from '../lambda/function-names.ts';
 
 /**
  * `invokeLambda` for the local Step Functions, over the local Lambda service: `FunctionName` as
  * Step Functions accepts it (a name, `name:qualifier`, a partial `<account>:function:<name>` or a
- * full ARN) is matched against each function's `FunctionName`, then its logical id (what
- * `!GetAtt XFunction.Arn` resolves to when nothing registered another ARN). Qualifiers are
- * ignored: the local cloud runs `$LATEST`.
+ * full ARN, the `live` alias's ARN included) is matched against each function's `FunctionName`,
+ * then its logical id (what `!GetAtt XFunction.Arn` resolves to when nothing registered another
+ * ARN). A qualifier must be one the function has; every one runs the code on disk (findFunction).
  */
 export function invokeThroughLambdaService(lambda: LambdaInvoker & { functions: LocalFunctionDefinition[] }): InvokeLambda {
   return async (functionName, payload) => {
-    const name = bareFunctionName(functionName);
-    const fn = lambda.functions.find((candidate) => candidate.functionName === name) ?? lambda.functions.find((candidate) => candidate.logicalId === name);
-    if (fn === undefined) {
-      throw Object.assign(new Error(`Function not found: ${functionName}`), { name: 'ResourceNotFoundException' });
-    }
+    const fn = findFunction(lambda.functions, functionName);
     const outcome = await lambda.invoke(fn.logicalId, payload);
     if (outcome.kind === 'success') return { payload: outcome.payload };
     return { payload: { ...outcome.error }, functionError: 'Unhandled' };

@@ -1,5 +1,6 @@
 import { type CfnTemplate, isRecord, TemplateError } from './template-types.ts';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../core/aws-account.ts';
+import { samResourceReference } from './sam-references.ts';
 
 /**
  * Resolves CloudFormation intrinsic functions the way a deployment would, with local values for
@@ -105,6 +106,10 @@ export function createIntrinsicResolver(options: IntrinsicResolverOptions): Intr
     const fromParameter = parameter(name);
     if (fromParameter !== undefined) return fromParameter;
     if (template.Resources[name] !== undefined || resources.hasGenerated?.(name) === true) return resources.ref(name);
+    const samReference = samResourceReference(template, name);
+    if (samReference !== undefined) {
+      return samReference.attribute === undefined ? resources.ref(samReference.logicalId) : resources.getAtt(samReference.logicalId, samReference.attribute);
+    }
     throw new TemplateError(`${path}: Ref to "${name}", which is neither a parameter nor a resource`);
   }
 

@@ -7,7 +7,10 @@ export interface PhysicalResource {
   attributes?: Record<string, unknown>;
 }
 
-type Defaults = (name: string, pseudo: PseudoParameters) => PhysicalResource;
+type Defaults = (name: string, pseudo: PseudoParameters, properties: Record<string, unknown>) => PhysicalResource;
+
+/** The one published version every local function has (`!GetAtt Fn.Version.Version`). */
+export const LOCAL_FUNCTION_VERSION = '1';
 
 const arn = (pseudo: PseudoParameters, service: string, resource: string, region = pseudo.region): string =>
   `arn:${pseudo.partition}:${service}:${region}:${pseudo.accountId}:${resource}`;
@@ -26,10 +29,24 @@ const DEFAULTS: Record<string, Defaults> = {
     const id = `${pseudo.region}_${name}`;
     return userPoolValues(id, pseudo);
   },
-  'AWS::Serverless::Function': (name, pseudo) => ({
-    ref: name,
-    attributes: { Arn: arn(pseudo, 'lambda', `function:${name}`) },
-  }),
+  // With AutoPublishAlias, SAM's `!Ref Fn.Alias` is the alias ARN and `!Ref Fn.Version` the
+  // published version's ARN (`!GetAtt Fn.Version.Version` its number). Locally every function
+  // has one version, 1, which is the code on disk (sam-references.ts).
+  'AWS::Serverless::Function': (name, pseudo, properties) => {
+    const functionArn = arn(pseudo, 'lambda', `function:${name}`);
+    const alias = properties.AutoPublishAlias;
+    return {
+      ref: name,
+      attributes: {
+        Arn: functionArn,
+        ...(typeof alias === 'string' && {
+          Alias: `${functionArn}:${alias}`,
+          Version: `${functionArn}:${LOCAL_FUNCTION_VERSION}`,
+          'Version.Version': LOCAL_FUNCTION_VERSION,
+        }),
+      },
+    };
+  },
   'AWS::SQS::Queue': (name, pseudo) => ({
     ref: `https://sqs.${pseudo.region}.${pseudo.urlSuffix}/${pseudo.accountId}/${name}`,
     attributes: { Arn: arn(pseudo, 'sqs', name), QueueName: name, QueueUrl: `https://sqs.${pseudo.region}.${pseudo.urlSuffix}/${pseudo.accountId}/${name}` },
@@ -62,6 +79,21 @@ const DEFAULTS: Record<string, Defaults> = {
     attributes: { Arn: arn(pseudo, 'events', `event-bus/${name}`), Name: name },
   }),
 };
+// What the SAM transform makes of AutoPublishAlias (for templates read after the transform):
+// `<Function>Version<hash>` and `<Function>Alias<name>`, whose `Ref` is their qualified ARN.
+const functionOf = (properties: Record<string, unknown>, fallback: string): string => {
+  const name = properties.FunctionName;
+  if (typeof name === 'string') return name;
+  const ref = (name as { Ref?: unknown } | undefined)?.Ref;
+  return typeof ref === 'string' ? ref : fallback;
+};
+DEFAULTS['AWS::Lambda::Alias'] = (name, pseudo, properties) => ({
+  ref: arn(pseudo, 'lambda', `function:${functionOf(properties, name)}:${String(properties.Name ?? name)}`),
+});
+DEFAULTS['AWS::Lambda::Version'] = (name, pseudo, properties) => ({
+  ref: arn(pseudo, 'lambda', `function:${functionOf(properties, name)}:${LOCAL_FUNCTION_VERSION}`),
+  attributes: { Version: LOCAL_FUNCTION_VERSION },
+});
 DEFAULTS['AWS::Lambda::Function'] = DEFAULTS['AWS::Serverless::Function']!;
 DEFAULTS['AWS::StepFunctions::StateMachine'] = DEFAULTS['AWS::Serverless::StateMachine']!;
 DEFAULTS['AWS::ApiGateway::RestApi'] = DEFAULTS['AWS::Serverless::Api']!;
@@ -115,9 +147,9 @@ export class ResourceRegistry implements ResourceValues {
   private lookup(logicalId: string): PhysicalResource {
     const registered = this.registered.get(logicalId);
     if (registered !== undefined) return registered;
-    const type = this.template.Resources[logicalId]?.Type ?? '';
-    const defaults = DEFAULTS[type];
-    if (defaults !== undefined) return defaults(logicalId, this.pseudo);
+    const resource = this.template.Resources[logicalId];
+    const defaults = DEFAULTS[resource?.Type ?? ''];
+    if (defaults !== undefined) return defaults(logicalId, this.pseudo, resource?.Properties ?? {});
     return { ref: logicalId, attributes: { Arn: arn(this.pseudo, 'local', logicalId) } };
   }
 }

@@ -2,6 +2,8 @@
 
     python sam_template.py parse TEMPLATE       # the SAM template, short-form tags expanded
     python sam_template.py transform TEMPLATE   # the CloudFormation the SAM transform produces
+    python sam_template.py transform TEMPLATE param:DeploymentType=Canary10Percent5Minutes \
+        artifact:SharedLayer=s3://bucket/other.zip   # with parameter values, or another packaged artifact
 
 `transform` runs the real SAM translator offline: local CodeUri/ContentUri/DefinitionUri paths
 become placeholder S3 URIs (what `sam package` would put there) and no IAM call is made, so checkov
@@ -32,6 +34,18 @@ class OfflinePolicyLoader:
 
 def main():
     mode, path = sys.argv[1], sys.argv[2]
+    # What CloudFormation hands the transform (parameter values), and what `sam package` would
+    # have put in an artifact's URI (its content's hash): a different URI is a changed artifact.
+    parameters, artifacts = {}, {}
+    for option in sys.argv[3:]:
+        kind, _, assignment = option.partition(":")
+        name, _, value = assignment.partition("=")
+        if kind == "param":
+            parameters[name] = value
+        elif kind == "artifact":
+            artifacts[name] = value
+        else:
+            raise SystemExit(f"unknown option {option!r}: use param:Name=Value or artifact:LogicalId=URI")
     with open(path, encoding="utf-8") as handle:
         template = yaml_parse(handle.read())
     if mode == "transform":
@@ -42,8 +56,8 @@ def main():
             key = PACKAGED_URIS.get(resource.get("Type"))
             if key:
                 extension = "asl.json" if key == "DefinitionUri" else "zip"
-                resource.setdefault("Properties", {})[key] = f"s3://packaged-artifacts/{logical_id}.{extension}"
-        template = transform(template, {}, OfflinePolicyLoader())
+                resource.setdefault("Properties", {})[key] = artifacts.get(logical_id, f"s3://packaged-artifacts/{logical_id}.{extension}")
+        template = transform(template, parameters, OfflinePolicyLoader())
     elif mode != "parse":
         raise SystemExit(f"unknown mode {mode!r}: use parse or transform")
     json.dump(template, sys.stdout, indent=1, sort_keys=True, default=str)

@@ -84,9 +84,20 @@ export function run(command: string, args: string[], options: { cwd?: string; en
   };
 }
 
-/** The SAM template as JSON, parsed by SAM's own YAML loader (short-form tags expanded). */
-export function loadTemplate(mode: 'parse' | 'transform' = 'parse'): SamTemplate {
-  const result = run(venvTool('python'), [path.join(ROOT, 'tests/template/support/sam_template.py'), mode, TEMPLATE]);
+/**
+ * The SAM template as JSON, parsed by SAM's own YAML loader (short-form tags expanded), or as
+ * the SAM transform turns it into CloudFormation, optionally with parameter values and with other
+ * packaged artifact URIs (logical id → URI; what `sam package` writes changes with the content).
+ */
+export function loadTemplate(
+  mode: 'parse' | 'transform' = 'parse',
+  options: { parameters?: Record<string, string>; artifacts?: Record<string, string> } = {},
+): SamTemplate {
+  const extra = [
+    ...Object.entries(options.parameters ?? {}).map(([name, value]) => `param:${name}=${value}`),
+    ...Object.entries(options.artifacts ?? {}).map(([logicalId, uri]) => `artifact:${logicalId}=${uri}`),
+  ];
+  const result = run(venvTool('python'), [path.join(ROOT, 'tests/template/support/sam_template.py'), mode, TEMPLATE, ...extra]);
   if (result.status !== 0) throw new Error(`Could not ${mode} template.yaml:\n${result.output}`);
   return JSON.parse(result.stdout) as SamTemplate;
 }
