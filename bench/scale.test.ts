@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { itemSize, type KeySchema, partitionClass, readsOf, writesOf } from './partitions.ts';
-import { type JourneyProfile, partitionBindings, profileAccesses, project, quotaBindings, type Quota } from './scale.ts';
+import { checkScaleBaseline, type JourneyProfile, partitionBindings, profileAccesses, project, quotaBindings, type Quota } from './scale.ts';
 
 const schema: KeySchema = {
   partitionKey: 'PK',
@@ -96,5 +96,18 @@ describe('the projection, on a hand-worked journey', () => {
     ]);
     const [first, second] = project([order, browse], mix, { 'PRODUCT#<id>': 0.1 }, quotas);
     expect([first?.what, second?.what]).toEqual(['starts', 'GSI1 CATALOG (read)']);
+  });
+});
+
+describe('the scale baseline', () => {
+  const binding = (what: string, maxOrdersPerSecond: number, adjustable = false) => ({ what, maxOrdersPerSecond, loadPerOrder: 1, limit: 1000, adjustable });
+
+  it('fails when the partition-bound rate drops more than 10% under the baseline, naming the partition', () => {
+    const bindings = [binding('quota', 100, true), binding('GSI2 STATUS#PENDING (write)', 899)];
+    expect(checkScaleBaseline(bindings, { partitionBoundOrdersPerSecond: 1000 })).toMatch(/fell to 899\/s \(GSI2 STATUS#PENDING \(write\)\)/);
+  });
+
+  it('passes within 10%, and ignores quotas (they are raised by request)', () => {
+    expect(checkScaleBaseline([binding('quota', 1, true), binding('partition', 900)], { partitionBoundOrdersPerSecond: 1000 })).toBeUndefined();
   });
 });

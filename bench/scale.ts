@@ -192,3 +192,21 @@ export const DEFAULT_QUOTAS: Quota[] = [
     source: 'https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html (40,000 per table, 80,000 per account by default)',
   },
 ];
+
+/** The lowest order rate any DynamoDB partition allows: what the data model alone permits (quotas can be raised). */
+export function partitionBound(bindings: Binding[]): Binding | undefined {
+  return bindings.filter((binding) => !binding.adjustable).sort((a, b) => a.maxOrdersPerSecond - b.maxOrdersPerSecond)[0];
+}
+
+/**
+ * The bench fails when a change to the model lowers the partition-bound order rate by more than
+ * `tolerance` against the recorded baseline (bench/scale-baseline.json): the message says which
+ * partition binds now.
+ */
+export function checkScaleBaseline(bindings: Binding[], baseline: { partitionBoundOrdersPerSecond: number }, tolerance = 0.1): string | undefined {
+  const bound = partitionBound(bindings);
+  if (bound === undefined) return undefined;
+  const floor = baseline.partitionBoundOrdersPerSecond * (1 - tolerance);
+  if (bound.maxOrdersPerSecond >= floor) return undefined;
+  return `The projected order rate fell to ${Math.round(bound.maxOrdersPerSecond)}/s (${bound.what}), more than ${tolerance * 100}% under the baseline ${baseline.partitionBoundOrdersPerSecond}/s in bench/scale-baseline.json`;
+}
