@@ -196,5 +196,7 @@ export function itemKey(key: Record<string, AnyValue>, schema: KeySchema): strin
 export function partitionClass(partition: string): string {
   return partition
     .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '<id>')
-    .replace(/\b[0-9a-f]{32,64}\b/gi, '<hash>');
+    .replace(/\b[0-9a-f]{32,64}\b/gi, '<hash>')
+    // A hash in base64 as the last part (Powertools' idempotency keys).
+    .replace(/#[A-Za-z0-9+/=_-]{20,}$/, '#<hash>');
 }

@@ -46,6 +46,7 @@ describe('item sizes and the writes an item change causes', () => {
     expect(partitionClass(ORDER)).toBe('ORDER#<id>');
     expect(partitionClass('STATUS#PENDING')).toBe('STATUS#PENDING');
     expect(partitionClass(`IDEMPOTENCY#place-order#${'a'.repeat(32)}`)).toBe('IDEMPOTENCY#place-order#<hash>');
+    expect(partitionClass('IDEMPOTENCY#place-order#M7DKyolGcKT+1Lx9Qm2w3A==')).toBe('IDEMPOTENCY#place-order#<hash>');
   });
 });
 
