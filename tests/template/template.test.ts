@@ -124,7 +124,10 @@ const SAGA_STEPS: Array<{ fn: string; allows: Record<string, Target> }> = [
     fn: 'TakePaymentFunction',
     allows: { 'dynamodb:Query': 'table', 'dynamodb:GetItem': 'table', 'dynamodb:PutItem': 'table', 'dynamodb:UpdateItem': 'table' },
   },
-  { fn: 'RefundPaymentFunction', allows: { 'dynamodb:GetItem': 'table', 'dynamodb:UpdateItem': 'table' } },
+  {
+    fn: 'RefundPaymentFunction',
+    allows: { 'dynamodb:GetItem': 'table', 'dynamodb:UpdateItem': 'table', 'dynamodb:PutItem': 'table', 'dynamodb:Query': 'table' },
+  },
   { fn: 'ReleaseStockFunction', allows: { 'dynamodb:GetItem': 'table', 'dynamodb:UpdateItem': 'table' } },
   { fn: 'AwaitShipmentFunction', allows: { 'dynamodb:UpdateItem': 'table' } },
 ];
