@@ -61,7 +61,7 @@ export const SCALE_JOURNEYS: ScaleJourney[] = [
     name: 'admin listing (orders by status)',
     count: 5,
     run: async (context) => {
-      await context.call('GET', '/admin/orders?status=CONFIRMED&limit=50', context.adminToken);
+      await context.call('GET', '/admin/orders?status=SHIPPED&limit=50', context.adminToken);
       return [];
     },
   },
