@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LayerBreakdown } from './layer-breakdown.ts';
+import { type Binding, type JourneyProfile, partitionBound } from './scale.ts';
 
 type Summary = { count: number; errors: number; p50: number; p95: number; p99: number; throughput: number };
 type PerCall = { invocations: number; requests: number; readUnits: number; writeUnits: number; calls: Record<string, number> };
@@ -44,6 +45,7 @@ export interface BenchReport {
     };
   };
   cost?: { orders: number; target?: number; prices: { retrieved: string; region: string }; lines: Array<{ item: string; perOrder: number; cost: number }>; total: number };
+  scale?: { mix: Record<string, number>; hotShares: Record<string, number>; profiles: JourneyProfile[]; bindings: Binding[] };
   builtFunctions?: {
     artifacts: Array<{ name: string; codeBytes: number; totalBytes: number }>;
     moduleLoad: Array<{ name: string; samples: number; p50: number; p90: number; cpuP50?: number }>;
@@ -152,6 +154,8 @@ export function printReport(report: BenchReport, print: (line: string) => void =
     if (target !== undefined) print(`\nTarget: ≤ $${target.toFixed(2)} per ${report.cost.orders} orders: ${report.cost.total <= target ? 'met' : 'not met'} ($${report.cost.total.toFixed(4)}).`);
   }
 
+  if (report.scale !== undefined) printScale(report.scale, print);
+
   if (report.builtFunctions !== undefined) {
     const { artifacts, moduleLoad } = report.builtFunctions;
     const baseline = moduleLoad.find((entry) => entry.name.startsWith('baseline'));
@@ -186,6 +190,22 @@ export function printBreakdown(breakdown: LayerBreakdown, print: (line: string) 
   print(table(['package (bundled alone, as in the layer)', 'minified bytes', 'adds p50 (ms)', 'adds p90 (ms)', 'CPU p50 (ms)', ''], rows(breakdown.packages)));
   print('');
   print(table(['layer entry point', 'bytes loaded (entry + static chunks)', 'adds p50 (ms)', 'adds p90 (ms)', 'CPU p50 (ms)', ''], rows(breakdown.entryPoints)));
+}
+
+const rate = (value: number) => (Number.isFinite(value) ? String(Math.round(value)) : 'unbounded');
+
+/** Where the system stops: the order rate each partition class and quota allows, lowest first (docs/scale.md). */
+function printScale(scale: NonNullable<BenchReport['scale']>, print: (line: string) => void): void {
+  print('\n## Scale projection (bench/scale.ts, docs/scale.md)\n');
+  print(`Mix per order: ${Object.entries(scale.mix).map(([name, weight]) => `${weight} × ${name}`).join('; ')}. Hot shares: ${Object.entries(scale.hotShares).map(([klass, share]) => `${klass} ${share * 100}%`).join(', ')}.\n`);
+  print(table(['journey', 'partition', 'kind', 'units per journey'], scale.profiles.flatMap((profile) => profile.accesses.map((access) => [profile.name, `${access.target} ${access.partitionClass}`, access.kind, num(access.units, 3)]))));
+  print('');
+  const shown = scale.bindings.filter((binding) => binding.maxOrdersPerSecond < 1e6);
+  print(table(['limit', 'load per order/s', 'limit', 'orders/s at the limit', 'raise by request'], shown.map((binding) => [binding.what, num(binding.loadPerOrder, 3), String(binding.limit), rate(binding.maxOrdersPerSecond), binding.adjustable ? 'yes' : 'no (redesign)'])));
+  const first = scale.bindings[0];
+  const bound = partitionBound(scale.bindings);
+  if (first !== undefined) print(`\n**Projected maximum: ${rate(first.maxOrdersPerSecond)} orders/s, bound by ${first.what}.**`);
+  if (bound !== undefined) print(`**The data model alone (no quota): ${rate(bound.maxOrdersPerSecond)} orders/s, bound by ${bound.what}.**`);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

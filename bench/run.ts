@@ -24,7 +24,7 @@
  * Only 127.0.0.1 is contacted; every loop is bounded in count and in time.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -40,6 +40,10 @@ import { type LayerBreakdown, measureLayerBreakdown } from './layer-breakdown.ts
 import { costOf, expressGbSeconds, gbSeconds, PRICES, type UsagePerOrder } from './cost.ts';
 import { type Hop, journeyHops, type TracedExecution, type TracedInvocation, summarizeHops } from './hops.ts';
 import { bump, difference, type LatencySummary, percentile, runLoad } from './stats.ts';
+import { PartitionLedger } from './partition-ledger.ts';
+import type { KeySchema } from './partitions.ts';
+import { type Binding, checkScaleBaseline, DEFAULT_QUOTAS, type JourneyProfile, profileAccesses, project } from './scale.ts';
+import { HOT_SHARES, PEAK_MIX, SCALE_JOURNEYS, SHIPPED_ORDER, type ScaleJourneyContext } from './scale-journeys.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -76,10 +80,15 @@ const counters = {
   writeUnits: {} as Record<string, number>,
   /** Bytes of the functions' own log lines (what CloudWatch Logs would ingest from them). */
   logBytes: {} as Record<string, number>,
+  lambdaSeconds: {} as Record<string, number>,
+  apiRequests: {} as Record<string, number>,
 };
+/** Set once the table is known: every DynamoDB partition touched (bench/scale.ts). */
+let partitionLedger: PartitionLedger | undefined;
 const memoryMb = new Map<string, number>();
 
 function recordSdkCall(source: string, call: SdkCall): void {
+  partitionLedger?.record(call);
   bump(counters.sdkCalls, `${source} ${call.service} ${call.command}${call.failed ? ' (failed)' : ''}`);
   if (call.service === 'DynamoDB' && call.capacityUnits !== undefined) {
     bump(READ_COMMANDS.has(call.command) ? counters.readUnits : counters.writeUnits, source, call.capacityUnits);
@@ -95,6 +104,8 @@ const since = (before: Snapshot) => ({
   readUnits: difference(counters.readUnits, before.readUnits),
   writeUnits: difference(counters.writeUnits, before.writeUnits),
   logBytes: difference(counters.logBytes, before.logBytes),
+  lambdaSeconds: difference(counters.lambdaSeconds, before.lambdaSeconds),
+  apiRequests: difference(counters.apiRequests, before.apiRequests),
 });
 const sum = (record: Record<string, number>, filter: (key: string) => boolean = () => true) =>
   Object.entries(record).reduce((total, [key, value]) => (filter(key) ? total + value : total), 0);
@@ -175,6 +186,7 @@ async function main(): Promise<void> {
       }
       bump(counters.invocations, functionLogicalId);
       bump(counters.gbSeconds, functionLogicalId, gbSeconds(outcome.durationMs, memoryMb.get(functionLogicalId) ?? 128));
+      bump(counters.lambdaSeconds, functionLogicalId, outcome.durationMs / 1000);
     },
     onSdkCall: recordSdkCall,
   });
@@ -201,9 +213,10 @@ async function main(): Promise<void> {
     const adminToken = await idTokenFor(cloud.cognitoEndpoint, cloud.clientId, admin.email, cloud.password, cloud.region);
 
     const call = async (method: string, route: string, token: string, body?: unknown, headers: Record<string, string> = {}) => {
+      bump(counters.apiRequests, `${method} ${route.split('?')[0]}`);
       const response = await fetch(`${cloud.apiUrl}${route}`, {
         method,
-        headers: { authorization: token, 'content-type': 'application/json', ...headers },
+        headers: { ...(token !== '' && { authorization: token }), 'content-type': 'application/json', ...headers },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
@@ -282,7 +295,9 @@ async function main(): Promise<void> {
     // ---- 2. order journeys -------------------------------------------------------------------------
     console.log(`${JOURNEYS} order journeys (time scale ${TIME_SCALE}) …`);
     await settle();
+    partitionLedger = await ledgerFor(client, ordersTable.tableName, cloud.dynamoDbEndpoint, cloud.region);
     const journeyBefore = snapshot();
+    const journeyFrom = Date.now();
     const journalBefore = cloud.journal.list().at(-1)?.sequence ?? 0;
     const toConfirmed: number[] = [];
     const journeyOrders: string[] = [];
@@ -324,6 +339,7 @@ async function main(): Promise<void> {
     }
     await settle(2000);
     tracing = false;
+    const journeyTo = Date.now();
     const journey = since(journeyBefore);
     const batches = cloud.journal.list({ after: journalBefore }).filter((batch) => batch.source === 'sqs');
     const sqsMessages = batches.reduce((total, batch) => total + batch.itemIds.length, 0);
@@ -398,6 +414,50 @@ async function main(): Promise<void> {
     };
     results.cost = { orders: 1000, prices: PRICES, target: COST_TARGET, ...costOf(usage, 1000) };
 
+    // ---- 2b. scale: every partition and quota per kind of traffic (bench/scale.ts, docs/scale.md) ----
+    console.log('Scale: partitions touched by each kind of traffic …');
+    // The Standard saga's executions (its StartExecution and state-transition quotas; the Express child has its own, far higher).
+    const sagaExecutionsOf = (orderIds: string[]) =>
+      machine === undefined ? [] : cloud.stepFunctions.service.listExecutions({ stateMachineArn: machine.arn }).filter((execution) => orderIds.includes(execution.name));
+    const transitionsOf = (orderIds: string[]) =>
+      sagaExecutionsOf(orderIds).reduce((total, execution) => total + cloud.stepFunctions.service.getExecutionHistory({ executionArn: execution.executionArn }).filter((event) => event.type.endsWith('StateEntered')).length, 0);
+    const profileOf = async (name: string, count: number, delta: ReturnType<typeof since>, from: number, to: number, orderIds: string[]): Promise<JourneyProfile> => ({
+      name,
+      accesses: profileAccesses(await partitionLedger!.between(from, to), count),
+      services: {
+        apiRequests: sum(delta.apiRequests) / count,
+        lambdaInvocations: sum(delta.invocations) / count,
+        lambdaSeconds: sum(delta.lambdaSeconds) / count,
+        snsPublishes: sum(delta.sdkCalls, (key) => / SNS Publish/.test(key)) / count,
+        executionsStarted: sagaExecutionsOf(orderIds).length / count,
+        stateTransitions: transitionsOf(orderIds) / count,
+        readUnits: sum(delta.readUnits) / count,
+        writeUnits: sum(delta.writeUnits) / count,
+      },
+    });
+    const profiles = [await profileOf(SHIPPED_ORDER, JOURNEYS, journey, journeyFrom, journeyTo, journeyOrders)];
+    const scaleContext: ScaleJourneyContext = {
+      call: (method, route, token, body) => call(method, route, token, body),
+      placeOrder,
+      awaitingShipment: (orderId) => waitFor(`order ${orderId} to await shipment`, async () => (await orderItem(orderId))?.shipmentTaskToken !== undefined),
+      sagaFinished: (orderId) =>
+        waitFor(`the saga of ${orderId} to finish`, async () => sagaExecutionsOf([orderId]).some((execution) => execution.status !== 'RUNNING')),
+      customerToken,
+      adminToken,
+      productId: product.productId,
+    };
+    for (const kind of SCALE_JOURNEYS) {
+      await settle();
+      const before = snapshot();
+      const from = Date.now();
+      const orderIds: string[] = [];
+      for (let i = 0; i < kind.count; i += 1) orderIds.push(...(await kind.run(scaleContext, i)));
+      await settle(2000);
+      profiles.push(await profileOf(kind.name, kind.count, since(before), from, Date.now(), orderIds));
+    }
+    const bindings = project(profiles, PEAK_MIX, HOT_SHARES, DEFAULT_QUOTAS);
+    results.scale = { mix: PEAK_MIX, hotShares: HOT_SHARES, profiles, bindings };
+
     // ---- 3. API latency ----------------------------------------------------------------------------
     console.log(`API latency: ${REQUESTS} requests at concurrency ${LEVELS.join(', ')} …`);
     // Each level twice: as before, while the background work of the orders placed (stream,
@@ -434,6 +494,7 @@ async function main(): Promise<void> {
     results.apiPaused = apiPaused;
   } finally {
     client.destroy();
+    partitionLedger?.close();
     await cloud.stop();
     await log.close();
     rmSync(cognitoDataDirectory, { recursive: true, force: true });
@@ -478,6 +539,12 @@ async function finish(startedAt: Date, results: Record<string, unknown>, latest:
   const { printReport } = await import('./report.ts');
   printReport(report);
   console.log(`\nWritten: ${path.relative(ROOT, file)}${latest ? ' and bench/results/latest.json' : ''}`);
+  const scale = results.scale as { bindings: Binding[] } | undefined;
+  const regression = scale === undefined ? undefined : checkScaleBaseline(scale.bindings, JSON.parse(readFileSync(path.join(ROOT, 'bench/scale-baseline.json'), 'utf8')));
+  if (regression !== undefined) {
+    console.error(`\n${regression}`);
+    process.exitCode = 1;
+  }
 }
 
 /** Issue 13's targets: `p50 ÷ raw p50` at concurrency 1 with the event sources paused, and USD per 1,000 orders. */
@@ -492,6 +559,20 @@ const MINIMUMS = {
   },
   'GET /orders/{id}': { requests: 1, how: 'Query PK = ORDER#<id>, begins_with(SK, ORDER)' },
 };
+
+/** A ledger of the orders table's partitions: its key schema and stream, from DescribeTable. */
+async function ledgerFor(client: DynamoDBClient, tableName: string, endpoint: string, region: string): Promise<PartitionLedger> {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  const keyOf = (schema: Array<{ AttributeName?: string; KeyType?: string }> | undefined, type: 'HASH' | 'RANGE') =>
+    schema?.find((key) => key.KeyType === type)?.AttributeName ?? '';
+  const schema: KeySchema = {
+    partitionKey: keyOf(Table?.KeySchema, 'HASH'),
+    sortKey: keyOf(Table?.KeySchema, 'RANGE'),
+    indexes: Object.fromEntries((Table?.GlobalSecondaryIndexes ?? []).map((index) => [index.IndexName, { partitionKey: keyOf(index.KeySchema, 'HASH'), sortKey: keyOf(index.KeySchema, 'RANGE') }])),
+  };
+  if (Table?.LatestStreamArn === undefined) throw new Error(`${tableName} has no stream`);
+  return new PartitionLedger({ endpoint, region, tableName, streamArn: Table.LatestStreamArn, schema });
+}
 
 function strip(summary: LatencySummary & { latenciesMs?: number[] }): LatencySummary {
   const { latenciesMs: _latencies, ...rest } = summary;

@@ -143,12 +143,14 @@ describe('bad input', () => {
   describe('pagination cursors', () => {
     // A cursor is a LastEvaluatedKey the client sends back; DynamoDB answers an empty, oversized
     // or misshapen key value with a ValidationException, so none of these may reach it.
-    const cursor = (key: Record<string, unknown>) => Buffer.from(JSON.stringify(key)).toString('base64url');
+    const cursor = (key: unknown) => Buffer.from(JSON.stringify(key)).toString('base64url');
+    // The catalog and the status lists read 16 shards: their cursor holds a key per shard, here in shard 0.
+    const shardCursor = (key: Record<string, unknown>) => cursor([key, ...Array.from({ length: 15 }, () => null)]);
     const uuid = '3f0c2a52-7a4e-4d1c-9a53-0b8f3d4f9e21';
     const routes: [string, (key: Record<string, unknown>) => string, () => Record<string, string>, () => TestUser | undefined][] = [
-      ['GET /products', (key) => `/products?cursor=${cursor(key)}`, () => ({ GSI1PK: 'CATALOG' }), () => undefined],
+      ['GET /products', (key) => `/products?cursor=${shardCursor(key)}`, () => ({ GSI1PK: 'CATALOG#0' }), () => undefined],
       ['GET /orders', (key) => `/orders?cursor=${cursor(key)}`, () => ({ GSI1PK: `CUSTOMER#${customer.sub}` }), () => customer],
-      ['GET /admin/orders', (key) => `/admin/orders?status=PENDING&cursor=${cursor(key)}`, () => ({ GSI2PK: 'STATUS#PENDING' }), () => admin],
+      ['GET /admin/orders', (key) => `/admin/orders?status=PENDING&cursor=${shardCursor(key)}`, () => ({ GSI2PK: 'STATUS#PENDING#0' }), () => admin],
     ];
     const sortKeyOf = (partition: Record<string, string>) => (Object.keys(partition)[0] === 'GSI2PK' ? 'GSI2SK' : 'GSI1SK');
 
@@ -171,6 +173,14 @@ describe('bad input', () => {
 
     it('refuses the catalog cursor of the issue without a token', async () => {
       const response = await expectNothingWritten(() => api('GET', `/products?cursor=${cursor({ PK: '', SK: '', GSI1PK: 'CATALOG', GSI1SK: '' })}`));
+      expect([response.status, fields(response)]).toEqual([400, ['cursor']]);
+      const sharded = await expectNothingWritten(() => api('GET', `/products?cursor=${shardCursor({ PK: '', SK: '', GSI1PK: 'CATALOG#0', GSI1SK: '' })}`));
+      expect([sharded.status, fields(sharded)]).toEqual([400, ['cursor']]);
+    });
+
+    it('refuses a sharded cursor with a key moved to another shard', async () => {
+      const key = { PK: `ORDER#${uuid}`, SK: 'ORDER', GSI2PK: 'STATUS#PENDING#5', GSI2SK: `2026-11-29T10:00:00.000Z#${uuid}` };
+      const response = await expectNothingWritten(() => api('GET', `/admin/orders?status=PENDING&cursor=${shardCursor(key)}`, { token: admin.token }));
       expect([response.status, fields(response)]).toEqual([400, ['cursor']]);
     });
 

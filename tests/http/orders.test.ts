@@ -135,6 +135,33 @@ describe('placing and reading orders over HTTP', () => {
     expect((await api('GET', `/orders/${order.orderId}`, { token: customer.token })).json.status).toBe('CANCELLED');
   });
 
+  it('lets an admin list the orders of a status newest first, in pages over the index’s shards', async () => {
+    const admin = await createUser(['admin']);
+    const ours: string[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      const order = (await place({ items: [{ productId: first.productId, quantity: 1 }], shippingAddress: address })).json;
+      expect((await api('POST', `/orders/${order.orderId}/cancel`, { token: customer.token })).status).toBe(200);
+      ours.push(order.orderId);
+    }
+    const seen: Array<{ orderId: string; createdAt: string }> = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 500; page += 1) {
+      const query = cursor === undefined ? 'status=CANCELLED&limit=2' : `status=CANCELLED&limit=2&cursor=${encodeURIComponent(cursor)}`;
+      const response = await api('GET', `/admin/orders?${query}`, { token: admin.token });
+      expect(response.status).toBe(200);
+      expect(response.json.items.length).toBeLessThanOrEqual(2);
+      seen.push(...response.json.items);
+      cursor = response.json.nextCursor;
+      if (cursor === undefined) break;
+    }
+    expect(cursor).toBeUndefined();
+    const ids = seen.map((order) => order.orderId);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ours) expect(ids).toContain(id);
+    const created = seen.map((order) => order.createdAt);
+    expect(created).toEqual([...created].sort().reverse());
+  });
+
   it('keeps the idempotency records it needs, one per placed request', async () => {
     const before = (await idempotencyRecords()).length;
     await place({ items: [{ productId: first.productId, quantity: 1 }], shippingAddress: address });

@@ -1,4 +1,4 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, tableName } from './dynamodb.ts';
 
 /** Every item of a partition (of the table or an index), for before/after comparisons. */
@@ -30,8 +30,30 @@ export const ordersOfCustomer = (sub: string) => partition({ name: 'GSI1PK', val
 export const orderIdsOfCustomer = async (sub: string) => (await ordersOfCustomer(sub)).map((order) => order.orderId as string).sort();
 /** Which products the catalog has, ignoring their (saga-driven) stock changes. */
 export const catalogProductIds = async () => (await catalogItems()).map((product) => product.productId as string).sort();
-export const idempotencyRecords = () => partition({ name: 'PK', value: 'IDEMPOTENCY#orders' });
-export const catalogItems = () => partition({ name: 'GSI1PK', value: 'CATALOG' }, 'GSI1');
+/**
+ * Every Powertools idempotency record. Each has a partition of its own (docs/scale.md), so only
+ * a Scan finds them all: a test's view, never an access pattern of the application.
+ */
+export async function idempotencyRecords(): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let exclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documentClient().send(
+      new ScanCommand({
+        TableName: tableName(),
+        FilterExpression: 'begins_with(PK, :idempotency)',
+        ExpressionAttributeValues: { ':idempotency': 'IDEMPOTENCY#' },
+        ExclusiveStartKey: exclusiveStartKey,
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    exclusiveStartKey = page.LastEvaluatedKey;
+  } while (exclusiveStartKey !== undefined);
+  return items;
+}
+/** The catalog's items, from every shard of its index partition (docs/scale.md). */
+export const catalogItems = async () =>
+  (await Promise.all(Array.from({ length: 16 }, (_, shard) => partition({ name: 'GSI1PK', value: `CATALOG#${shard}` }, 'GSI1')))).flat();
 
 export async function productItem(productId: string): Promise<Record<string, unknown> | undefined> {
   const { Item } = await documentClient().send(

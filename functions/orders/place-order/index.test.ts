@@ -58,10 +58,11 @@ describe('POST /orders', () => {
     expect(items[0]?.Put?.Item).toMatchObject({ type: 'Order', status: 'PENDING', total: 3800, correlationId: 'req-1' });
   });
 
-  it('records the request as in progress, then completed, under the customer-scoped idempotency key', async () => {
+  it('records the request as in progress, then completed, under the customer-scoped idempotency key, in a partition of its own', async () => {
     await placeOrder({ items: [{ productId: COFFEE, quantity: 1 }], shippingAddress: address });
     const [record] = dynamoDb.commandCalls(PutItemCommand);
-    expect(record?.args[0].input.Item?.PK).toEqual({ S: 'IDEMPOTENCY#orders' });
+    expect(record?.args[0].input.Item?.PK?.S).toMatch(/^IDEMPOTENCY#place-order#[A-Za-z0-9+/=]{20,}$/);
+    expect(record?.args[0].input.Item?.SK).toEqual({ S: 'IDEMPOTENCY' });
     expect(record?.args[0].input.Item?.status).toEqual({ S: 'INPROGRESS' });
     expect(dynamoDb.commandCalls(UpdateItemCommand)).toHaveLength(1);
   });
@@ -126,7 +127,7 @@ describe('POST /orders', () => {
     expect(response.body.errors).toEqual([{ field: 'items[0].productId', message: 'no such product in the catalog' }]);
     expect(documents.commandCalls(TransactWriteCommand)).toHaveLength(0);
     const [inProgress] = dynamoDb.commandCalls(PutItemCommand);
-    expect(inProgress?.args[0].input.Item?.SK?.S).toMatch(/^place-order#/);
+    expect(inProgress?.args[0].input.Item?.PK?.S).toMatch(/^IDEMPOTENCY#place-order#/);
     expect(records.has(keyOf(inProgress?.args[0].input.Item))).toBe(false);
     expect([...records.keys()].filter((key) => key.startsWith('IDEMPOTENCY#'))).toEqual([]);
   });

@@ -36,10 +36,12 @@ describe('installSdkMetrics', () => {
     await client.send(new GetItemCommand({ TableName: 'orders', Key: { PK: { S: 'a' }, SK: { S: 'b' } } }));
     await client.send(new GetItemCommand({ TableName: 'orders', Key: { PK: { S: 'a' }, SK: { S: 'b' } }, ReturnConsumedCapacity: 'INDEXES' }));
 
-    expect(inputs.map((input) => input.ReturnConsumedCapacity)).toEqual(['TOTAL', 'INDEXES']);
+    expect(inputs.map((input) => input.ReturnConsumedCapacity)).toEqual(['INDEXES', 'INDEXES']);
+    const consumedCapacity = { TableName: 'orders', CapacityUnits: 0.5 };
     expect(calls).toEqual([
-      { service: 'DynamoDB', command: 'GetItemCommand', capacityUnits: 0.5, failed: false },
-      { service: 'DynamoDB', command: 'GetItemCommand', capacityUnits: 0.5, failed: false },
+      // The request as the caller made it (which partition it read), without the added setting.
+      { service: 'DynamoDB', command: 'GetItemCommand', capacityUnits: 0.5, failed: false, dynamoDb: { input: { TableName: 'orders', Key: { PK: { S: 'a' }, SK: { S: 'b' } } }, consumedCapacity } },
+      { service: 'DynamoDB', command: 'GetItemCommand', capacityUnits: 0.5, failed: false, dynamoDb: { input: expect.objectContaining({ ReturnConsumedCapacity: 'INDEXES' }), consumedCapacity } },
     ]);
   });
 
@@ -56,8 +58,8 @@ describe('installSdkMetrics', () => {
     await expect(documents.send(write)).rejects.toThrow('ConditionalCheckFailed');
 
     expect(calls).toEqual([
-      { service: 'DynamoDB', command: 'TransactWriteItemsCommand', capacityUnits: 6, failed: false },
-      { service: 'DynamoDB', command: 'TransactWriteItemsCommand', failed: true },
+      { service: 'DynamoDB', command: 'TransactWriteItemsCommand', capacityUnits: 6, failed: false, dynamoDb: expect.objectContaining({ input: expect.objectContaining({ TransactItems: [{ Put: { TableName: 'orders', Item: { PK: 'a', SK: 'b' } } }] }) }) },
+      { service: 'DynamoDB', command: 'TransactWriteItemsCommand', failed: true, dynamoDb: expect.anything() },
     ]);
   });
 
@@ -99,9 +101,9 @@ describe('in a Lambda execution environment (onSdkCall)', () => {
     const instrumented = environment((call) => calls.push(call));
     try {
       const outcome = await instrumented.invoke('{}', 'req-1');
-      expect(outcome).toMatchObject({ kind: 'success', payload: { returnConsumedCapacity: 'TOTAL' } });
+      expect(outcome).toMatchObject({ kind: 'success', payload: { returnConsumedCapacity: 'INDEXES' } });
       // The worker posts each call before the result, on the same port.
-      expect(calls).toEqual([{ service: 'DynamoDB', command: 'GetItemCommand', capacityUnits: 0.5, failed: false }]);
+      expect(calls).toEqual([expect.objectContaining({ service: 'DynamoDB', command: 'GetItemCommand', capacityUnits: 0.5, failed: false, dynamoDb: expect.objectContaining({ input: expect.any(Object) }) })]);
     } finally {
       await instrumented.stop();
     }

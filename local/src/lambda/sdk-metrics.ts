@@ -7,9 +7,10 @@
  * `core/sdk-client-hook.ts` (the SDK packages resolve to one CommonJS copy from import and
  * require alike, so the patched base class is the one the handlers use; a document client
  * shares its DynamoDB client's stack, so one middleware per stack), which, for every command:
- *   - asks DynamoDB for `ReturnConsumedCapacity: 'TOTAL'` when the command accepts it and the
- *     caller did not set it,
- *   - reports `{ service, command, capacityUnits, failed }` once the command settles.
+ *   - asks DynamoDB for `ReturnConsumedCapacity: 'INDEXES'` (the total, split by table and
+ *     index) when the command accepts it and the caller did not set it,
+ *   - reports `{ service, command, capacityUnits, failed }` once the command settles, and for
+ *     DynamoDB the request and the consumed capacity (which partitions it read: bench/partitions.ts).
  * The caller sees the same output it would without the middleware, except for the
  * `ConsumedCapacity` member it did not ask for.
  */
@@ -24,6 +25,8 @@ export interface SdkCall {
   capacityUnits?: number;
   /** The command failed (e.g. a condition check); DynamoDB reports no capacity then. */
   failed: boolean;
+  /** DynamoDB only: the request as sent and the capacity it consumed, by table and index. */
+  dynamoDb?: { input: Record<string, unknown>; consumedCapacity?: unknown };
 }
 
 /** DynamoDB operations that take `ReturnConsumedCapacity`. */
@@ -63,14 +66,16 @@ export function sdkMetricsMiddleware(service: string, onCall: (call: SdkCall) =>
     async (args: { input: Record<string, unknown> }) => {
       const command = context.commandName ?? 'UnknownCommand';
       const wantsCapacity = service === 'DynamoDB' && CAPACITY_COMMANDS.has(command);
-      const input = wantsCapacity && args.input.ReturnConsumedCapacity === undefined ? { ...args.input, ReturnConsumedCapacity: 'TOTAL' } : args.input;
+      const input = wantsCapacity && args.input.ReturnConsumedCapacity === undefined ? { ...args.input, ReturnConsumedCapacity: 'INDEXES' } : args.input;
+      const request = service === 'DynamoDB' ? { input: args.input } : undefined;
       try {
         const result = await next({ ...args, input });
-        const capacityUnits = wantsCapacity ? totalCapacityUnits(result.output.ConsumedCapacity as ConsumedCapacity | ConsumedCapacity[] | undefined) : undefined;
-        onCall({ service, command, ...(capacityUnits !== undefined && { capacityUnits }), failed: false });
+        const consumed = result.output.ConsumedCapacity as ConsumedCapacity | ConsumedCapacity[] | undefined;
+        const capacityUnits = wantsCapacity ? totalCapacityUnits(consumed) : undefined;
+        onCall({ service, command, ...(capacityUnits !== undefined && { capacityUnits }), failed: false, ...(request && { dynamoDb: { ...request, consumedCapacity: consumed } }) });
         return result;
       } catch (error) {
-        onCall({ service, command, failed: true });
+        onCall({ service, command, failed: true, ...(request && { dynamoDb: request }) });
         throw error;
       }
     };

@@ -10,7 +10,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { NotFoundError } from '../platform/errors.ts';
 import type { NewProduct, Product, ProductChanges } from './product.ts';
-import { CATALOG_PARTITION, catalogSortKey, CURSOR_KEYS, ENTITY, INDEX, productKey, TABLE_KEYS } from '../platform/table/keys.ts';
+import { CATALOG_BASE, CATALOG_SHARDS, catalogPartition, catalogSortKey, CURSOR_KEYS, ENTITY, INDEX, productKey, TABLE_KEYS } from '../platform/table/keys.ts';
+import { queryShards } from '../platform/table/sharded-index.ts';
 import { decodeCursor, encodeCursor, type Page, type PageRequest } from '../platform/table/pagination.ts';
 
 const BATCH_GET_LIMIT = 100;
@@ -44,7 +45,7 @@ export class ProductRepository {
         Item: {
           ...productKey(product.productId),
           type: ENTITY.product,
-          GSI1PK: CATALOG_PARTITION,
+          GSI1PK: catalogPartition(),
           GSI1SK: catalogSortKey(product.name, product.productId),
           ...product,
         },
@@ -79,21 +80,19 @@ export class ProductRepository {
     return found;
   }
 
-  async list(page: PageRequest): Promise<Page<Product>> {
-    const { gsi1 } = INDEX;
-    const exclusiveStartKey = decodeCursor(page.cursor, CURSOR_KEYS.catalog());
-    const response = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: gsi1.name,
-        KeyConditionExpression: '#pk = :catalog',
-        ExpressionAttributeNames: { '#pk': gsi1.partitionKey },
-        ExpressionAttributeValues: { ':catalog': CATALOG_PARTITION },
-        Limit: page.limit,
-        ExclusiveStartKey: exclusiveStartKey,
-      }),
-    );
-    return { items: (response.Items ?? []).map(toProduct), nextCursor: encodeCursor(response.LastEvaluatedKey) };
+  /** The catalog by name, every shard merged. */
+  list(page: PageRequest): Promise<Page<Product>> {
+    return queryShards({
+      client: this.client,
+      tableName: this.tableName,
+      index: INDEX.gsi1,
+      base: CATALOG_BASE,
+      shards: CATALOG_SHARDS,
+      cursorKeyOf: CURSOR_KEYS.catalog,
+      page,
+      descending: false,
+      map: toProduct,
+    });
   }
 
   /** Changes only the given fields, in one conditional write (no read-modify-write race). */

@@ -4,7 +4,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand, U
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { StockRepository } from '../fulfilment/stock-repository.ts';
-import { ORDER_HEADER_SK, orderKey, reservationKey, statusPartition } from '../platform/table/keys.ts';
+import { ORDER_HEADER_SK, orderKey, reservationKey, STATUS_SHARDS, statusPartitionBase } from '../platform/table/keys.ts';
 import { canTransition, INITIAL_STATUS, ORDER_STATUSES, statusChange, type Order, type OrderStatus } from './order.ts';
 import { OrderRepository } from './order-repository.ts';
 
@@ -43,6 +43,20 @@ function literal(value: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * The status index partition a write sets, with its shard written as the range it is drawn
+ * from: `STATUS#CONFIRMED#<0..16>` for a literal `STATUS#CONFIRMED#7` (the repositories) and for
+ * the state machine's `States.Format('STATUS#CONFIRMED#{}', States.MathRandom(0, 16))`.
+ */
+function partitionOf(value: unknown): string | undefined {
+  const text = literal(value);
+  if (text !== undefined) return text.replace(/#(\d+)$/, (shard, n: string) => (Number(n) < STATUS_SHARDS ? `#<0..${STATUS_SHARDS}>` : shard));
+  const path = typeof value === 'object' && value !== null ? (value as { 'S.$'?: unknown })['S.$'] : undefined;
+  const drawn = typeof path === 'string' ? /^States\.Format\('(.+)#\{\}', States\.MathRandom\(0, (\d+)\)\)$/.exec(path) : null;
+  return drawn ? `${drawn[1]}#<0..${drawn[2]}>` : undefined;
+}
+const shardedStatusPartition = (status: OrderStatus) => `${statusPartitionBase(status)}#<0..${STATUS_SHARDS}>`;
+
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The status write of one update, or undefined when it does not set the `status` attribute. */
@@ -65,7 +79,7 @@ function statusWriteOf(where: string, update: UpdateLike): StatusWrite | undefin
     where,
     to: literal(values[toPlaceholder]),
     from: fromPlaceholders?.map((placeholder) => literal(values[placeholder]) ?? `(not a literal: ${placeholder})`),
-    partition: partitionPlaceholder === undefined ? undefined : literal(values[partitionPlaceholder]),
+    partition: partitionPlaceholder === undefined ? undefined : partitionOf(values[partitionPlaceholder]),
   };
 }
 
@@ -81,8 +95,8 @@ function violationsOf(write: StatusWrite): string[] {
   const problems = from
     .filter((status) => !(ORDER_STATUSES as readonly string[]).includes(status) || !canTransition(status as OrderStatus, to as OrderStatus))
     .map((status) => `${where}: ${status} -> ${to} is not an allowed transition`);
-  if (write.partition !== statusPartition(to as OrderStatus)) {
-    problems.push(`${where}: writes ${to} with GSI2PK ${String(write.partition)} instead of ${statusPartition(to as OrderStatus)}`);
+  if (write.partition !== shardedStatusPartition(to as OrderStatus)) {
+    problems.push(`${where}: writes ${to} with GSI2PK ${String(write.partition)} instead of ${shardedStatusPartition(to as OrderStatus)}`);
   }
   return problems;
 }

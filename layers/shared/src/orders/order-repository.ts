@@ -27,11 +27,14 @@ import {
   orderLineKey,
   orderPartition,
   statusPartition,
+  statusPartitionBase,
   statusSortKey,
+  STATUS_SHARDS,
   TABLE_KEYS,
 } from '../platform/table/keys.ts';
 import { conditionalWrite } from '../platform/table/conditional-write.ts';
 import { decodeCursor, encodeCursor, type CursorKey, type Page, type PageRequest } from '../platform/table/pagination.ts';
+import { queryShards } from '../platform/table/sharded-index.ts';
 
 /**
  * The parts of a conditional update of an order's header that change its status: the status
@@ -201,7 +204,17 @@ export class OrderRepository {
 
   /** Orders in one status, newest first (admin view). */
   listByStatus(status: OrderStatus, page: PageRequest): Promise<Page<OrderSummary>> {
-    return this.queryIndex(INDEX.gsi2, CURSOR_KEYS.ordersByStatus(status), page);
+    return queryShards({
+      client: this.client,
+      tableName: this.tableName,
+      index: INDEX.gsi2,
+      base: statusPartitionBase(status),
+      shards: STATUS_SHARDS,
+      cursorKeyOf: (shard) => CURSOR_KEYS.ordersByStatus(status, shard),
+      page,
+      descending: true,
+      map: toSummary,
+    });
   }
 
   /**

@@ -1,10 +1,24 @@
 import { IdempotencyAlreadyInProgressError, IdempotencyConfig, IdempotencyValidationError, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { dynamoDbClient } from './clients.ts';
 import { ConflictError, IdempotencyKeyReusedError } from './errors.ts';
 import { tableName } from './config.ts';
-import { IDEMPOTENCY_PARTITION } from './table/keys.ts';
+import { idempotencyKey } from './table/keys.ts';
+
+/**
+ * Powertools' DynamoDB store on a table with a sort key puts every record under one static
+ * partition key; at a sale's peak that one partition would take every order's two writes and
+ * stop at DynamoDB's 1,000 writes per second per partition (docs/scale.md). Here each record is
+ * its own partition (`IDEMPOTENCY#<key>`), so the records spread with the orders.
+ */
+class SpreadIdempotencyStore extends DynamoDBPersistenceLayer {
+  protected override getKey(key: string): Record<string, AttributeValue> {
+    const { PK, SK } = idempotencyKey(key);
+    return { PK: { S: PK }, SK: { S: SK } };
+  }
+}
 
 const ONE_DAY_SECONDS = 24 * 60 * 60;
 
@@ -20,7 +34,7 @@ function translate(error: unknown): unknown {
 }
 
 /**
- * Makes `operation` idempotent with Powertools, storing records in the single table under their
+ * Makes `operation` idempotent with Powertools, storing records in the single table, each in its
  * own partition (expired by the table's TTL attribute). The key is chosen by `keyPath`; the
  * part of the input selected by `payloadPath` must match on a replay, or the call is rejected.
  */
@@ -38,11 +52,10 @@ export function idempotentOperation<Input extends object, Output>(
   });
   return (input, context) => {
     wrapped ??= makeIdempotent(operation, {
-      persistenceStore: new DynamoDBPersistenceLayer({
+      persistenceStore: new SpreadIdempotencyStore({
         tableName: tableName(),
         keyAttr: 'PK',
         sortKeyAttr: 'SK',
-        staticPkValue: IDEMPOTENCY_PARTITION,
         expiryAttr: 'ttl',
         awsSdkV3Client: dynamoDbClient,
       }),

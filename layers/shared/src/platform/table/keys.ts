@@ -1,5 +1,6 @@
 import type { OrderStatus } from '../../orders/order.ts';
 import type { CursorKey, KeyAttribute } from './pagination.ts';
+import { randomShard, shardedPartition } from './sharded-index.ts';
 
 // Every key format of the single table lives here; docs/data-model.md describes the same shapes.
 
@@ -14,16 +15,23 @@ export const ENTITY = {
 } as const;
 
 export const INDEX = {
-  /** Overloaded: the catalog (`CATALOG`) and each customer's orders (`CUSTOMER#<id>`). */
-  gsi1: { name: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
-  /** Orders by status, for the admin view. */
-  gsi2: { name: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
+  /** Overloaded: the catalog (`CATALOG#<shard>`) and each customer's orders (`CUSTOMER#<id>`). */
+  gsi1: { name: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK', keyAttributes: ['PK', 'SK', 'GSI1PK', 'GSI1SK'] },
+  /** Orders by status (`STATUS#<status>#<shard>`), for the admin view. */
+  gsi2: { name: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK', keyAttributes: ['PK', 'SK', 'GSI2PK', 'GSI2SK'] },
 } as const;
 
 export const TABLE_KEYS = { partitionKey: 'PK', sortKey: 'SK' } as const;
 
 export const productKey = (productId: string) => ({ PK: `PRODUCT#${productId}`, SK: 'PRODUCT' });
-export const CATALOG_PARTITION = 'CATALOG';
+/**
+ * Every product's stock changes with every order, and each change rewrites its catalog index
+ * entry, so the catalog is spread over shards: one partition would stop at 1,000 writes per
+ * second (docs/scale.md). A product keeps the shard it was created in.
+ */
+export const CATALOG_SHARDS = 16;
+export const CATALOG_BASE = 'CATALOG';
+export const catalogPartition = (shard: number = randomShard(CATALOG_SHARDS)) => shardedPartition(CATALOG_BASE, shard);
 /** Catalog order: by name, case-insensitively, the id breaking ties. */
 export const catalogSortKey = (name: string, productId: string) => `PRODUCT#${name.toLowerCase()}#${productId}`;
 
@@ -42,11 +50,19 @@ export const customerOrdersPartition = (customerId: string) => `CUSTOMER#${custo
 /** ISO timestamps sort chronologically; the id keeps orders placed in the same millisecond apart. */
 export const customerOrdersSortKey = (createdAt: string, orderId: string) => `ORDER#${createdAt}#${orderId}`;
 
-export const statusPartition = (status: OrderStatus) => `STATUS#${status}`;
+/**
+ * Every order enters and leaves the status partitions, so each status is spread over shards
+ * (docs/scale.md). Any shard will do, as the admin list reads them all: each status change draws
+ * one, here and in statemachine/fulfilment.asl.json (`States.MathRandom(0, 16)`).
+ */
+export const STATUS_SHARDS = 16;
+export const statusPartitionBase = (status: OrderStatus) => `STATUS#${status}`;
+export const statusPartition = (status: OrderStatus, shard: number = randomShard(STATUS_SHARDS)) => shardedPartition(statusPartitionBase(status), shard);
 export const statusSortKey = (createdAt: string, orderId: string) => `${createdAt}#${orderId}`;
 
-/** Powertools idempotency records share the table under one partition of their own. */
-export const IDEMPOTENCY_PARTITION = 'IDEMPOTENCY#orders';
+/** Powertools idempotency records: each in a partition of its own, so they spread with the orders (docs/scale.md). */
+export const IDEMPOTENCY_PREFIX = 'IDEMPOTENCY#';
+export const idempotencyKey = (key: string) => ({ PK: `${IDEMPOTENCY_PREFIX}${key}`, SK: 'IDEMPOTENCY' });
 
 /** Customer notifications sort by time under the order; the event id makes each one unique. */
 export const NOTIFICATION_SK_PREFIX = 'NOTIFICATION#';
@@ -75,8 +91,8 @@ const orderPartitionShape = partition(new RegExp(`^ORDER#${UUID}$`));
 
 /** The key a cursor of each paged list must have (the table's key plus the index's). */
 export const CURSOR_KEYS = {
-  catalog: (): CursorKey => ({
-    partition: { attribute: INDEX.gsi1.partitionKey, value: CATALOG_PARTITION },
+  catalog: (shard: number): CursorKey => ({
+    partition: { attribute: INDEX.gsi1.partitionKey, value: catalogPartition(shard) },
     attributes: {
       [TABLE_KEYS.partitionKey]: productPartition,
       [TABLE_KEYS.sortKey]: sort(/^PRODUCT$/),
@@ -92,8 +108,8 @@ export const CURSOR_KEYS = {
       [INDEX.gsi1.sortKey]: sort(new RegExp(`^ORDER#${TIMESTAMP}#${UUID}$`)),
     },
   }),
-  ordersByStatus: (status: OrderStatus): CursorKey => ({
-    partition: { attribute: INDEX.gsi2.partitionKey, value: statusPartition(status) },
+  ordersByStatus: (status: OrderStatus, shard: number): CursorKey => ({
+    partition: { attribute: INDEX.gsi2.partitionKey, value: statusPartition(status, shard) },
     attributes: {
       [TABLE_KEYS.partitionKey]: orderPartitionShape,
       [TABLE_KEYS.sortKey]: sort(new RegExp(`^${ORDER_HEADER_SK}$`)),

@@ -12,8 +12,8 @@ const key = {
   GSI1PK: 'CUSTOMER#alice',
   GSI1SK: `ORDER#2026-11-29T10:00:00.000Z#${ORDER_ID}`,
 };
-const catalogKey = { PK: `PRODUCT#${PRODUCT_ID}`, SK: 'PRODUCT', GSI1PK: 'CATALOG', GSI1SK: `PRODUCT#espresso cup#${PRODUCT_ID}` };
-const statusKey = { PK: `ORDER#${ORDER_ID}`, SK: 'ORDER', GSI2PK: 'STATUS#PENDING', GSI2SK: `2026-11-29T10:00:00.000Z#${ORDER_ID}` };
+const catalogKey = { PK: `PRODUCT#${PRODUCT_ID}`, SK: 'PRODUCT', GSI1PK: 'CATALOG#3', GSI1SK: `PRODUCT#espresso cup#${PRODUCT_ID}` };
+const statusKey = { PK: `ORDER#${ORDER_ID}`, SK: 'ORDER', GSI2PK: 'STATUS#PENDING#3', GSI2SK: `2026-11-29T10:00:00.000Z#${ORDER_ID}` };
 
 function expectRefused(cursor: string | undefined, shape: CursorKey = expected) {
   try {
@@ -30,8 +30,8 @@ describe('cursors', () => {
     const cursor = encodeCursor(key);
     expect(cursor).toMatch(/^[\w-]+$/);
     expect(decodeCursor(cursor, expected)).toEqual(key);
-    expect(decodeCursor(encodeCursor(catalogKey), CURSOR_KEYS.catalog())).toEqual(catalogKey);
-    expect(decodeCursor(encodeCursor(statusKey), CURSOR_KEYS.ordersByStatus('PENDING'))).toEqual(statusKey);
+    expect(decodeCursor(encodeCursor(catalogKey), CURSOR_KEYS.catalog(3))).toEqual(catalogKey);
+    expect(decodeCursor(encodeCursor(statusKey), CURSOR_KEYS.ordersByStatus('PENDING', 3))).toEqual(statusKey);
   });
 
   it('has no cursor when there is no next page', () => {
@@ -61,11 +61,11 @@ describe('cursors', () => {
   ])('refuses %s', (_, edited) => expectRefused(encodeCursor(edited)));
 
   it('refuses the issue’s empty catalog cursor', () => {
-    expectRefused(encodeCursor({ PK: '', SK: '', GSI1PK: 'CATALOG', GSI1SK: '' }), CURSOR_KEYS.catalog());
+    expectRefused(encodeCursor({ PK: '', SK: '', GSI1PK: 'CATALOG#3', GSI1SK: '' }), CURSOR_KEYS.catalog(3));
   });
 
   it('measures DynamoDB’s key size limits in UTF-8 bytes, not characters', () => {
-    const catalog = CURSOR_KEYS.catalog();
+    const catalog = CURSOR_KEYS.catalog(3);
     const sortKeyOf = (name: string) => `PRODUCT#${name}#${PRODUCT_ID}`;
     const frame = Buffer.byteLength(sortKeyOf(''));
     // Exactly at the limit: accepted; one byte over (a 2-byte character in place of a 1-byte one): refused.
@@ -84,13 +84,18 @@ describe('cursors', () => {
   ])('refuses a key whose values do not have the shape of our keys: %s', (_, edited) => expectRefused(encodeCursor(edited)));
 
   it('refuses a catalog cursor whose sort key is not a product name and id', () => {
-    expectRefused(encodeCursor({ ...catalogKey, GSI1SK: 'PRODUCT#' }), CURSOR_KEYS.catalog());
-    expectRefused(encodeCursor({ ...catalogKey, SK: 'ORDER' }), CURSOR_KEYS.catalog());
+    expectRefused(encodeCursor({ ...catalogKey, GSI1SK: 'PRODUCT#' }), CURSOR_KEYS.catalog(3));
+    expectRefused(encodeCursor({ ...catalogKey, SK: 'ORDER' }), CURSOR_KEYS.catalog(3));
   });
 
   it('refuses an order cursor in the status list and a status cursor of another status', () => {
-    expectRefused(encodeCursor(key), CURSOR_KEYS.ordersByStatus('PENDING'));
-    expectRefused(encodeCursor(statusKey), CURSOR_KEYS.ordersByStatus('CONFIRMED'));
+    expectRefused(encodeCursor(key), CURSOR_KEYS.ordersByStatus('PENDING', 3));
+    expectRefused(encodeCursor(statusKey), CURSOR_KEYS.ordersByStatus('CONFIRMED', 3));
+  });
+
+  it('refuses a key of another shard of the same list', () => {
+    expectRefused(encodeCursor(statusKey), CURSOR_KEYS.ordersByStatus('PENDING', 4));
+    expectRefused(encodeCursor(catalogKey), CURSOR_KEYS.catalog(0));
   });
 });
 

@@ -57,7 +57,14 @@ export function decodeCursor(cursor: string | undefined, expected: CursorKey): K
   } catch {
     throw invalid();
   }
-  if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) throw invalid();
+  const key = checkCursorKey(decoded, expected);
+  if (key === undefined) throw invalid();
+  return key;
+}
+
+/** `decoded` as a key of the list `expected` describes, or undefined when it is anything else. */
+export function checkCursorKey(decoded: unknown, expected: CursorKey): Key | undefined {
+  if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) return undefined;
   const entries = Object.entries(decoded);
   const { partition, attributes } = expected;
   const wellFormed =
@@ -65,6 +72,5 @@ export function decodeCursor(cursor: string | undefined, expected: CursorKey): K
     entries.every(([name, value]) =>
       name === partition.attribute ? value === partition.value : Object.hasOwn(attributes, name) && acceptable(value, attributes[name]!),
     );
-  if (!wellFormed) throw invalid();
-  return decoded as Key;
+  return wellFormed ? (decoded as Key) : undefined;
 }

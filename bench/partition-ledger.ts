@@ -1,0 +1,75 @@
+/**
+ * Collects, for a window of the bench, every DynamoDB partition touched: reads from the SDK
+ * calls the local cloud reports (`onSdkCall`), writes from the table's stream (bench/partitions.ts
+ * says why each comes from where).
+ */
+import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, type _Record } from '@aws-sdk/client-dynamodb-streams';
+import type { SdkCall } from '#local/lambda/sdk-metrics.ts';
+import { itemKey, type KeySchema, type PartitionAccess, readsOf, transactionalKeys, writesOf } from './partitions.ts';
+
+interface TimedCall {
+  at: number;
+  command: string;
+  input: Record<string, unknown>;
+  consumedCapacity: unknown;
+}
+
+export class PartitionLedger {
+  private readonly calls: TimedCall[] = [];
+  private readonly streams: DynamoDBStreamsClient;
+
+  constructor(
+    private readonly settings: { endpoint: string; region: string; tableName: string; streamArn: string; schema: KeySchema },
+  ) {
+    this.streams = new DynamoDBStreamsClient({ endpoint: settings.endpoint, region: settings.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  }
+
+  /** Feed every SDK call the local cloud reports (functions and the state machine's direct tasks). */
+  record(call: SdkCall): void {
+    if (call.dynamoDb === undefined || call.failed) return;
+    if (call.dynamoDb.input.TableName !== undefined && call.dynamoDb.input.TableName !== this.settings.tableName && call.command !== 'BatchGetItemCommand') return;
+    this.calls.push({ at: Date.now(), command: call.command, input: call.dynamoDb.input, consumedCapacity: call.dynamoDb.consumedCapacity });
+  }
+
+  /** Every partition access between `from` and `to` (epoch ms): reads from the calls, writes from the stream. */
+  async between(from: number, to: number): Promise<PartitionAccess[]> {
+    const { schema } = this.settings;
+    const calls = this.calls.filter((call) => call.at >= from && call.at <= to);
+    const reads = calls.flatMap((call) => readsOf(call.command, call.input, call.consumedCapacity as never, schema));
+    const transactional = new Set(calls.filter((call) => call.command === 'TransactWriteItemsCommand').flatMap((call) => transactionalKeys(call.input, schema)));
+    const writes = (await this.streamRecords())
+      .filter((record) => {
+        // Stream records carry their time in whole seconds.
+        const at = (record.dynamodb?.ApproximateCreationDateTime?.getTime() ?? 0);
+        return at >= Math.floor(from / 1000) * 1000 && at <= to;
+      })
+      .flatMap((record) => {
+        const change = record.dynamodb!;
+        const keys = change.Keys as Record<string, unknown>;
+        return writesOf({ keys, oldImage: change.OldImage as never, newImage: change.NewImage as never, transactional: transactional.has(itemKey(keys, schema)) }, schema);
+      });
+    return [...reads, ...writes];
+  }
+
+  private async streamRecords(): Promise<_Record[]> {
+    const records: _Record[] = [];
+    const { StreamDescription } = await this.streams.send(new DescribeStreamCommand({ StreamArn: this.settings.streamArn }));
+    for (const shard of StreamDescription?.Shards ?? []) {
+      let { ShardIterator: iterator } = await this.streams.send(
+        new GetShardIteratorCommand({ StreamArn: this.settings.streamArn, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }),
+      );
+      // Bounded: a shard of the bench's run holds a few thousand records at most.
+      for (let page = 0; iterator !== undefined && page < 10_000; page += 1) {
+        const output = await this.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
+        records.push(...(output.Records ?? []));
+        if ((output.Records ?? []).length === 0) break;
+        iterator = output.NextShardIterator;
+      }
+    }
+    return records;
+  }
+
+  close(): void {
+    this.streams.destroy();
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * The kinds of traffic the scale projection mixes (docs/scale.md), beside the shipped order's
+ * journey that bench/run.ts measures already: a cancelled order, a catalog browse, a customer's
+ * own orders, an admin's listing. Each is run `count` times on the bench's local cloud.
+ */
+import type { Mix } from './scale.ts';
+
+export interface ScaleJourneyContext {
+  call: (method: string, route: string, token: string, body?: unknown) => Promise<Record<string, unknown>>;
+  placeOrder: () => Promise<string>;
+  /** Resolves once the order's saga waits for its shipment (the order is CONFIRMED). */
+  awaitingShipment: (orderId: string) => Promise<void>;
+  sagaFinished: (orderId: string) => Promise<void>;
+  customerToken: string;
+  adminToken: string;
+  productId: string;
+}
+
+export interface ScaleJourney {
+  name: string;
+  count: number;
+  /** Runs the journey once; answers the order ids whose executions it caused. */
+  run: (context: ScaleJourneyContext, index: number) => Promise<string[]>;
+}
+
+/** The shipped order's journey is bench/run.ts's own; its profile goes under this name. */
+export const SHIPPED_ORDER = 'order, shipped';
+
+export const SCALE_JOURNEYS: ScaleJourney[] = [
+  {
+    name: 'order, cancelled while awaiting shipment',
+    count: 5,
+    run: async (context) => {
+      const orderId = await context.placeOrder();
+      await context.awaitingShipment(orderId);
+      await context.call('POST', `/orders/${orderId}/cancel`, context.customerToken);
+      await context.sagaFinished(orderId);
+      return [orderId];
+    },
+  },
+  {
+    name: 'catalog browse (list page + product page)',
+    count: 10,
+    run: async (context) => {
+      await context.call('GET', '/products?limit=20', '');
+      await context.call('GET', `/products/${context.productId}`, '');
+      return [];
+    },
+  },
+  {
+    name: "customer's orders (list + one order)",
+    count: 5,
+    run: async (context) => {
+      const page = await context.call('GET', '/orders?limit=20', context.customerToken);
+      const first = (page.items as Array<{ orderId: string }> | undefined)?.[0];
+      if (first !== undefined) await context.call('GET', `/orders/${first.orderId}`, context.customerToken);
+      return [];
+    },
+  },
+  {
+    name: 'admin listing (orders by status)',
+    count: 5,
+    run: async (context) => {
+      await context.call('GET', '/admin/orders?status=SHIPPED&limit=50', context.adminToken);
+      return [];
+    },
+  },
+];
+
+/**
+ * Per order at a sale's peak: most orders ship, some are cancelled; shoppers browse the catalog
+ * several times and look at their orders once per order; admins list orders now and then.
+ * An assumption, not a measurement: docs/scale.md shows how the answer moves with it.
+ */
+export const PEAK_MIX: Mix = {
+  [SHIPPED_ORDER]: 0.9,
+  'order, cancelled while awaiting shipment': 0.1,
+  'catalog browse (list page + product page)': 10,
+  "customer's orders (list + one order)": 1,
+  'admin listing (orders by status)': 0.01,
+};
+
+/** At the peak, the best-selling product takes this share of all orders (each of its orders writes its item). */
+export const HOT_SHARES = { 'PRODUCT#<id>': 0.01 };

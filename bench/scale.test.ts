@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { itemSize, type KeySchema, partitionClass, readsOf, writesOf } from './partitions.ts';
+import { checkScaleBaseline, type JourneyProfile, partitionBindings, profileAccesses, project, quotaBindings, type Quota } from './scale.ts';
+
+const schema: KeySchema = {
+  partitionKey: 'PK',
+  sortKey: 'SK',
+  indexes: { GSI1: { partitionKey: 'GSI1PK', sortKey: 'GSI1SK' }, GSI2: { partitionKey: 'GSI2PK', sortKey: 'GSI2SK' } },
+};
+const ORDER = 'ORDER#0b4a2c6e-8f1d-4e55-9c1a-3d2b7e6f5a40';
+
+describe('item sizes and the writes an item change causes', () => {
+  it('sizes an item as DynamoDB does: names plus values, numbers by significant digits', () => {
+    // 'PK' (2) + 'ORDER#1' (7) + 'n' (1) + 12345 (3 digits pairs → 3 + 1 = 4)
+    expect(itemSize({ PK: 'ORDER#1', n: 12345 })).toBe(2 + 7 + 1 + 4);
+    expect(itemSize({ PK: { S: 'ORDER#1' }, n: { N: '12345' } })).toBe(14);
+    // A map: 3 bytes, then per entry 1 byte + its name + its value.
+    expect(itemSize({ m: { a: 'xy' } })).toBe(1 + 3 + 1 + 1 + 2);
+  });
+
+  it('an update that moves an item to another index partition removes it from one and inserts it into the other', () => {
+    const before = { PK: ORDER, SK: 'ORDER', GSI2PK: 'STATUS#PENDING', GSI2SK: 't#1', status: 'PENDING' };
+    const after = { ...before, GSI2PK: 'STATUS#CONFIRMED', status: 'CONFIRMED' };
+    expect(writesOf({ keys: { PK: ORDER, SK: 'ORDER' }, oldImage: before, newImage: after, transactional: false }, schema)).toEqual([
+      { target: 'table', partition: ORDER, kind: 'write', units: 1 },
+      { target: 'GSI2', partition: 'STATUS#PENDING', kind: 'write', units: 1 },
+      { target: 'GSI2', partition: 'STATUS#CONFIRMED', kind: 'write', units: 1 },
+    ]);
+  });
+
+  it('a transactional write costs the table twice; an item without an index key writes no index', () => {
+    const item = { PK: 'PRODUCT#1', SK: 'PRODUCT', stock: 9, big: 'x'.repeat(1500) };
+    expect(writesOf({ keys: { PK: 'PRODUCT#1', SK: 'PRODUCT' }, oldImage: item, newImage: { ...item, stock: 8 }, transactional: true }, schema)).toEqual([
+      { target: 'table', partition: 'PRODUCT#1', kind: 'write', units: 4 },
+    ]);
+  });
+
+  it('reads a query’s partition from its key condition, with the index’s units', () => {
+    const input = { TableName: 't', IndexName: 'GSI2', KeyConditionExpression: '#pk = :pk AND GSI2SK > :after', ExpressionAttributeNames: { '#pk': 'GSI2PK' }, ExpressionAttributeValues: { ':pk': 'STATUS#PENDING', ':after': 'x' } };
+    expect(readsOf('QueryCommand', input, { CapacityUnits: 1.5, GlobalSecondaryIndexes: { GSI2: { CapacityUnits: 1.5 } } }, schema)).toEqual([
+      { target: 'GSI2', partition: 'STATUS#PENDING', kind: 'read', units: 1.5 },
+    ]);
+  });
+
+  it('names partition classes by replacing ids', () => {
+    expect(partitionClass(ORDER)).toBe('ORDER#<id>');
+    expect(partitionClass('STATUS#PENDING')).toBe('STATUS#PENDING');
+    expect(partitionClass(`IDEMPOTENCY#place-order#${'a'.repeat(32)}`)).toBe('IDEMPOTENCY#place-order#<hash>');
+    expect(partitionClass('IDEMPOTENCY#place-order#M7DKyolGcKT+1Lx9Qm2w3A==')).toBe('IDEMPOTENCY#place-order#<hash>');
+  });
+});
+
+describe('the projection, on a hand-worked journey', () => {
+  // One order writes its own partition (4 WCU), moves through two status partitions (1 WCU each)
+  // and reserves a product (2 WCU, transactional); a browse reads the catalog (0.5 RCU).
+  const order: JourneyProfile = {
+    name: 'order',
+    accesses: profileAccesses(
+      [
+        { target: 'table', partition: ORDER, kind: 'write', units: 4 },
+        { target: 'GSI2', partition: 'STATUS#PENDING', kind: 'write', units: 1 },
+        { target: 'GSI2', partition: 'STATUS#CONFIRMED', kind: 'write', units: 1 },
+        { target: 'table', partition: 'PRODUCT#0b4a2c6e-8f1d-4e55-9c1a-3d2b7e6f5a41', kind: 'write', units: 2 },
+      ],
+      1,
+    ),
+    services: { apiRequests: 1, lambdaInvocations: 5, lambdaSeconds: 0.25, snsPublishes: 3, executionsStarted: 1, stateTransitions: 7, readUnits: 0, writeUnits: 8 },
+  };
+  const browse: JourneyProfile = {
+    name: 'browse',
+    accesses: profileAccesses([{ target: 'GSI1', partition: 'CATALOG', kind: 'read', units: 1 }, { target: 'GSI1', partition: 'CATALOG', kind: 'read', units: 0 }], 2),
+    services: { apiRequests: 1, lambdaInvocations: 1, lambdaSeconds: 0.02, snsPublishes: 0, executionsStarted: 0, stateTransitions: 0, readUnits: 0.5, writeUnits: 0 },
+  };
+  const mix = { order: 1, browse: 10 };
+
+  it('gives every partition class its load per order and the rate at which its hottest partition is full', () => {
+    const bindings = Object.fromEntries(partitionBindings([order, browse], mix, { 'PRODUCT#<id>': 0.1 }).map((binding) => [binding.what, binding]));
+    // 1000 WCU / 1 WCU per order.
+    expect(bindings['GSI2 STATUS#PENDING (write)']?.maxOrdersPerSecond).toBe(1000);
+    // 10 browses × 0.5 RCU = 5 RCU per order; 3000 / 5.
+    expect(bindings['GSI1 CATALOG (read)']?.maxOrdersPerSecond).toBe(600);
+    // The hottest product takes 10% of orders: 0.2 WCU per order; 1000 / 0.2.
+    expect(bindings['table PRODUCT#<id> (write)']?.maxOrdersPerSecond).toBeCloseTo(5000);
+    // An order's own partition sees one order whatever the rate.
+    expect(bindings['table ORDER#<id> (write)']?.maxOrdersPerSecond).toBe(Infinity);
+  });
+
+  it('adds the mix’s use of each quota, and puts the lowest first', () => {
+    const quotas: Quota[] = [
+      { name: 'starts', limit: 300, unit: '/s', perOrder: (usage) => usage.executionsStarted, adjustable: true, source: 'test' },
+      { name: 'api', limit: 10_000, unit: '/s', perOrder: (usage) => usage.apiRequests, adjustable: true, source: 'test' },
+    ];
+    // 1 + 10 × 1 requests per order.
+    expect(quotaBindings([order, browse], mix, quotas).map((binding) => [binding.what, binding.maxOrdersPerSecond])).toEqual([
+      ['starts', 300],
+      ['api', 10_000 / 11],
+    ]);
+    const [first, second] = project([order, browse], mix, { 'PRODUCT#<id>': 0.1 }, quotas);
+    expect([first?.what, second?.what]).toEqual(['starts', 'GSI1 CATALOG (read)']);
+  });
+});
+
+describe('the scale baseline', () => {
+  const binding = (what: string, maxOrdersPerSecond: number, adjustable = false) => ({ what, maxOrdersPerSecond, loadPerOrder: 1, limit: 1000, adjustable });
+
+  it('fails when the partition-bound rate drops more than 10% under the baseline, naming the partition', () => {
+    const bindings = [binding('quota', 100, true), binding('GSI2 STATUS#PENDING (write)', 899)];
+    expect(checkScaleBaseline(bindings, { partitionBoundOrdersPerSecond: 1000 })).toMatch(/fell to 899\/s \(GSI2 STATUS#PENDING \(write\)\)/);
+  });
+
+  it('passes within 10%, and ignores quotas (they are raised by request)', () => {
+    expect(checkScaleBaseline([binding('quota', 1, true), binding('partition', 900)], { partitionBoundOrdersPerSecond: 1000 })).toBeUndefined();
+  });
+});
