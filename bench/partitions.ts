@@ -142,7 +142,11 @@ interface Capacity {
  */
 export function readsOf(command: string, input: Record<string, unknown>, consumed: Capacity | Capacity[] | undefined, schema: KeySchema): PartitionAccess[] {
   const capacity = Array.isArray(consumed) ? consumed : consumed === undefined ? [] : [consumed];
-  const units = (target: string) =>
+  // DynamoDB charges a read at least 0.5 unit (1 when strongly consistent), even when it finds
+  // nothing; DynamoDB Local reports 0 for an empty result.
+  const minimum = input.ConsistentRead === true ? 1 : 0.5;
+  const units = (target: string) => Math.max(minimum, reported(target));
+  const reported = (target: string) =>
     capacity.reduce((sum, entry) => sum + (target === 'table' ? (entry.Table?.CapacityUnits ?? (entry.GlobalSecondaryIndexes === undefined ? (entry.CapacityUnits ?? 0) : 0)) : (entry.GlobalSecondaryIndexes?.[target]?.CapacityUnits ?? 0)), 0);
   switch (command) {
     case 'GetItemCommand':
@@ -198,5 +202,7 @@ export function partitionClass(partition: string): string {
     .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '<id>')
     .replace(/\b[0-9a-f]{32,64}\b/gi, '<hash>')
     // A hash in base64 as the last part (Powertools' idempotency keys).
-    .replace(/#[A-Za-z0-9+/=_-]{20,}$/, '#<hash>');
+    .replace(/#[A-Za-z0-9+/=_-]{20,}$/, '#<hash>')
+    // A shard number as the last part of an index partition (platform/table/sharded-index.ts).
+    .replace(/^((?:STATUS#[A-Z_]+)|CATALOG)#\d{1,3}$/, '$1#<shard>');
 }

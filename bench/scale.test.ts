@@ -45,6 +45,8 @@ describe('item sizes and the writes an item change causes', () => {
   it('names partition classes by replacing ids', () => {
     expect(partitionClass(ORDER)).toBe('ORDER#<id>');
     expect(partitionClass('STATUS#PENDING')).toBe('STATUS#PENDING');
+    expect(partitionClass('STATUS#PAYMENT_FAILED#12')).toBe('STATUS#PAYMENT_FAILED#<shard>');
+    expect(partitionClass('CATALOG#3')).toBe('CATALOG#<shard>');
     expect(partitionClass(`IDEMPOTENCY#place-order#${'a'.repeat(32)}`)).toBe('IDEMPOTENCY#place-order#<hash>');
     expect(partitionClass('IDEMPOTENCY#place-order#M7DKyolGcKT+1Lx9Qm2w3A==')).toBe('IDEMPOTENCY#place-order#<hash>');
   });
@@ -83,6 +85,17 @@ describe('the projection, on a hand-worked journey', () => {
     expect(bindings['table PRODUCT#<id> (write)']?.maxOrdersPerSecond).toBeCloseTo(5000);
     // An order's own partition sees one order whatever the rate.
     expect(bindings['table ORDER#<id> (write)']?.maxOrdersPerSecond).toBe(Infinity);
+  });
+
+  it('gives one shard of a sharded partition its share of the class', () => {
+    const sharded: JourneyProfile = {
+      ...order,
+      name: 'sharded',
+      accesses: profileAccesses([{ target: 'GSI2', partition: 'STATUS#PENDING#3', kind: 'write', units: 16 }], 1),
+    };
+    const [binding] = partitionBindings([sharded], { sharded: 1 }, {});
+    // 16 units per order over 16 shards: 1 per shard; 1000 / 1.
+    expect(binding).toMatchObject({ what: 'GSI2 STATUS#PENDING#<shard> (write)', maxOrdersPerSecond: 1000 });
   });
 
   it('adds the mix’s use of each quota, and puts the lowest first', () => {

@@ -4,7 +4,18 @@
  * partition and each per-account quota takes at a given order rate, and the order rate at
  * which each reaches its limit. The lowest is where the system stops.
  */
+import { CATALOG_SHARDS, STATUS_SHARDS } from '../layers/shared/src/platform/table/keys.ts';
 import { type PartitionAccess, partitionClass } from './partitions.ts';
+
+/**
+ * A sharded index partition (`…#<shard>`) spreads its writes at random and is read whole by
+ * every list (sharded-index.ts), so each shard takes 1/shards of the class's units.
+ */
+export function shardShare(klass: string): number | undefined {
+  if (/^STATUS#[A-Z_]+#<shard>$/.test(klass)) return 1 / STATUS_SHARDS;
+  if (klass === 'CATALOG#<shard>') return 1 / CATALOG_SHARDS;
+  return undefined;
+}
 
 /** DynamoDB's per-partition throughput (table and every index alike). */
 export const PARTITION_LIMITS = { read: 3000, write: 1000 } as const;
@@ -96,7 +107,7 @@ export function partitionBindings(profiles: JourneyProfile[], mix: Mix, hotShare
     const kind = what.endsWith('(read)') ? 'read' : 'write';
     const klass = what.split(' ')[1]!;
     const limit = PARTITION_LIMITS[kind];
-    const share = isShared(klass) ? 1 : hotShares[klass];
+    const share = isShared(klass) ? 1 : (shardShare(klass) ?? hotShares[klass]);
     if (share === undefined) {
       // One entity's own partition (an order, a customer): its load is one journey's, whatever the rate.
       return { what, maxOrdersPerSecond: units <= limit ? Infinity : 0, loadPerOrder: units, limit, adjustable: false, note: 'per entity: does not grow with the order rate' };
@@ -107,7 +118,7 @@ export function partitionBindings(profiles: JourneyProfile[], mix: Mix, hotShare
       loadPerOrder: units * share,
       limit,
       adjustable: false,
-      ...(share !== 1 && { note: `the hottest ${klass} takes ${share * 100}% of orders` }),
+      ...(share !== 1 && { note: shardShare(klass) === undefined ? `the hottest ${klass} takes ${share * 100}% of orders` : `one of ${Math.round(1 / share)} shards` }),
     };
   });
 }
