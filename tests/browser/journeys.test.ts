@@ -128,11 +128,12 @@ describe('a customer and an admin in the browser', { timeout: 180_000 }, () => {
     await expectAccessible(alice);
     await screenshot(alice, 'order-declined');
 
-    // What the page says is so: the saga recorded no payment for the order.
+    // What the page says is so: nothing was charged (the saga voided the payment, docs/payments.md).
     const table = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: inject('dynamoDbEndpoint'), region: inject('region') }));
     const { Item } = await table.send(new GetCommand({ TableName: inject('tableNames').OrdersTable, Key: { PK: `ORDER#${orderId}`, SK: 'PAYMENT' }, ConsistentRead: true }));
     table.destroy();
-    expect(Item).toBeUndefined();
+    expect(Item).toMatchObject({ status: 'VOIDED' });
+    expect(Item?.chargeId).toBeUndefined();
   });
 
   it('alice cancels a confirmed order: it ends CANCELLED and the payment is refunded', async () => {

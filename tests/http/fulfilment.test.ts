@@ -151,7 +151,10 @@ describe('the fulfilment saga', () => {
     expect(failed.statusReason).toBe('PaymentDeclined');
     expect(await sagaEnded(order.orderId)).toBe('SUCCEEDED');
     expect(await counters(productId)).toEqual({ stock: 4, reserved: 0, shipped: 0 });
-    expect(await payment(order.orderId)).toBeUndefined();
+    // Nothing was charged, and the compensation voided the payment so no late charge can stand (docs/payments.md).
+    const voided = await payment(order.orderId);
+    expect(voided).toMatchObject({ status: 'VOIDED' });
+    expect(voided?.chargeId).toBeUndefined();
     expect(await notifiedStatuses(order.orderId, 2)).toEqual(['PENDING', 'PAYMENT_FAILED']);
   });
 

@@ -113,8 +113,10 @@ describe('npm run trail', () => {
     expect(stepLines).toEqual([...stepLines].sort((a, b) => a - b));
     // The placing request's line carries the correlation id the customer sent.
     expect(lines[stepLines[0]!]).toContain(`correlationId=${correlationId}`);
-    // And the saga's execution, as `npm run executions` prints it.
+    // And the saga's executions, as `npm run executions` prints them: the fulfilment, and the
+    // confirmation child it started (found by the order id in its input), where payment is taken.
     expect(run.stdout).toContain(`FulfilmentStateMachine / ${orderId}: SUCCEEDED`);
+    expect(run.stdout).toMatch(/ConfirmOrderStateMachine \/ \S+: SUCCEEDED/);
     expect(run.stdout).toMatch(/TaskStateEntered\s+TakePayment/);
   });
 

@@ -74,11 +74,12 @@ function report(stateMachineName: string, execution: Described, events: HistoryE
 export async function fetchExecutionsForOrder(client: SFNClient, orderId: string): Promise<ExecutionReport[]> {
   const reports: ExecutionReport[] = [];
   for (const machine of await all((nextToken) => client.send(new ListStateMachinesCommand({ nextToken })), 'stateMachines')) {
-    const named = (await all((nextToken) => client.send(new ListExecutionsCommand({ stateMachineArn: machine.stateMachineArn, nextToken })), 'executions')).filter(
-      (execution) => execution.name === orderId,
-    );
-    for (const { executionArn } of named.reverse()) {
+    // The saga's executions are named after the order; the child workflows it starts get a
+    // generated name, so they are found by the order id in their input.
+    const listed = await all((nextToken) => client.send(new ListExecutionsCommand({ stateMachineArn: machine.stateMachineArn, nextToken })), 'executions');
+    for (const { executionArn, name } of listed.reverse()) {
       const execution = await client.send(new DescribeExecutionCommand({ executionArn }));
+      if (name !== orderId && !inputNamesOrder(execution.input, orderId)) continue;
       const sdkEvents = await all((nextToken) => client.send(new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000 })), 'events');
       const events = sdkEvents as unknown as HistoryEvent[];
       const described: Described = {
@@ -96,6 +97,14 @@ export async function fetchExecutionsForOrder(client: SFNClient, orderId: string
     }
   }
   return reports.sort((a, b) => a.startDate.getTime() - b.startDate.getTime());
+}
+
+function inputNamesOrder(input: string | undefined, orderId: string): boolean {
+  try {
+    return (JSON.parse(input ?? '{}') as { orderId?: unknown }).orderId === orderId;
+  } catch {
+    return false;
+  }
 }
 
 async function all<K extends string, T>(page: (nextToken: string | undefined) => Promise<{ [key in K]?: T[] } & { nextToken?: string }>, member: K): Promise<T[]> {
