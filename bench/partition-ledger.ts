@@ -16,6 +16,9 @@ interface TimedCall {
 
 export class PartitionLedger {
   private readonly calls: TimedCall[] = [];
+  private readonly records: _Record[] = [];
+  /** Where the next read of each shard starts (undefined: a closed shard read to its end). */
+  private readonly shardIterators = new Map<string, string | undefined>();
   private readonly streams: DynamoDBStreamsClient;
 
   constructor(
@@ -51,22 +54,30 @@ export class PartitionLedger {
     return [...reads, ...writes];
   }
 
+  /**
+   * Every stream record so far. Each shard is read from where the previous call stopped, so a
+   * bench that asks for several windows reads each record once.
+   */
   private async streamRecords(): Promise<_Record[]> {
-    const records: _Record[] = [];
     const { StreamDescription } = await this.streams.send(new DescribeStreamCommand({ StreamArn: this.settings.streamArn }));
     for (const shard of StreamDescription?.Shards ?? []) {
-      let { ShardIterator: iterator } = await this.streams.send(
-        new GetShardIteratorCommand({ StreamArn: this.settings.streamArn, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }),
-      );
+      const shardId = shard.ShardId ?? '';
+      let iterator = this.shardIterators.get(shardId);
+      if (!this.shardIterators.has(shardId)) {
+        ({ ShardIterator: iterator } = await this.streams.send(
+          new GetShardIteratorCommand({ StreamArn: this.settings.streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }),
+        ));
+      }
       // Bounded: a shard of the bench's run holds a few thousand records at most.
       for (let page = 0; iterator !== undefined && page < 10_000; page += 1) {
         const output = await this.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
-        records.push(...(output.Records ?? []));
-        if ((output.Records ?? []).length === 0) break;
+        this.records.push(...(output.Records ?? []));
         iterator = output.NextShardIterator;
+        if ((output.Records ?? []).length === 0) break;
       }
+      this.shardIterators.set(shardId, iterator);
     }
-    return records;
+    return this.records;
   }
 
   close(): void {

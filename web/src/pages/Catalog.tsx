@@ -3,15 +3,15 @@ import { addToCart } from '../cart/cart.ts';
 import { useCart, useServices } from '../app/context.tsx';
 import { useLoad } from '../app/use-load.ts';
 import { ErrorAlert, formatMoney, Loading } from '../ui/components.tsx';
+import { Pager, useCursorPages } from '../ui/pager.tsx';
 
 const PAGE_SIZE = 12;
 
 export function CatalogPage() {
   const { api } = useServices();
   const { setCart } = useCart();
-  // The cursors of the pages before this one, to go back; the API's cursors only go forward.
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const cursor = cursors.at(-1);
+  const pages = useCursorPages();
+  const { cursor } = pages;
   const page = useLoad(
     () => api.call(api.client.GET('/products', { params: { query: { limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) } } })),
     [cursor],
@@ -52,19 +52,7 @@ export function CatalogPage() {
             ))}
           </ul>
           {page.data.items.length === 0 && <p>No products yet.</p>}
-          <nav aria-label="Catalog pages" className="pager">
-            <button type="button" disabled={cursors.length === 1} onClick={() => setCursors((list) => list.slice(0, -1))}>
-              Previous page
-            </button>
-            <span>Page {cursors.length}</span>
-            <button
-              type="button"
-              disabled={page.data.nextCursor === undefined}
-              onClick={() => setCursors((list) => [...list, page.data?.nextCursor])}
-            >
-              Next page
-            </button>
-          </nav>
+          <Pager label="Catalog pages" pages={pages} nextCursor={page.data.nextCursor} />
         </>
       )}
     </section>

@@ -1,12 +1,12 @@
-import { useState } from 'react';
 import { useServices } from '../app/context.tsx';
 import { useLoad } from '../app/use-load.ts';
 import { ErrorAlert, formatMoney, formatTime, Loading, StatusBadge } from '../ui/components.tsx';
+import { Pager, useCursorPages } from '../ui/pager.tsx';
 
 export function MyOrdersPage() {
   const { api } = useServices();
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const cursor = cursors.at(-1);
+  const pages = useCursorPages();
+  const { cursor } = pages;
   const page = useLoad(() => api.call(api.client.GET('/orders', { params: { query: { limit: 20, ...(cursor ? { cursor } : {}) } } })), [cursor]);
 
   return (
@@ -50,15 +50,7 @@ export function MyOrdersPage() {
               ))}
             </tbody>
           </table>
-          <nav aria-label="Order pages" className="pager">
-            <button type="button" disabled={cursors.length === 1} onClick={() => setCursors((list) => list.slice(0, -1))}>
-              Previous page
-            </button>
-            <span>Page {cursors.length}</span>
-            <button type="button" disabled={page.data.nextCursor === undefined} onClick={() => setCursors((list) => [...list, page.data?.nextCursor])}>
-              Next page
-            </button>
-          </nav>
+          <Pager label="Order pages" pages={pages} nextCursor={page.data.nextCursor} />
         </>
       )}
     </section>

@@ -4,7 +4,6 @@ import {
   BatchGetCommand,
   GetCommand,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
@@ -12,7 +11,7 @@ import { NotFoundError } from '../platform/errors.ts';
 import type { NewProduct, Product, ProductChanges } from './product.ts';
 import { CATALOG_BASE, CATALOG_SHARDS, catalogPartition, catalogSortKey, CURSOR_KEYS, ENTITY, INDEX, productKey, TABLE_KEYS } from '../platform/table/keys.ts';
 import { queryShards } from '../platform/table/sharded-index.ts';
-import { decodeCursor, encodeCursor, type Page, type PageRequest } from '../platform/table/pagination.ts';
+import type { Page, PageRequest } from '../platform/table/pagination.ts';
 
 const BATCH_GET_LIMIT = 100;
 const MAX_BATCH_GET_ATTEMPTS = 5;

@@ -6,6 +6,7 @@ import { navigate, useLocation } from '../../app/router.ts';
 import { useLoad } from '../../app/use-load.ts';
 import { STATUS_LABELS, type OrderStatus } from '../../orders/timeline.ts';
 import { ErrorAlert, Field, formatMoney, formatTime, Loading, Select, StatusBadge } from '../../ui/components.tsx';
+import { Pager, useCursorPages } from '../../ui/pager.tsx';
 
 type OrderSummary = components['schemas']['OrderSummary'];
 
@@ -17,8 +18,8 @@ export function AdminOrdersPage() {
   const { query } = useLocation();
   const requested = query.get('status');
   const status: OrderStatus = isStatus(requested) ? requested : 'CONFIRMED';
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const cursor = cursors.at(-1);
+  const pages = useCursorPages();
+  const { cursor } = pages;
   const page = useLoad(
     () => api.call(api.client.GET('/admin/orders', { params: { query: { status, limit: 20, ...(cursor ? { cursor } : {}) } } })),
     [status, cursor],
@@ -33,7 +34,7 @@ export function AdminOrdersPage() {
         label="Status"
         value={status}
         onChange={(event) => {
-          setCursors([undefined]);
+          pages.reset();
           navigate(`/admin/orders?status=${event.target.value}`, { replace: true });
         }}
       >
@@ -81,15 +82,7 @@ export function AdminOrdersPage() {
               ))}
             </tbody>
           </table>
-          <nav aria-label="Order pages" className="pager">
-            <button type="button" disabled={cursors.length === 1} onClick={() => setCursors((list) => list.slice(0, -1))}>
-              Previous page
-            </button>
-            <span>Page {cursors.length}</span>
-            <button type="button" disabled={page.data.nextCursor === undefined} onClick={() => setCursors((list) => [...list, page.data?.nextCursor])}>
-              Next page
-            </button>
-          </nav>
+          <Pager label="Order pages" pages={pages} nextCursor={page.data.nextCursor} />
         </>
       )}
     </section>

@@ -4,6 +4,7 @@ import type { components } from '../../api/schema';
 import { useServices } from '../../app/context.tsx';
 import { useLoad } from '../../app/use-load.ts';
 import { ErrorAlert, Field, formatMoney, Loading } from '../../ui/components.tsx';
+import { Pager, useCursorPages } from '../../ui/pager.tsx';
 
 type Product = components['schemas']['Product'];
 
@@ -12,8 +13,8 @@ export const numberOrText = (text: string): number => (text.trim() !== '' && Num
 
 export function AdminProductsPage() {
   const { api } = useServices();
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const cursor = cursors.at(-1);
+  const pages = useCursorPages();
+  const { cursor } = pages;
   const page = useLoad(
     () => api.call(api.client.GET('/products', { params: { query: { limit: 50, ...(cursor ? { cursor } : {}) } } })),
     [cursor],
@@ -56,15 +57,7 @@ export function AdminProductsPage() {
               ))}
             </tbody>
           </table>
-          <nav aria-label="Product pages" className="pager">
-            <button type="button" disabled={cursors.length === 1} onClick={() => setCursors((list) => list.slice(0, -1))}>
-              Previous page
-            </button>
-            <span>Page {cursors.length}</span>
-            <button type="button" disabled={page.data.nextCursor === undefined} onClick={() => setCursors((list) => [...list, page.data?.nextCursor])}>
-              Next page
-            </button>
-          </nav>
+          <Pager label="Product pages" pages={pages} nextCursor={page.data.nextCursor} />
         </>
       )}
     </section>
