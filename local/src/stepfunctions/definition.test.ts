@@ -1,5 +1,6 @@
+import { StateMachine } from 'aws-local-stepfunctions';
 import { describe, expect, it } from 'vitest';
-import { definitionProblems, planStateMachine, scaleRetrier } from './definition.ts';
+import { definitionProblems, lastMathRandomIncluded, planStateMachine, scaleRetrier } from './definition.ts';
 
 const saga = {
   StartAt: 'Reserve',
@@ -131,6 +132,25 @@ describe('planStateMachine', () => {
       States: { Mark: { Type: 'Pass', Parameters: { 'step.$': '$$.State.Name', nested: [{ 'also.$': '$$.State.Name' }], 'at.$': '$$.State.EnteredTime' }, End: true } },
     });
     expect((plan.runnable.States.Mark as { Parameters: unknown }).Parameters).toEqual({ step: 'Mark', nested: [{ also: 'Mark' }], 'at.$': '$$.State.EnteredTime' });
+  });
+
+  it('makes the library draw States.MathRandom from start inclusive to end exclusive, as AWS does', async () => {
+    const plan = planStateMachine({
+      StartAt: 'Draw',
+      States: { Draw: { Type: 'Pass', Parameters: { 'shard.$': "States.Format('STATUS#X#{}', States.MathRandom(0, 2))" }, End: true } },
+    });
+    const machine = new StateMachine(plan.runnable, { validationOptions: { noValidate: true } });
+    const drawn = new Set<unknown>();
+    for (let run = 0; run < 200; run += 1) drawn.add(((await machine.run({}).result) as { shard: unknown }).shard);
+    // 200 draws: both shards appear (the chance one never does is 2^-199), and never a third.
+    expect([...drawn].sort()).toEqual(['STATUS#X#0', 'STATUS#X#1']);
+  });
+
+  it('rewrites every States.MathRandom end, literal or not, nested or not, and nothing else', () => {
+    expect(lastMathRandomIncluded("States.Format('S#{}', States.MathRandom(0, 16))")).toBe("States.Format('S#{}', States.MathRandom(0, 15))");
+    expect(lastMathRandomIncluded('States.MathRandom($.low, $.high, 7)')).toBe('States.MathRandom($.low, States.MathAdd($.high, -1), 7)');
+    expect(lastMathRandomIncluded('States.MathRandom(1, States.MathRandom(5, 9))')).toBe('States.MathRandom(1, States.MathAdd(States.MathRandom(5, 8), -1))');
+    expect(lastMathRandomIncluded("States.Format('a,(b', $.x)")).toBe("States.Format('a,(b', $.x)");
   });
 
   it('caps the execution timeout at the longest timer Node can set', () => {

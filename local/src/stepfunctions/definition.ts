@@ -23,6 +23,10 @@ import { parseTaskResource, SUPPORTED_RESOURCES, type TaskResource } from './tas
  *   the scaled numbers.
  * - `"key.$": "$$.State.Name"` becomes `"key": "<the state's name>"` (the library has no
  *   `$$.State`; `$$.State.EnteredTime` comes from the Context Object the service builds).
+ * - `States.MathRandom(start, end)` becomes `States.MathRandom(start, end - 1)`: AWS returns a
+ *   number from start inclusive to end exclusive, the library includes the end. (The saga picks
+ *   an index shard with `States.MathRandom(0, 16)`; locally one write in 17 went to a shard no
+ *   list reads.)
  */
 
 export interface TaskPlan {
@@ -162,6 +166,64 @@ function withStateName(template: unknown, stateName: string): unknown {
   );
 }
 
+/** Every intrinsic expression (`"key.$"` strings) in a payload template, MathRandom's end made inclusive. */
+function withExclusiveMathRandomEnd(template: unknown): unknown {
+  if (Array.isArray(template)) return template.map(withExclusiveMathRandomEnd);
+  if (!isRecord(template)) return template;
+  return Object.fromEntries(
+    Object.entries(template).map(([key, value]) =>
+      key.endsWith('.$') && typeof value === 'string' ? [key, lastMathRandomIncluded(value)] : [key, withExclusiveMathRandomEnd(value)],
+    ),
+  );
+}
+
+const MATH_RANDOM = 'States.MathRandom(';
+
+/**
+ * `States.MathRandom(a, b[, seed])` → `States.MathRandom(a, b - 1[, seed])` wherever it occurs,
+ * nested ones included: an integer literal `b` is decremented, any other argument (a path, another
+ * intrinsic) is wrapped in `States.MathAdd(b, -1)`.
+ */
+export function lastMathRandomIncluded(expression: string): string {
+  let result = '';
+  let rest = expression;
+  for (let at = rest.indexOf(MATH_RANDOM); at !== -1; at = rest.indexOf(MATH_RANDOM)) {
+    result += rest.slice(0, at + MATH_RANDOM.length);
+    rest = rest.slice(at + MATH_RANDOM.length);
+    const args = splitArguments(rest);
+    if (args === undefined || args.values.length < 2) continue;
+    const values = args.values.map((value) => lastMathRandomIncluded(value));
+    const end = values[1]!.trim();
+    values[1] = ` ${/^-?\d+$/.test(end) ? String(Number(end) - 1) : `States.MathAdd(${end}, -1)`}`;
+    result += `${values.join(',')})`;
+    rest = rest.slice(args.length);
+  }
+  return result + rest;
+}
+
+/** The arguments of a call whose `(` was just read, split at top-level commas, and their length with the `)`. */
+function splitArguments(text: string): { values: string[]; length: number } | undefined {
+  const values: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let start = 0;
+  for (let index = 0; index < text.length; index += 1) {
+    const char = text[index];
+    if (quoted) {
+      if (char === '\\') index += 1;
+      else if (char === "'") quoted = false;
+    } else if (char === "'") quoted = true;
+    else if (char === '(') depth += 1;
+    else if (char === ')' && depth > 0) depth -= 1;
+    else if ((char === ',' || char === ')') && depth === 0) {
+      values.push(text.slice(start, index));
+      start = index + 1;
+      if (char === ')') return { values, length: index + 1 };
+    }
+  }
+  return undefined;
+}
+
 function referencesTaskToken(template: unknown): boolean {
   if (Array.isArray(template)) return template.some(referencesTaskToken);
   if (!isRecord(template)) return false;
@@ -200,7 +262,7 @@ export function planStateMachine(definition: Record<string, unknown>, timeScale 
       if (parent !== undefined) stateParents.set(name, parent);
       const state: State = { ...written };
       for (const field of PAYLOAD_TEMPLATES) {
-        if (field in state) state[field] = withStateName(state[field], name);
+        if (field in state) state[field] = withExclusiveMathRandomEnd(withStateName(state[field], name));
       }
       let copy: State = { ...state };
       if (state.Type === 'Task') {
