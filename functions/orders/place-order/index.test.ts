@@ -8,6 +8,7 @@ vi.stubEnv('TABLE_NAME', 'orders-test');
 const dynamoDb = mockClient(DynamoDBClient);
 const documents = mockClient(DynamoDBDocumentClient);
 const { handler } = await import('./index.ts');
+const { logger } = await import('@orders/shared');
 
 const COFFEE = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
 const MUG = 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb';
@@ -56,6 +57,13 @@ describe('POST /orders', () => {
     const items = write?.args[0].input.TransactItems ?? [];
     expect(items).toHaveLength(3);
     expect(items[0]?.Put?.Item).toMatchObject({ type: 'Order', status: 'PENDING', total: 3800, correlationId: 'req-1' });
+  });
+
+  it('writes the order’s first line in its trail (npm run trail)', async () => {
+    const info = vi.spyOn(logger, 'info');
+    const response = await placeOrder({ items: [{ productId: COFFEE, quantity: 2 }], shippingAddress: address });
+    expect(info).toHaveBeenCalledWith('Order placed', { orderId: response.body.orderId, total: 2900, currency: 'USD', lines: 1 });
+    info.mockRestore();
   });
 
   it('records the request as in progress, then completed, under the customer-scoped idempotency key, in a partition of its own', async () => {
@@ -190,6 +198,14 @@ describe('POST /orders retried after an attempt that wrote the order but left no
     await firstAttemptWrote();
     const other = await placeOrder({ ...body, items: [{ productId: COFFEE, quantity: 3 }] }, { 'Idempotency-Key': 'key-lost' });
     expect(other.status).toBe(422);
+    expect(other.body).toMatchObject({ detail: 'This Idempotency-Key was already used with a different request body' });
+  });
+
+  it('refuses the key (422), not a 500, when the order under it cannot be read back', async () => {
+    await firstAttemptWrote();
+    documents.on(QueryCommand).resolves({ Items: [] });
+    const retry = await placeOrder(body, { 'Idempotency-Key': 'key-lost' });
+    expect(retry.status).toBe(422);
   });
 
   it('names the order by customer and key: the same pair, the same id; another key, another id', async () => {

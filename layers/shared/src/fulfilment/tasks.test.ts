@@ -92,6 +92,66 @@ describe('takePayment', () => {
   });
 });
 
+describe('takePayment racing the compensation', () => {
+  const paymentKey = { PK: `ORDER#${ORDER_ID}`, SK: 'PAYMENT' };
+  const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+  const orderToCharge = () => {
+    documents.on(GetCommand).resolves({});
+    documents.on(QueryCommand).resolves({ Items: [{ SK: 'ORDER', orderId: ORDER_ID, total: 2500, currency: 'USD', paymentMethod: 'tok_visa' }] });
+    documents.on(UpdateCommand).resolves({ Attributes: { attempts: 1 } });
+  };
+  beforeEach(() => vi.clearAllMocks());
+
+  it('says which compensation it found: a voided payment or a refunded one', async () => {
+    documents.on(GetCommand).resolves({ Item: { status: 'REFUNDED', chargeId: 'ch_1' } });
+    await expect(takePayment({ orderId: ORDER_ID })).rejects.toThrow(`The payment of order ${ORDER_ID} was refunded by the saga's compensation`);
+  });
+
+  it('refunds its own charge when the compensation voided the payment while it was charging, and fails with PaymentVoided', async () => {
+    const warn = vi.spyOn(logger, 'warn');
+    const addMetric = vi.spyOn(metrics, 'addMetric');
+    orderToCharge();
+    documents.on(GetCommand, { Key: paymentKey }).resolvesOnce({}).resolves({ Item: { status: 'VOIDED' } });
+    documents.on(PutCommand).rejectsOnce(conditionFailed()).resolves({});
+    await expect(takePayment({ orderId: ORDER_ID })).rejects.toMatchObject({
+      name: 'PaymentVoided',
+      message: `The payment of order ${ORDER_ID} was voided while it was being charged; the charge was refunded`,
+    });
+    const refunds = documents.commandCalls(UpdateCommand).filter((call) => call.args[0].input.Key?.PK === `SIMULATED_PAYMENT#${ORDER_ID}` && call.args[0].input.UpdateExpression === 'SET refunded = :true');
+    expect(refunds).toHaveLength(1);
+    const [, refundRecord] = documents.commandCalls(PutCommand);
+    expect(refundRecord?.args[0].input.Item).toMatchObject({ ...paymentKey, status: 'REFUNDED', chargeId: `ch_${ORDER_ID}`, amount: 2500 });
+    expect(addMetric).toHaveBeenCalledWith('PaymentsRefunded', 'Count', 1);
+    expect(addMetric).not.toHaveBeenCalledWith('PaymentsTaken', 'Count', 1);
+    expect(warn).toHaveBeenCalledWith('Refunded a charge that landed after the saga voided the payment', { chargeId: `ch_${ORDER_ID}` });
+  });
+
+  it('does not count a refund another attempt recorded first', async () => {
+    const addMetric = vi.spyOn(metrics, 'addMetric');
+    orderToCharge();
+    documents.on(GetCommand, { Key: paymentKey }).resolvesOnce({}).resolves({ Item: { status: 'VOIDED' } });
+    documents.on(PutCommand).rejects(conditionFailed());
+    await expect(takePayment({ orderId: ORDER_ID })).rejects.toMatchObject({ name: 'PaymentVoided' });
+    expect(addMetric).not.toHaveBeenCalled();
+  });
+
+  it('returns the charge another attempt recorded (same provider key), refunding nothing', async () => {
+    orderToCharge();
+    documents.on(GetCommand, { Key: paymentKey }).resolvesOnce({}).resolves({ Item: { status: 'CHARGED', chargeId: `ch_${ORDER_ID}`, amount: 2500, currency: 'USD' } });
+    documents.on(PutCommand).rejects(conditionFailed());
+    expect(await takePayment({ orderId: ORDER_ID })).toEqual({ chargeId: `ch_${ORDER_ID}` });
+    expect(documents.commandCalls(PutCommand)).toHaveLength(1);
+  });
+
+  it('fails with PaymentVoided, refunding nothing more, when the compensation already refunded its charge', async () => {
+    orderToCharge();
+    documents.on(GetCommand, { Key: paymentKey }).resolvesOnce({}).resolves({ Item: { status: 'REFUNDED', chargeId: `ch_${ORDER_ID}`, amount: 2500, currency: 'USD' } });
+    documents.on(PutCommand).rejects(conditionFailed());
+    await expect(takePayment({ orderId: ORDER_ID })).rejects.toMatchObject({ name: 'PaymentVoided' });
+    expect(documents.commandCalls(PutCommand)).toHaveLength(1);
+  });
+});
+
 describe('refundPayment', () => {
   it('voids the payment when nothing was charged, here or at the provider, refunding nothing', async () => {
     documents.on(GetCommand).resolves({});
@@ -210,6 +270,7 @@ describe('saga steps: what each leaves in the logs and metrics', () => {
     documents.on(PutCommand).resolves({});
     await takePayment({ orderId: ORDER_ID });
     expect(addMetric).toHaveBeenCalledWith('PaymentsTaken', 'Count', 1);
+    expect(info).toHaveBeenCalledWith('Payment taken', { chargeId: `ch_${ORDER_ID}`, amount: 2500, currency: 'USD' });
   });
 
   it('refundPayment counts a refund of a recorded charge, and only a refund it made', async () => {
@@ -217,12 +278,37 @@ describe('saga steps: what each leaves in the logs and metrics', () => {
     documents.on(UpdateCommand).resolves({});
     await refundPayment({ orderId: ORDER_ID });
     expect(addMetric).toHaveBeenCalledWith('PaymentsRefunded', 'Count', 1);
+    expect(info).toHaveBeenLastCalledWith('Payment refunded', { chargeId: 'ch_1' });
     addMetric.mockClear();
     documents.reset();
     documents.on(GetCommand).resolves({ Item: { chargeId: 'ch_1', amount: 2500, currency: 'USD', status: 'CHARGED' } });
     documents.on(UpdateCommand).resolvesOnce({}).rejectsOnce(new ConditionalCheckFailedException({ message: 'no', $metadata: {} }));
     await refundPayment({ orderId: ORDER_ID });
     expect(addMetric).not.toHaveBeenCalled();
+    expect(info).toHaveBeenLastCalledWith('Payment was already refunded', { chargeId: 'ch_1' });
+  });
+
+  it('refundPayment does not count the refund of a lost charge another attempt recorded first', async () => {
+    documents.on(GetCommand, { Key: { PK: `ORDER#${ORDER_ID}`, SK: 'PAYMENT' } }).resolves({});
+    documents.on(GetCommand, { Key: { PK: `SIMULATED_PAYMENT#${ORDER_ID}`, SK: 'CHARGE' } }).resolves({ Item: { chargeId: `ch_${ORDER_ID}` } });
+    documents.on(QueryCommand).resolves({ Items: [{ SK: 'ORDER', orderId: ORDER_ID, total: 2500, currency: 'USD', paymentMethod: 'tok_timeout' }] });
+    documents.on(UpdateCommand).resolves({});
+    documents.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'no', $metadata: {} }));
+    expect(await refundPayment({ orderId: ORDER_ID })).toEqual({ refunded: false });
+    expect(addMetric).not.toHaveBeenCalled();
+  });
+
+  it('releaseStock and awaitShipment say what they did', async () => {
+    documents.on(GetCommand).resolves({ Item: { status: 'RESERVED', lines: [{ productId: PRODUCT_ID, quantity: 2 }] } });
+    documents.on(TransactWriteCommand).resolves({});
+    expect(await releaseStock({ orderId: ORDER_ID })).toEqual({ released: true });
+    expect(info).toHaveBeenLastCalledWith('Stock released');
+    documents.on(GetCommand).resolves({});
+    await releaseStock({ orderId: ORDER_ID });
+    expect(info).toHaveBeenLastCalledWith('No reserved stock to release');
+    documents.on(UpdateCommand).resolves({});
+    await awaitShipment({ orderId: ORDER_ID, taskToken: 'token-1' });
+    expect(info).toHaveBeenLastCalledWith('Waiting for shipment');
   });
 
   it('refundPayment warns about, and counts, the refund of a charge whose answer was lost', async () => {

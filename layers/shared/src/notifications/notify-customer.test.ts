@@ -24,6 +24,7 @@ describe('notifyCustomer', () => {
       expect.objectContaining({ orderId: ref.orderId, eventId: 'e-1', status: 'CONFIRMED' }),
     );
     expect(addMetric).toHaveBeenCalledWith('NotificationsRecorded', 'Count', 1);
+    expect(info).toHaveBeenCalledWith('Customer notified', { notifiedStatus: 'CONFIRMED' });
   });
 
   it('records nothing for an event the customer is not told about', async () => {

@@ -18,7 +18,7 @@ vi.mock('../repositories.ts', () => ({
 const saga = { orderCancelled: vi.fn(), orderShipped: vi.fn() };
 vi.mock('../fulfilment/saga-signals.ts', () => saga);
 
-const { metrics } = await import('../platform/observability.ts');
+const { logger, metrics } = await import('../platform/observability.ts');
 const { cancelOrder, getOrderFor, listNotificationsFor, listOrdersByStatus, listOrdersOf, shipOrder } = await import(
   './use-cases.ts'
 );
@@ -42,6 +42,7 @@ const order = (overrides: Partial<Order> = {}): Order => ({
 });
 
 const addMetric = vi.spyOn(metrics, 'addMetric');
+const info = vi.spyOn(logger, 'info');
 
 beforeEach(() => {
   vi.clearAllMocks();
@@ -95,6 +96,8 @@ describe('cancelOrder', () => {
       now: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     });
     expect(addMetric).toHaveBeenCalledWith('OrdersCancelled', 'Count', 1);
+    // The order's trail in the logs (npm run trail) has the step, and the status it left.
+    expect(info).toHaveBeenCalledWith('Order cancelled', { orderId: 'o-1', from: 'PENDING' });
   });
 
   it('tells a saga waiting for shipment that the order was cancelled', async () => {
@@ -139,6 +142,7 @@ describe('shipOrder', () => {
     });
     expect(saga.orderShipped).toHaveBeenCalledWith('token-1', 'TRACK-1');
     expect(addMetric).toHaveBeenCalledWith('OrdersShipped', 'Count', 1);
+    expect(info).toHaveBeenCalledWith('Order shipped', { orderId: 'o-1', trackingNumber: 'TRACK-1' });
   });
 
   it('signals no saga when none is waiting, and falls back to the order it read if the re-read finds none', async () => {
