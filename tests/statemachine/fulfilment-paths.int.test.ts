@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -154,6 +154,24 @@ describe('fulfilment saga paths (real definition, stand-in functions)', () => {
     expect((await ended(executionArn)).status).toBe('SUCCEEDED');
     expect(await readOrder(orderId)).toMatchObject({ status: 'CANCELLED', statusReason: 'The order could not be fulfilled' });
     expect(calledFor(orderId).slice(-2)).toEqual(['RefundPayment', 'ReleaseStock']);
+  });
+
+  it('compensates a confirmation stopped midway (a timed-out or stopped Express execution undoes nothing), and rejects the order', async () => {
+    const confirmOrderArn = running.stateMachines.find((machine) => machine.logicalId === 'ConfirmOrderStateMachine')!.arn;
+    // The confirmation stops while the payment is being taken, as one that hits Express's
+    // 5-minute limit would: after the stock was reserved, before anything undid it.
+    const stopMyConfirmation = async (payload: Record<string, string>) => {
+      const { executions = [] } = await sfn.send(new ListExecutionsCommand({ stateMachineArn: confirmOrderArn, statusFilter: 'RUNNING' }));
+      for (const { executionArn } of executions) {
+        const { input } = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+        if (JSON.parse(input ?? '{}').orderId === payload.orderId) await sfn.send(new StopExecutionCommand({ executionArn, cause: 'a stand-in for the 5-minute limit' }));
+      }
+      return new Promise(() => {});
+    };
+    const { orderId, executionArn } = await runSaga({ TakePaymentFunction: stopMyConfirmation });
+    expect(await ended(executionArn)).toMatchObject({ status: 'FAILED', error: 'FulfilmentFailed' });
+    expect(calledFor(orderId)).toEqual(['ReserveStock', 'TakePayment', 'RefundPayment', 'ReleaseStock']);
+    expect(await readOrder(orderId)).toMatchObject({ status: 'REJECTED', statusReason: 'The order could not be fulfilled' });
   });
 
   it('fails loudly for an operator when a compensation keeps failing', async () => {
