@@ -127,7 +127,7 @@ describe('npm run trail', () => {
     expect(lines.length).toBeGreaterThan(0);
     for (const line of lines) expect(line).toContain(correlationId);
     // The saga runs under the placing request's correlation id; the admin's ship request has its own.
-    for (const message of ['Order placed', 'Fulfilment started', 'Payment taken']) expect(run.stdout).toContain(message);
+    for (const message of ['Order placed', 'Published order event', 'Fulfilment started', 'Payment taken']) expect(run.stdout).toContain(message);
     expect(run.stdout).not.toContain('Order shipped');
     expect(run.stdout).toContain(`FulfilmentStateMachine / ${orderId}: SUCCEEDED`);
   });

@@ -67,6 +67,7 @@ describe('publishChange', () => {
       eventId: 'stream-event-1',
       eventType: 'OrderStatusChanged',
       orderId: ORDER_ID,
+      correlationId: 'corr-42',
     });
   });
 

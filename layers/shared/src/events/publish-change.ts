@@ -13,6 +13,8 @@ export async function publishChange(record: DynamoDBRecord): Promise<void> {
   const event = orderEventOf(change, lines);
   if (!event) return;
   await publishOrderEvent(event);
-  logger.info('Published order event', { eventId: event.eventId, eventType: event.type, orderId: event.data.orderId });
+  // The event's correlation id (the request that changed the order), so that the order's trail
+  // by correlation id (npm run trail, the order-trail query) has this step too.
+  logger.info('Published order event', { eventId: event.eventId, eventType: event.type, orderId: event.data.orderId, correlationId: event.correlationId });
   metrics.addMetric(`${event.type}Published`, MetricUnit.Count, 1);
 }
