@@ -42,8 +42,8 @@ import { type Hop, journeyHops, type TracedExecution, type TracedInvocation, sum
 import { bump, difference, type LatencySummary, percentile, runLoad } from './stats.ts';
 import { PartitionLedger } from './partition-ledger.ts';
 import type { KeySchema } from './partitions.ts';
-import { type Binding, checkScaleBaseline, DEFAULT_QUOTAS, type JourneyProfile, profileAccesses, project } from './scale.ts';
-import { HOT_SHARES, PEAK_MIX, SCALE_JOURNEYS, SHIPPED_ORDER, type ScaleJourneyContext } from './scale-journeys.ts';
+import { type Binding, cacheMissRatio, checkScaleBaseline, DEFAULT_QUOTAS, type JourneyProfile, profileAccesses, project, type ReadCache, withReadCache } from './scale.ts';
+import { CATALOG_CACHE, HOT_SHARES, PEAK_MIX, SCALE_JOURNEYS, SHIPPED_ORDER, type ScaleJourneyContext } from './scale-journeys.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -419,6 +419,17 @@ async function main(): Promise<void> {
     // The Standard saga's executions (its StartExecution and state-transition quotas; the Express child has its own, far higher).
     const sagaExecutionsOf = (orderIds: string[]) =>
       machine === undefined ? [] : cloud.stepFunctions.service.listExecutions({ stateMachineArn: machine.arn }).filter((execution) => orderIds.includes(execution.name));
+    // The Express child (the order's confirmation) is found by the order id in its input, as above.
+    const expressMachines = machines.filter((candidate) => cloud.stepFunctions.service.describeStateMachine(candidate.arn).type === 'EXPRESS');
+    const expressExecutionsOf = (orderIds: string[]) =>
+      expressMachines.reduce(
+        (total, candidate) =>
+          total +
+          cloud.stepFunctions.service
+            .listExecutions({ stateMachineArn: candidate.arn })
+            .filter((item) => orderIds.some((id) => cloud.stepFunctions.service.describeExecution(item.executionArn).input.includes(id))).length,
+        0,
+      );
     const transitionsOf = (orderIds: string[]) =>
       sagaExecutionsOf(orderIds).reduce((total, execution) => total + cloud.stepFunctions.service.getExecutionHistory({ executionArn: execution.executionArn }).filter((event) => event.type.endsWith('StateEntered')).length, 0);
     const profileOf = async (name: string, count: number, delta: ReturnType<typeof since>, from: number, to: number, orderIds: string[]): Promise<JourneyProfile> => ({
@@ -430,6 +441,7 @@ async function main(): Promise<void> {
         lambdaSeconds: sum(delta.lambdaSeconds) / count,
         snsPublishes: sum(delta.sdkCalls, (key) => / SNS Publish/.test(key)) / count,
         executionsStarted: sagaExecutionsOf(orderIds).length / count,
+        expressExecutionsStarted: expressExecutionsOf(orderIds) / count,
         stateTransitions: transitionsOf(orderIds) / count,
         readUnits: sum(delta.readUnits) / count,
         writeUnits: sum(delta.writeUnits) / count,
@@ -455,8 +467,10 @@ async function main(): Promise<void> {
       await settle(2000);
       profiles.push(await profileOf(kind.name, kind.count, since(before), from, Date.now(), orderIds));
     }
-    const bindings = project(profiles, PEAK_MIX, HOT_SHARES, DEFAULT_QUOTAS);
-    results.scale = { mix: PEAK_MIX, hotShares: HOT_SHARES, profiles, bindings };
+    const browse = profiles.find((profile) => profile.name === CATALOG_CACHE.journey);
+    const cache: ReadCache = { ...CATALOG_CACHE, secondsPerRequest: browse === undefined || browse.services.lambdaInvocations === 0 ? 0 : browse.services.lambdaSeconds / browse.services.lambdaInvocations };
+    const bindings = project(withReadCache(profiles, cache), PEAK_MIX, HOT_SHARES, DEFAULT_QUOTAS);
+    results.scale = { mix: PEAK_MIX, hotShares: HOT_SHARES, cache: { ...cache, missRatio: cacheMissRatio(cache) }, profiles, bindings };
 
     // ---- 3. API latency ----------------------------------------------------------------------------
     console.log(`API latency: ${REQUESTS} requests at concurrency ${LEVELS.join(', ')} …`);

@@ -3,7 +3,7 @@
  * journey that bench/run.ts measures already: a cancelled order, a catalog browse, a customer's
  * own orders, an admin's listing. Each is run `count` times on the bench's local cloud.
  */
-import type { Mix } from './scale.ts';
+import { type Mix, zipfTopShare } from './scale.ts';
 
 export interface ScaleJourneyContext {
   call: (method: string, route: string, token: string, body?: unknown) => Promise<Record<string, unknown>>;
@@ -42,6 +42,7 @@ export const SCALE_JOURNEYS: ScaleJourney[] = [
     name: 'catalog browse (list page + product page)',
     count: 10,
     run: async (context) => {
+      // Without the shop's maxAge: every list reads the index, the cost a cache miss has (CATALOG_CACHE).
       await context.call('GET', '/products?limit=20', '');
       await context.call('GET', `/products/${context.productId}`, '');
       return [];
@@ -80,5 +81,25 @@ export const PEAK_MIX: Mix = {
   'admin listing (orders by status)': 0.01,
 };
 
-/** At the peak, the best-selling product takes this share of all orders (each of its orders writes its item). */
-export const HOT_SHARES = { 'PRODUCT#<id>': 0.01 };
+/**
+ * At the peak, the best-selling product takes this share of all orders (each of its orders
+ * writes its item) and of the product pages: popularity by Zipf's law over a catalog of 1,000
+ * products (the k-th sells in proportion to 1/k), which gives the best seller 13.4%.
+ */
+export const CATALOG_PRODUCTS = 1000;
+export const HOT_SHARES = { 'PRODUCT#<id>': zipfTopShare(CATALOG_PRODUCTS) };
+
+/**
+ * The shop's catalog page asks for pages at most 10 seconds old (web/src/pages/Catalog.tsx,
+ * `maxAge`), served from the list function's memory (catalog/recent-pages.ts). Assumed: the
+ * shoppers read 10 distinct pages (the first pages of the list; deeper pages are rare), and
+ * Lambda keeps twice as many environments as the average concurrency. The measured browse
+ * reads every shard on every list (no maxAge): the projection keeps the misses' share of them.
+ */
+export const CATALOG_CACHE = {
+  journey: 'catalog browse (list page + product page)',
+  partitionClasses: ['CATALOG#<shard>'],
+  maxAgeSeconds: 10,
+  pages: 10,
+  environmentsPerConcurrency: 2,
+};
