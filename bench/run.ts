@@ -42,7 +42,7 @@ import { type Hop, journeyHops, type TracedExecution, type TracedInvocation, sum
 import { bump, difference, type LatencySummary, percentile, runLoad } from './stats.ts';
 import { PartitionLedger } from './partition-ledger.ts';
 import type { KeySchema } from './partitions.ts';
-import { type Binding, cacheMissRatio, checkScaleBaseline, DEFAULT_QUOTAS, type JourneyProfile, profileAccesses, project, type ReadCache, withReadCache } from './scale.ts';
+import { type Binding, cacheMissRatio, checkScaleBaseline, DEFAULT_QUOTAS, type JourneyProfile, profileAccesses, project, withReadCache } from './scale.ts';
 import { CATALOG_CACHE, HOT_SHARES, PEAK_MIX, SCALE_JOURNEYS, SHIPPED_ORDER, type ScaleJourneyContext } from './scale-journeys.ts';
 
 const { values: args } = parseArgs({
@@ -296,6 +296,7 @@ async function main(): Promise<void> {
     console.log(`${JOURNEYS} order journeys (time scale ${TIME_SCALE}) …`);
     await settle();
     partitionLedger = await ledgerFor(client, ordersTable.tableName, cloud.dynamoDbEndpoint, cloud.region);
+    await partitionLedger.mark();
     const journeyBefore = snapshot();
     const journeyFrom = Date.now();
     const journalBefore = cloud.journal.list().at(-1)?.sequence ?? 0;
@@ -456,10 +457,10 @@ async function main(): Promise<void> {
         waitFor(`the saga of ${orderId} to finish`, async () => sagaExecutionsOf([orderId]).some((execution) => execution.status !== 'RUNNING')),
       customerToken,
       adminToken,
-      productId: product.productId,
     };
     for (const kind of SCALE_JOURNEYS) {
       await settle();
+      await partitionLedger!.mark();
       const before = snapshot();
       const from = Date.now();
       const orderIds: string[] = [];
@@ -468,9 +469,9 @@ async function main(): Promise<void> {
       profiles.push(await profileOf(kind.name, kind.count, since(before), from, Date.now(), orderIds));
     }
     const browse = profiles.find((profile) => profile.name === CATALOG_CACHE.journey);
-    const cache: ReadCache = { ...CATALOG_CACHE, secondsPerRequest: browse === undefined || browse.services.lambdaInvocations === 0 ? 0 : browse.services.lambdaSeconds / browse.services.lambdaInvocations };
-    const bindings = project(withReadCache(profiles, cache), PEAK_MIX, HOT_SHARES, DEFAULT_QUOTAS);
-    results.scale = { mix: PEAK_MIX, hotShares: HOT_SHARES, cache: { ...cache, missRatio: cacheMissRatio(cache) }, profiles, bindings };
+    const localSecondsPerRequest = browse === undefined || browse.services.lambdaInvocations === 0 ? 0 : browse.services.lambdaSeconds / browse.services.lambdaInvocations;
+    const bindings = project(withReadCache(profiles, CATALOG_CACHE), PEAK_MIX, HOT_SHARES, DEFAULT_QUOTAS);
+    results.scale = { mix: PEAK_MIX, hotShares: HOT_SHARES, cache: { ...CATALOG_CACHE, localSecondsPerRequest, missRatio: cacheMissRatio(CATALOG_CACHE) }, profiles, bindings };
 
     // ---- 3. API latency ----------------------------------------------------------------------------
     console.log(`API latency: ${REQUESTS} requests at concurrency ${LEVELS.join(', ')} …`);
