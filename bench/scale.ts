@@ -280,7 +280,7 @@ export const DEFAULT_QUOTAS: Quota[] = [
     unit: 'executions/s',
     perOrder: (usage) => usage.expressExecutionsStarted ?? 0,
     adjustable: true,
-    source: 'https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html (Express StartExecution: bucket 6,000, refill 6,000/s; Express workflows have no state-transition quota)',
+    source: 'https://docs.aws.amazon.com/step-functions/latest/dg/express-limits.html (Express StartExecution: bucket 6,000, refill 6,000/s; Express workflows have no state-transition quota)',
   },
   {
     name: 'Lambda: burst (each function scales by 1,000 concurrent executions every 10 s)',
