@@ -20,6 +20,8 @@ export class PartitionLedger {
   /** Where the next read of each shard starts (undefined: a closed shard read to its end). */
   private readonly shardIterators = new Map<string, string | undefined>();
   private readonly streams: DynamoDBStreamsClient;
+  /** The first record of the current window (mark()). */
+  private windowStart = 0;
 
   constructor(
     private readonly settings: { endpoint: string; region: string; tableName: string; streamArn: string; schema: KeySchema },
@@ -34,23 +36,31 @@ export class PartitionLedger {
     this.calls.push({ at: Date.now(), command: call.command, input: call.dynamoDb.input, consumedCapacity: call.dynamoDb.consumedCapacity });
   }
 
-  /** Every partition access between `from` and `to` (epoch ms): reads from the calls, writes from the stream. */
+  /**
+   * Starts a window: reads the stream to its end, so the writes before it are not the window's.
+   * Call it once the previous traffic has settled.
+   */
+  async mark(): Promise<void> {
+    await this.streamRecords();
+    this.windowStart = this.records.length;
+  }
+
+  /**
+   * Every partition access of the window: reads from the calls between `from` and `to` (epoch
+   * ms), writes from the stream records read since `mark()`. Stream records are told apart by
+   * the order they are read in, not by their ApproximateCreationDateTime, which DynamoDB Local
+   * rounds too coarsely to tell one window from the next.
+   */
   async between(from: number, to: number): Promise<PartitionAccess[]> {
     const { schema } = this.settings;
     const calls = this.calls.filter((call) => call.at >= from && call.at <= to);
     const reads = calls.flatMap((call) => readsOf(call.command, call.input, call.consumedCapacity as never, schema));
     const transactional = new Set(calls.filter((call) => call.command === 'TransactWriteItemsCommand').flatMap((call) => transactionalKeys(call.input, schema)));
-    const writes = (await this.streamRecords())
-      .filter((record) => {
-        // Stream records carry their time in whole seconds.
-        const at = (record.dynamodb?.ApproximateCreationDateTime?.getTime() ?? 0);
-        return at >= Math.floor(from / 1000) * 1000 && at <= to;
-      })
-      .flatMap((record) => {
-        const change = record.dynamodb!;
-        const keys = change.Keys as Record<string, unknown>;
-        return writesOf({ keys, oldImage: change.OldImage as never, newImage: change.NewImage as never, transactional: transactional.has(itemKey(keys, schema)) }, schema);
-      });
+    const writes = (await this.streamRecords()).slice(this.windowStart).flatMap((record) => {
+      const change = record.dynamodb!;
+      const keys = change.Keys as Record<string, unknown>;
+      return writesOf({ keys, oldImage: change.OldImage as never, newImage: change.NewImage as never, transactional: transactional.has(itemKey(keys, schema)) }, schema);
+    });
     return [...reads, ...writes];
   }
 
@@ -59,8 +69,7 @@ export class PartitionLedger {
    * bench that asks for several windows reads each record once.
    */
   private async streamRecords(): Promise<_Record[]> {
-    const { StreamDescription } = await this.streams.send(new DescribeStreamCommand({ StreamArn: this.settings.streamArn }));
-    for (const shard of StreamDescription?.Shards ?? []) {
+    for (const shard of await this.shards()) {
       const shardId = shard.ShardId ?? '';
       let iterator = this.shardIterators.get(shardId);
       if (!this.shardIterators.has(shardId)) {
@@ -78,6 +87,18 @@ export class PartitionLedger {
       this.shardIterators.set(shardId, iterator);
     }
     return this.records;
+  }
+
+  /** Every shard of the stream: DescribeStream answers at most 100 a call, and a long run has more. */
+  private async shards() {
+    const shards = [];
+    let exclusiveStartShardId: string | undefined;
+    do {
+      const { StreamDescription } = await this.streams.send(new DescribeStreamCommand({ StreamArn: this.settings.streamArn, ExclusiveStartShardId: exclusiveStartShardId }));
+      shards.push(...(StreamDescription?.Shards ?? []));
+      exclusiveStartShardId = StreamDescription?.LastEvaluatedShardId;
+    } while (exclusiveStartShardId !== undefined);
+    return shards;
   }
 
   close(): void {

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LayerBreakdown } from './layer-breakdown.ts';
-import { type Binding, type JourneyProfile, partitionBound } from './scale.ts';
+import { type Binding, type JourneyProfile, partitionBound, TARGET_ORDERS_PER_SECOND } from './scale.ts';
 
 type Summary = { count: number; errors: number; p50: number; p95: number; p99: number; throughput: number };
 type PerCall = { invocations: number; requests: number; readUnits: number; writeUnits: number; calls: Record<string, number> };
@@ -45,7 +45,13 @@ export interface BenchReport {
     };
   };
   cost?: { orders: number; target?: number; prices: { retrieved: string; region: string }; lines: Array<{ item: string; perOrder: number; cost: number }>; total: number };
-  scale?: { mix: Record<string, number>; hotShares: Record<string, number>; profiles: JourneyProfile[]; bindings: Binding[] };
+  scale?: {
+    mix: Record<string, number>;
+    hotShares: Record<string, number>;
+    cache?: { journey: string; maxAgeSeconds: number; pages: number; environmentsPerConcurrency: number; secondsPerRequest: number; localSecondsPerRequest?: number; missRatio: number };
+    profiles: JourneyProfile[];
+    bindings: Binding[];
+  };
   builtFunctions?: {
     artifacts: Array<{ name: string; codeBytes: number; totalBytes: number }>;
     moduleLoad: Array<{ name: string; samples: number; p50: number; p90: number; cpuP50?: number }>;
@@ -197,15 +203,39 @@ const rate = (value: number) => (Number.isFinite(value) ? String(Math.round(valu
 /** Where the system stops: the order rate each partition class and quota allows, lowest first (docs/scale.md). */
 function printScale(scale: NonNullable<BenchReport['scale']>, print: (line: string) => void): void {
   print('\n## Scale projection (bench/scale.ts, docs/scale.md)\n');
-  print(`Mix per order: ${Object.entries(scale.mix).map(([name, weight]) => `${weight} × ${name}`).join('; ')}. Hot shares: ${Object.entries(scale.hotShares).map(([klass, share]) => `${klass} ${share * 100}%`).join(', ')}.\n`);
+  print(`Mix per order: ${Object.entries(scale.mix).map(([name, weight]) => `${weight} × ${name}`).join('; ')}. Hot shares: ${Object.entries(scale.hotShares).map(([klass, share]) => `${klass} ${num(share * 100, 3)}%`).join(', ')}.\n`);
+  const cache = scale.cache;
+  if (cache !== undefined) {
+    print(
+      `Catalog cache (${cache.journey}): maxAge ${cache.maxAgeSeconds} s, ${cache.pages} pages, ${cache.environmentsPerConcurrency} environments per concurrent execution, ` +
+        `${num(cache.secondsPerRequest * 1000, 3)} ms per request in AWS (assumed; ${num((cache.localSecondsPerRequest ?? 0) * 1000, 3)} ms here): ` +
+        `${num(cache.missRatio * 100, 3)}% of its catalog reads reach DynamoDB (the table below shows them unreduced).\n`,
+    );
+  }
   print(table(['journey', 'partition', 'kind', 'units per journey'], scale.profiles.flatMap((profile) => profile.accesses.map((access) => [profile.name, `${access.target} ${access.partitionClass}`, access.kind, num(access.units, 3)]))));
   print('');
   const shown = scale.bindings.filter((binding) => binding.maxOrdersPerSecond < 1e6);
-  print(table(['limit', 'load per order/s', 'limit', 'orders/s at the limit', 'raise by request'], shown.map((binding) => [binding.what, num(binding.loadPerOrder, 3), String(binding.limit), rate(binding.maxOrdersPerSecond), binding.adjustable ? 'yes' : 'no (redesign)'])));
+  const target = TARGET_ORDERS_PER_SECOND.toLocaleString('en-US');
+  print(
+    table(
+      ['limit', 'load per order/s', 'limit', 'orders/s at the limit', 'raise by request', `needs at ${target}/s`, 'ask for'],
+      shown.map((binding) => [
+        binding.what,
+        num(binding.loadPerOrder, 3),
+        String(binding.limit),
+        rate(binding.maxOrdersPerSecond),
+        binding.adjustable ? 'yes' : 'no (redesign)',
+        binding.request === undefined ? '' : String(Math.ceil(binding.request.needed)),
+        binding.request === undefined ? '' : String(binding.request.askFor),
+      ]),
+    ),
+  );
   const first = scale.bindings[0];
   const bound = partitionBound(scale.bindings);
   if (first !== undefined) print(`\n**Projected maximum: ${rate(first.maxOrdersPerSecond)} orders/s, bound by ${first.what}.**`);
   if (bound !== undefined) print(`**The data model alone (no quota): ${rate(bound.maxOrdersPerSecond)} orders/s, bound by ${bound.what}.**`);
+  const below = scale.bindings.filter((binding) => binding.maxOrdersPerSecond < TARGET_ORDERS_PER_SECOND);
+  if (below.length > 0) print(`Below ${target} orders/s: ${below.map((binding) => (binding.request === undefined ? `${binding.what} (redesign)` : `${binding.what} (ask for ${binding.request.askFor})`)).join('; ')}.`);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

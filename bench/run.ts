@@ -42,8 +42,8 @@ import { type Hop, journeyHops, type TracedExecution, type TracedInvocation, sum
 import { bump, difference, type LatencySummary, percentile, runLoad } from './stats.ts';
 import { PartitionLedger } from './partition-ledger.ts';
 import type { KeySchema } from './partitions.ts';
-import { type Binding, checkScaleBaseline, DEFAULT_QUOTAS, type JourneyProfile, profileAccesses, project } from './scale.ts';
-import { HOT_SHARES, PEAK_MIX, SCALE_JOURNEYS, SHIPPED_ORDER, type ScaleJourneyContext } from './scale-journeys.ts';
+import { type Binding, cacheMissRatio, checkScaleBaseline, DEFAULT_QUOTAS, type JourneyProfile, profileAccesses, project, withReadCache } from './scale.ts';
+import { CATALOG_CACHE, HOT_SHARES, PEAK_MIX, SCALE_JOURNEYS, SHIPPED_ORDER, type ScaleJourneyContext } from './scale-journeys.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -296,6 +296,7 @@ async function main(): Promise<void> {
     console.log(`${JOURNEYS} order journeys (time scale ${TIME_SCALE}) …`);
     await settle();
     partitionLedger = await ledgerFor(client, ordersTable.tableName, cloud.dynamoDbEndpoint, cloud.region);
+    await partitionLedger.mark();
     const journeyBefore = snapshot();
     const journeyFrom = Date.now();
     const journalBefore = cloud.journal.list().at(-1)?.sequence ?? 0;
@@ -419,6 +420,17 @@ async function main(): Promise<void> {
     // The Standard saga's executions (its StartExecution and state-transition quotas; the Express child has its own, far higher).
     const sagaExecutionsOf = (orderIds: string[]) =>
       machine === undefined ? [] : cloud.stepFunctions.service.listExecutions({ stateMachineArn: machine.arn }).filter((execution) => orderIds.includes(execution.name));
+    // The Express child (the order's confirmation) is found by the order id in its input, as above.
+    const expressMachines = machines.filter((candidate) => cloud.stepFunctions.service.describeStateMachine(candidate.arn).type === 'EXPRESS');
+    const expressExecutionsOf = (orderIds: string[]) =>
+      expressMachines.reduce(
+        (total, candidate) =>
+          total +
+          cloud.stepFunctions.service
+            .listExecutions({ stateMachineArn: candidate.arn })
+            .filter((item) => orderIds.some((id) => cloud.stepFunctions.service.describeExecution(item.executionArn).input.includes(id))).length,
+        0,
+      );
     const transitionsOf = (orderIds: string[]) =>
       sagaExecutionsOf(orderIds).reduce((total, execution) => total + cloud.stepFunctions.service.getExecutionHistory({ executionArn: execution.executionArn }).filter((event) => event.type.endsWith('StateEntered')).length, 0);
     const profileOf = async (name: string, count: number, delta: ReturnType<typeof since>, from: number, to: number, orderIds: string[]): Promise<JourneyProfile> => ({
@@ -430,6 +442,7 @@ async function main(): Promise<void> {
         lambdaSeconds: sum(delta.lambdaSeconds) / count,
         snsPublishes: sum(delta.sdkCalls, (key) => / SNS Publish/.test(key)) / count,
         executionsStarted: sagaExecutionsOf(orderIds).length / count,
+        expressExecutionsStarted: expressExecutionsOf(orderIds) / count,
         stateTransitions: transitionsOf(orderIds) / count,
         readUnits: sum(delta.readUnits) / count,
         writeUnits: sum(delta.writeUnits) / count,
@@ -444,10 +457,10 @@ async function main(): Promise<void> {
         waitFor(`the saga of ${orderId} to finish`, async () => sagaExecutionsOf([orderId]).some((execution) => execution.status !== 'RUNNING')),
       customerToken,
       adminToken,
-      productId: product.productId,
     };
     for (const kind of SCALE_JOURNEYS) {
       await settle();
+      await partitionLedger!.mark();
       const before = snapshot();
       const from = Date.now();
       const orderIds: string[] = [];
@@ -455,8 +468,10 @@ async function main(): Promise<void> {
       await settle(2000);
       profiles.push(await profileOf(kind.name, kind.count, since(before), from, Date.now(), orderIds));
     }
-    const bindings = project(profiles, PEAK_MIX, HOT_SHARES, DEFAULT_QUOTAS);
-    results.scale = { mix: PEAK_MIX, hotShares: HOT_SHARES, profiles, bindings };
+    const browse = profiles.find((profile) => profile.name === CATALOG_CACHE.journey);
+    const localSecondsPerRequest = browse === undefined || browse.services.lambdaInvocations === 0 ? 0 : browse.services.lambdaSeconds / browse.services.lambdaInvocations;
+    const bindings = project(withReadCache(profiles, CATALOG_CACHE), PEAK_MIX, HOT_SHARES, DEFAULT_QUOTAS);
+    results.scale = { mix: PEAK_MIX, hotShares: HOT_SHARES, cache: { ...CATALOG_CACHE, localSecondsPerRequest, missRatio: cacheMissRatio(CATALOG_CACHE) }, profiles, bindings };
 
     // ---- 3. API latency ----------------------------------------------------------------------------
     console.log(`API latency: ${REQUESTS} requests at concurrency ${LEVELS.join(', ')} …`);

@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { itemSize, type KeySchema, partitionClass, readsOf, writesOf } from './partitions.ts';
-import { checkScaleBaseline, type JourneyProfile, partitionBindings, profileAccesses, project, quotaBindings, type Quota } from './scale.ts';
+import {
+  cacheMissRatio,
+  checkScaleBaseline,
+  type JourneyProfile,
+  partitionBindings,
+  profileAccesses,
+  project,
+  quotaBindings,
+  type Quota,
+  quotaRequest,
+  withReadCache,
+  zipfTopShare,
+} from './scale.ts';
 
 const schema: KeySchema = {
   partitionKey: 'PK',
@@ -110,6 +122,81 @@ describe('the projection, on a hand-worked journey', () => {
     ]);
     const [first, second] = project([order, browse], mix, { 'PRODUCT#<id>': 0.1 }, quotas);
     expect([first?.what, second?.what]).toEqual(['starts', 'GSI1 CATALOG (read)']);
+  });
+});
+
+describe('the catalog cache, the best seller and the quota requests, on a hand-worked case', () => {
+  // A browse lists the catalog (16 shards × 0.5 RCU = 8 RCU) and reads one product (0.5 RCU);
+  // an order writes its product (2 WCU) and that product's catalog entry (1 WCU).
+  const browse: JourneyProfile = {
+    name: 'browse',
+    accesses: profileAccesses(
+      [
+        ...Array.from({ length: 16 }, (_, shard) => ({ target: 'GSI1', partition: `CATALOG#${shard}`, kind: 'read' as const, units: 0.5 })),
+        { target: 'table', partition: 'PRODUCT#0b4a2c6e-8f1d-4e55-9c1a-3d2b7e6f5a41', kind: 'read', units: 0.5 },
+      ],
+      1,
+    ),
+    services: { apiRequests: 2, lambdaInvocations: 2, lambdaSeconds: 0.04, snsPublishes: 0, executionsStarted: 0, stateTransitions: 0, readUnits: 2, writeUnits: 0 },
+  };
+  const order: JourneyProfile = {
+    name: 'order',
+    accesses: profileAccesses(
+      [
+        { target: 'table', partition: 'PRODUCT#0b4a2c6e-8f1d-4e55-9c1a-3d2b7e6f5a41', kind: 'write', units: 2 },
+        { target: 'GSI1', partition: 'CATALOG#5', kind: 'write', units: 1 },
+      ],
+      1,
+    ),
+    services: { apiRequests: 1, lambdaInvocations: 4, lambdaSeconds: 0.2, snsPublishes: 3, executionsStarted: 1, expressExecutionsStarted: 1, stateTransitions: 4, readUnits: 0, writeUnits: 3 },
+  };
+  // 20 ms per request, 2 environments per concurrent execution, 5 pages, 10 s: 2 × 0.02 × 5 / 10 = 2%.
+  const cache = { journey: 'browse', partitionClasses: ['CATALOG#<shard>'], maxAgeSeconds: 10, pages: 5, environmentsPerConcurrency: 2, secondsPerRequest: 0.02 };
+
+  it('lets through environments × pages ÷ maxAge reads a second: a share of the lists that does not grow with the rate', () => {
+    expect(cacheMissRatio(cache)).toBeCloseTo(0.02);
+    // Never more than every read.
+    expect(cacheMissRatio({ ...cache, maxAgeSeconds: 0.1 })).toBe(1);
+  });
+
+  it('takes the hits off the browse’s catalog reads and off the table’s read units, and nothing else', () => {
+    const [cached, untouched] = withReadCache([browse, order], cache);
+    const units = Object.fromEntries(cached!.accesses.map((access) => [`${access.target} ${access.partitionClass} ${access.kind}`, access.units]));
+    // 8 RCU × 2%.
+    expect(units['GSI1 CATALOG#<shard> read']).toBeCloseTo(0.16);
+    expect(units['table PRODUCT#<id> read']).toBe(0.5);
+    // The larger of measured (2) and counted (8.5) read units, less the hits' 8 × 98% = 7.84.
+    expect(cached!.services.readUnits).toBeCloseTo(0.66);
+    expect(untouched).toBe(order);
+  });
+
+  it('gives the best seller its Zipf share, and the catalog shard that holds it that share plus an even part of the rest', () => {
+    // 1 / (1 + 1/2 + 1/3 + 1/4) = 12/25.
+    expect(zipfTopShare(4)).toBeCloseTo(0.48);
+    const hot = { 'PRODUCT#<id>': 0.48 };
+    const bindings = Object.fromEntries(partitionBindings([order, browse], { order: 1, browse: 10 }, hot).map((binding) => [binding.what, binding]));
+    // 2 WCU × 48% = 0.96 per order: 1000 / 0.96.
+    expect(bindings['table PRODUCT#<id> (write)']?.maxOrdersPerSecond).toBeCloseTo(1041.67, 1);
+    // 1 WCU × (0.48 + 0.52 / 16) = 0.5125: 1000 / 0.5125.
+    expect(bindings['GSI1 CATALOG#<shard> (write)']?.maxOrdersPerSecond).toBeCloseTo(1951.22, 1);
+    // Reads stay even: every list reads every shard. 10 × 8 / 16 = 5 RCU per shard: 3000 / 5.
+    expect(bindings['GSI1 CATALOG#<shard> (read)']?.maxOrdersPerSecond).toBe(600);
+  });
+
+  it('asks for each quota the target rate needs, with 25% headroom, rounded up to two significant digits', () => {
+    // 1 execution × 5,000/s = 5,000; × 1.25 = 6,250 → 6,300.
+    expect(quotaRequest(1, 5000)).toEqual({ needed: 5000, askFor: 6300 });
+    // 24 requests × 5,000 = 120,000; × 1.25 = 150,000.
+    expect(quotaRequest(24, 5000)).toEqual({ needed: 120_000, askFor: 150_000 });
+    const quotas: Quota[] = [
+      { name: 'starts', limit: 300, unit: '/s', perOrder: (usage) => usage.executionsStarted, adjustable: true, source: 'test' },
+      { name: 'express starts', limit: 6000, unit: '/s', perOrder: (usage) => usage.expressExecutionsStarted ?? 0, adjustable: true, source: 'test' },
+    ];
+    const projected = Object.fromEntries(project([order], { order: 1 }, {}, quotas, 5000).map((binding) => [binding.what, binding]));
+    expect(projected.starts?.request).toEqual({ needed: 5000, askFor: 6300 });
+    // Above the target: nothing to ask for.
+    expect(projected['express starts']).toMatchObject({ maxOrdersPerSecond: 6000 });
+    expect(projected['express starts']?.request).toBeUndefined();
   });
 });
 

@@ -17,6 +17,72 @@ export function shardShare(klass: string): number | undefined {
   return undefined;
 }
 
+/**
+ * A catalog index entry is a product's item: every stock change of a product rewrites its entry
+ * in the shard the product was put in. The hottest shard holds the best-selling product, so it
+ * takes that product's share of the writes plus an even part of the rest's.
+ */
+const SHARD_OWNERS: Record<string, string> = { 'CATALOG#<shard>': 'PRODUCT#<id>' };
+
+export function hottestShardShare(klass: string, kind: 'read' | 'write', hotShares: HotShares): number | undefined {
+  const even = shardShare(klass);
+  if (even === undefined || kind === 'read') return even;
+  const owner = SHARD_OWNERS[klass];
+  const hot = owner === undefined ? undefined : hotShares[owner];
+  return hot === undefined ? even : hot + (1 - hot) * even;
+}
+
+/**
+ * The share of all orders the best-selling of `items` products takes when popularity follows
+ * Zipf's law with `exponent` (the k-th product sells in proportion to 1/k^exponent).
+ */
+export function zipfTopShare(items: number, exponent = 1): number {
+  let harmonic = 0;
+  for (let rank = 1; rank <= items; rank += 1) harmonic += 1 / rank ** exponent;
+  return 1 / harmonic;
+}
+
+/**
+ * A read cache in the function's memory (catalog/recent-pages.ts): each execution environment
+ * reads each page from DynamoDB at most once per `maxAgeSeconds`. By Little's law the list
+ * function runs in (list rate × seconds per list) environments at once; Lambda keeps spare ones
+ * warm, counted by `environmentsPerConcurrency`. So DynamoDB sees at most
+ * environments × pages ÷ maxAge reads a second, a share of the list rate that does not grow with it.
+ */
+export interface ReadCache {
+  /** The journey whose reads it serves. */
+  journey: string;
+  /** The partition classes whose reads it takes off. */
+  partitionClasses: string[];
+  maxAgeSeconds: number;
+  /** Distinct pages (limit, cursor) the shoppers read. */
+  pages: number;
+  environmentsPerConcurrency: number;
+  /** Seconds one request of the journey keeps an environment busy (measured). */
+  secondsPerRequest: number;
+}
+
+/** The share of the journey's cacheable reads that still reach DynamoDB (ReadCache). */
+export function cacheMissRatio(cache: ReadCache): number {
+  return Math.min(1, (cache.environmentsPerConcurrency * cache.secondsPerRequest * cache.pages) / cache.maxAgeSeconds);
+}
+
+/** The profiles with a cache's hits taken off its journey's reads (and off the table's read units). */
+export function withReadCache(profiles: JourneyProfile[], cache: ReadCache): JourneyProfile[] {
+  const miss = cacheMissRatio(cache);
+  return profiles.map((profile) => {
+    if (profile.name !== cache.journey) return profile;
+    let saved = 0;
+    const accesses = profile.accesses.map((access) => {
+      if (access.kind !== 'read' || !cache.partitionClasses.includes(access.partitionClass)) return access;
+      saved += access.units * (1 - miss);
+      return { ...access, units: access.units * miss };
+    });
+    const measuredReads = Math.max(profile.services.readUnits, profile.accesses.filter((access) => access.kind === 'read').reduce((sum, access) => sum + access.units, 0));
+    return { ...profile, accesses, services: { ...profile.services, readUnits: Math.max(0, measuredReads - saved) } };
+  });
+}
+
 /** DynamoDB's per-partition throughput (table and every index alike). */
 export const PARTITION_LIMITS = { read: 3000, write: 1000 } as const;
 
@@ -36,6 +102,8 @@ export interface ServiceUsage {
   lambdaSeconds: number;
   snsPublishes: number;
   executionsStarted: number;
+  /** Express child executions started (the order's confirmation, docs/decisions.md D31). */
+  expressExecutionsStarted?: number;
   stateTransitions: number;
   readUnits: number;
   writeUnits: number;
@@ -63,6 +131,8 @@ export interface Quota {
 
 export interface Binding {
   what: string;
+  /** For an adjustable quota: what the target order rate needs, and the round number to ask for (quotaRequest). */
+  request?: { needed: number; askFor: number };
   /** Orders per second at which it reaches its limit (Infinity: it never does). */
   maxOrdersPerSecond: number;
   loadPerOrder: number;
@@ -97,6 +167,14 @@ function mixed<T>(profiles: JourneyProfile[], mix: Mix, pick: (profile: JourneyP
   return totals;
 }
 
+function shardNote(klass: string, share: number): string {
+  const even = shardShare(klass);
+  const percent = `${Math.round(share * 1000) / 10}%`;
+  if (even === undefined) return `the hottest ${klass} takes ${percent} of orders`;
+  if (share === even) return `one of ${Math.round(1 / share)} shards`;
+  return `the shard of the best seller: ${percent} of the class`;
+}
+
 /** Every partition class's load per order of the mix, and the order rate at which its hottest partition reaches DynamoDB's limit. */
 export function partitionBindings(profiles: JourneyProfile[], mix: Mix, hotShares: HotShares): Binding[] {
   const perOrder = mixed(profiles, mix, (profile) => profile.accesses, (into, access, weight) => {
@@ -107,7 +185,7 @@ export function partitionBindings(profiles: JourneyProfile[], mix: Mix, hotShare
     const kind = what.endsWith('(read)') ? 'read' : 'write';
     const klass = what.split(' ')[1]!;
     const limit = PARTITION_LIMITS[kind];
-    const share = isShared(klass) ? 1 : (shardShare(klass) ?? hotShares[klass]);
+    const share = isShared(klass) ? 1 : (hottestShardShare(klass, kind, hotShares) ?? hotShares[klass]);
     if (share === undefined) {
       // One entity's own partition (an order, a customer): its load is one journey's, whatever the rate.
       return { what, maxOrdersPerSecond: units <= limit ? Infinity : 0, loadPerOrder: units, limit, adjustable: false, note: 'per entity: does not grow with the order rate' };
@@ -118,17 +196,17 @@ export function partitionBindings(profiles: JourneyProfile[], mix: Mix, hotShare
       loadPerOrder: units * share,
       limit,
       adjustable: false,
-      ...(share !== 1 && { note: shardShare(klass) === undefined ? `the hottest ${klass} takes ${share * 100}% of orders` : `one of ${Math.round(1 / share)} shards` }),
+      ...(share !== 1 && { note: shardNote(klass, share) }),
     };
   });
 }
 
 /** Every per-account quota's use per order of the mix, and the order rate at which it is reached. */
 export function quotaBindings(profiles: JourneyProfile[], mix: Mix, quotas: Quota[]): Binding[] {
-  const usage: ServiceUsage = { apiRequests: 0, lambdaInvocations: 0, lambdaSeconds: 0, snsPublishes: 0, executionsStarted: 0, stateTransitions: 0, readUnits: 0, writeUnits: 0 };
+  const usage: Required<ServiceUsage> = { apiRequests: 0, lambdaInvocations: 0, lambdaSeconds: 0, snsPublishes: 0, executionsStarted: 0, expressExecutionsStarted: 0, stateTransitions: 0, readUnits: 0, writeUnits: 0 };
   for (const profile of profiles) {
     const weight = mix[profile.name] ?? 0;
-    for (const key of Object.keys(usage) as Array<keyof ServiceUsage>) usage[key] += profile.services[key] * weight;
+    for (const key of Object.keys(usage) as Array<keyof ServiceUsage>) usage[key] += (profile.services[key] ?? 0) * weight;
   }
   return quotas.map((quota) => {
     const loadPerOrder = quota.perOrder(usage);
@@ -136,9 +214,27 @@ export function quotaBindings(profiles: JourneyProfile[], mix: Mix, quotas: Quot
   });
 }
 
-/** All bindings, lowest order rate first. */
-export function project(profiles: JourneyProfile[], mix: Mix, hotShares: HotShares, quotas: Quota[]): Binding[] {
-  return [...partitionBindings(profiles, mix, hotShares), ...quotaBindings(profiles, mix, quotas)].sort((a, b) => a.maxOrdersPerSecond - b.maxOrdersPerSecond);
+/** The order rate the projection aims at (issue 14): every quota below it gets a request number. */
+export const TARGET_ORDERS_PER_SECOND = 5000;
+
+/** Headroom over the need when asking for a quota: a peak is not a plateau. */
+export const QUOTA_HEADROOM = 1.25;
+
+/** What `ordersPerSecond` needs of a quota, and the number to ask for: the need with headroom, rounded up to two significant digits. */
+export function quotaRequest(loadPerOrder: number, ordersPerSecond: number, headroom = QUOTA_HEADROOM): { needed: number; askFor: number } {
+  const needed = loadPerOrder * ordersPerSecond;
+  const wanted = needed * headroom;
+  if (wanted <= 0) return { needed, askFor: 0 };
+  const step = 10 ** Math.max(0, Math.floor(Math.log10(wanted)) - 1);
+  return { needed, askFor: Math.ceil(wanted / step - 1e-9) * step };
+}
+
+/** All bindings, lowest order rate first; every adjustable quota below `target` says what to ask for. */
+export function project(profiles: JourneyProfile[], mix: Mix, hotShares: HotShares, quotas: Quota[], target = TARGET_ORDERS_PER_SECOND): Binding[] {
+  const quotasBound = quotaBindings(profiles, mix, quotas).map((binding) =>
+    binding.maxOrdersPerSecond < target ? { ...binding, request: quotaRequest(binding.loadPerOrder, target) } : binding,
+  );
+  return [...partitionBindings(profiles, mix, hotShares), ...quotasBound].sort((a, b) => a.maxOrdersPerSecond - b.maxOrdersPerSecond);
 }
 
 /**
@@ -177,6 +273,31 @@ export const DEFAULT_QUOTAS: Quota[] = [
     perOrder: (usage) => usage.stateTransitions,
     adjustable: true,
     source: 'https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html (bucket 5,000, refill 5,000/s in us-east-1, us-west-2, eu-west-1; 800/500 elsewhere; lower for new accounts)',
+  },
+  {
+    name: 'Step Functions Express: StartExecution refill rate',
+    limit: 6_000,
+    unit: 'executions/s',
+    perOrder: (usage) => usage.expressExecutionsStarted ?? 0,
+    adjustable: true,
+    source: 'https://docs.aws.amazon.com/step-functions/latest/dg/express-limits.html (Express StartExecution: bucket 6,000, refill 6,000/s; Express workflows have no state-transition quota)',
+  },
+  {
+    name: 'Lambda: burst (each function scales by 1,000 concurrent executions every 10 s)',
+    limit: 100,
+    unit: 'concurrent executions gained per second',
+    // Reaching the concurrency the rate needs takes need ÷ 100 seconds from cold; a ramp, not a ceiling, so it binds nothing at a steady rate.
+    perOrder: () => 0,
+    adjustable: false,
+    source: 'https://docs.aws.amazon.com/lambda/latest/dg/scaling-behavior.html (1,000 every 10 seconds per function; not adjustable; provisioned concurrency pre-warms a known peak)',
+  },
+  {
+    name: 'SQS standard queues: messages per second',
+    limit: Infinity,
+    unit: 'messages/s',
+    perOrder: () => 0,
+    adjustable: false,
+    source: 'https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html (standard queues: nearly unlimited API calls per second)',
   },
   {
     name: 'SNS: Publish per second per account',

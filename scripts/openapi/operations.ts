@@ -112,9 +112,12 @@ export const OPERATIONS: readonly Operation[] = [
     operationId: 'listProducts',
     tag: 'Catalog',
     summary: 'List the catalog',
-    description: 'The public catalog, by name, `limit` at a time. When `nextCursor` is present, pass it as `cursor` for the next page.',
+    description:
+      'The public catalog, by name, `limit` at a time. When `nextCursor` is present, pass it as `cursor` for the next page. ' +
+      'With `maxAge` (seconds, at most 60) the caller accepts a page read up to that long ago, which the function may serve from memory ' +
+      '(the shop sends 10; without it every request reads the table, so a change is visible at once).',
     access: 'public',
-    query: schemas.pageQuery,
+    query: schemas.catalogPageQuery,
     success: {
       status: 200,
       description: 'A page of products.',
@@ -145,7 +148,7 @@ export const OPERATIONS: readonly Operation[] = [
     summary: 'List the catalog (partners)',
     description: 'The catalog as `GET /products` lists it, for partners: by name, `limit` at a time; pass `nextCursor` as `cursor` for the next page.',
     access: 'partner',
-    query: schemas.pageQuery,
+    query: schemas.catalogPageQuery,
     success: {
       status: 200,
       description: 'A page of products.',

@@ -121,6 +121,8 @@ describe('bad input', () => {
       ['GET', '/orders?limit=ten', 'limit'],
       ['GET', '/orders?cursor=bm90LWpzb24', 'cursor'],
       ['GET', '/products?cursor=%7B%7D', 'cursor'],
+      ['GET', '/products?maxAge=61', 'maxAge'],
+      ['GET', '/products?maxAge=soon', 'maxAge'],
       ['GET', '/products/not-a-uuid', 'productId'],
     ])('%s %s → 400 naming %s', async (method, path, field) => {
       const response = await expectNothingWritten(() => api(method, path, { token: customer.token }));

@@ -24,6 +24,16 @@ describe('the catalog over HTTP', () => {
     expect(names).toEqual([...names].sort());
   });
 
+  it('answers a list without maxAge from the table, even after a shopper’s maxAge list kept a page', async () => {
+    // Digits sort before letters: the product is on the first page.
+    const name = `0 cache probe ${Date.now()}`;
+    expect((await api('GET', '/products?limit=100&maxAge=60')).status).toBe(200);
+    const created = await api('POST', '/products', { token: admin.token, body: { name, price: 100 } });
+    expect(created.status).toBe(201);
+    const fresh = await api('GET', '/products?limit=100');
+    expect(fresh.json.items.map((product: { productId: string }) => product.productId)).toContain(created.json.productId);
+  });
+
   it('lets an admin create a product, change it and set its stock', async () => {
     const created = await api('POST', '/products', { token: admin.token, body: { name: 'Milk Frother', description: 'Handheld', price: 1999 } });
     expect(created.status).toBe(201);

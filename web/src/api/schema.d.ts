@@ -13,7 +13,7 @@ export interface paths {
         };
         /**
          * List the catalog
-         * @description The public catalog, by name, `limit` at a time. When `nextCursor` is present, pass it as `cursor` for the next page.
+         * @description The public catalog, by name, `limit` at a time. When `nextCursor` is present, pass it as `cursor` for the next page. With `maxAge` (seconds, at most 60) the caller accepts a page read up to that long ago, which the function may serve from memory (the shop sends 10; without it every request reads the table, so a change is visible at once).
          *
          *     Public: no token needed.
          */
@@ -694,6 +694,7 @@ export interface operations {
                 limit?: number;
                 /** @description The `nextCursor` of the previous page; leave out for the first page. */
                 cursor?: string;
+                maxAge?: number;
             };
             header?: {
                 /**
@@ -918,6 +919,7 @@ export interface operations {
                 limit?: number;
                 /** @description The `nextCursor` of the previous page; leave out for the first page. */
                 cursor?: string;
+                maxAge?: number;
             };
             header?: {
                 /**

@@ -6,6 +6,8 @@ import { ErrorAlert, formatMoney, Loading } from '../ui/components.tsx';
 import { Pager, useCursorPages } from '../ui/pager.tsx';
 
 const PAGE_SIZE = 12;
+/** Seconds the shop's catalog may be old: the API may answer from memory, not DynamoDB (docs/scale.md). */
+const CATALOG_MAX_AGE = 10;
 
 export function CatalogPage() {
   const { api } = useServices();
@@ -13,7 +15,7 @@ export function CatalogPage() {
   const pages = useCursorPages();
   const { cursor } = pages;
   const page = useLoad(
-    () => api.call(api.client.GET('/products', { params: { query: { limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) } } })),
+    () => api.call(api.client.GET('/products', { params: { query: { limit: PAGE_SIZE, maxAge: CATALOG_MAX_AGE, ...(cursor ? { cursor } : {}) } } })),
     [cursor],
   );
   const [announcement, setAnnouncement] = useState('');

@@ -2,12 +2,17 @@ import { NotFoundError } from '../platform/errors.ts';
 import { productRepository } from '../repositories.ts';
 import type { Page, PageRequest } from '../platform/table/pagination.ts';
 import type { NewProduct, Product, ProductChanges } from './product.ts';
+import { RecentPages } from './recent-pages.ts';
 
 // The catalog's use cases. Authorization (admin only for writes) is checked by the caller
 // before these run, with platform/auth/policy.ts.
 
-export const listProducts = (page: PageRequest): Promise<Page<Product>> =>
-  productRepository().list(page);
+/** This execution environment's recent catalog pages (recent-pages.ts). */
+const recentPages = new RecentPages<Page<Product>>();
+
+/** A page of the catalog; `maxAgeSeconds`: the caller accepts a page read that long ago (recent-pages.ts). */
+export const listProducts = (page: PageRequest, maxAgeSeconds?: number): Promise<Page<Product>> =>
+  recentPages.get(`${page.limit}|${page.cursor ?? ''}`, maxAgeSeconds, () => productRepository().list(page));
 
 export async function getProduct(productId: string): Promise<Product> {
   const product = await productRepository().get(productId);

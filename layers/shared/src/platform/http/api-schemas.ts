@@ -90,6 +90,17 @@ export const pageQuery = z.object({
   cursor: z.optional(z.string().check(z.maxLength(2048, 'is not a valid cursor'))),
 });
 
+/** Seconds the catalog may be old for this caller (recent-pages.ts): the shop's pages send it, an admin's do not. */
+export const CATALOG_MAX_AGE_SECONDS = 60;
+
+export const catalogPageQuery = z.extend(pageQuery, {
+  maxAge: z.optional(
+    z.coerce
+      .number('must be a number')
+      .check(z.int('must be a whole number of seconds'), z.minimum(0, 'must be at least 0'), z.maximum(CATALOG_MAX_AGE_SECONDS, `must be at most ${CATALOG_MAX_AGE_SECONDS}`)),
+  ),
+});
+
 export const ordersByStatusQuery = z.extend(pageQuery, {
   status: z.enum(ORDER_STATUSES, { error: `must be one of ${ORDER_STATUSES.join(', ')}` }),
 });
