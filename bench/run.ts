@@ -492,21 +492,30 @@ async function main(): Promise<void> {
     const apiResults: Record<string, Record<number, unknown>> = { 'POST /orders': {}, 'GET /orders/{id}': {} };
     const apiPaused: Record<string, Record<number, unknown>> = { 'POST /orders': {}, 'GET /orders/{id}': {} };
     const placed: string[] = [];
+    // CPU of this process (API, workers, the bench) and of DynamoDB Local over a phase, per request.
+    const cpuNow = () => ({ node: process.cpuUsage(), jvm: jvmCpuMs(cloud.dynamoDbEndpoint) });
+    const cpuSince = (start: ReturnType<typeof cpuNow>, requests: number) => {
+      const node = process.cpuUsage(start.node);
+      const jvm = jvmCpuMs(cloud.dynamoDbEndpoint);
+      return { node: (node.user + node.system) / 1000 / requests, dynamoDbLocal: jvm === undefined || start.jvm === undefined ? Number.NaN : (jvm - start.jvm) / requests };
+    };
     const measure = async (operation: string, level: number, functionLogicalId: string, run: (index: number) => Promise<void>) => {
       // Warm-up, not measured: one execution environment per concurrent caller (up to the
       // function's limit), so the level measures warm latency, not cold starts.
       await runLoad(2 * level, level, run, PHASE_DEADLINE_MS);
       await settle();
       let before = snapshot();
+      let cpu = cpuNow();
       let summary = await runLoad(REQUESTS, level, run, PHASE_DEADLINE_MS);
-      apiResults[operation]![level] = { ...strip(summary), dynamoDb: dynamoDbPerInvocation(since(before), functionLogicalId) };
+      apiResults[operation]![level] = { ...strip(summary), dynamoDb: dynamoDbPerInvocation(since(before), functionLogicalId), cpuMsPerRequest: cpuSince(cpu, REQUESTS) };
       await settle();
       cloud.eventSources.pause();
       try {
         await settle(500); // batches already running finish
         before = snapshot();
+        cpu = cpuNow();
         summary = await runLoad(REQUESTS, level, run, PHASE_DEADLINE_MS);
-        apiPaused[operation]![level] = { ...strip(summary), dynamoDb: dynamoDbPerInvocation(since(before), functionLogicalId) };
+        apiPaused[operation]![level] = { ...strip(summary), dynamoDb: dynamoDbPerInvocation(since(before), functionLogicalId), cpuMsPerRequest: cpuSince(cpu, REQUESTS) };
       } finally {
         cloud.eventSources.resume();
       }
