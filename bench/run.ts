@@ -12,7 +12,10 @@
  *    byte counted.
  * 3. API latency and throughput: POST /orders and GET /orders/{id} at each concurrency level,
  *    with the DynamoDB calls each request made; each level twice, with the orders' background
- *    work running and with the event source mappings paused (issue 13's targets).
+ *    work running and with the event source mappings paused.
+ * 3b. Issue 13's API overhead: concurrency 1, event sources paused, the raw baselines (the
+ *    transaction, PlaceOrder's four DynamoDB calls, the Query) interleaved with the API requests,
+ *    CPU per request and where each request's time goes (bench/api-overhead.ts).
  * 4. After the cloud stops: bundle sizes and cold module load of every `sam build` function
  *    against a baseline that only imports DynamoDBDocumentClient, checked against the budgets in
  *    bench/budgets.json (the run exits 1 when a function is over), and where the layer's load
