@@ -25,6 +25,14 @@ export interface BenchReport {
   api?: Record<string, Record<string, Summary & { dynamoDb: PerCall }>>;
   /** The same, with the event source mappings paused (no background work). */
   apiPaused?: Record<string, Record<string, Summary & { dynamoDb: PerCall }>>;
+  /** Section 3b: concurrency 1, paused, the baselines interleaved with the API requests (issue 13's targets). */
+  apiOverhead?: {
+    rounds: number;
+    load: number[];
+    backgroundInvocations: number;
+    operations: Record<string, Summary & { mean: number; nodeCpuMsPerRequest: number; dynamoDbLocalCpuMsPerRequest: number; hops?: { requests: number; clientP50: number; sdkCallsPerRequest: number; hops: Array<{ hop: string; p50: number; mean: number; share: number }> } }>;
+    baselines: Record<string, string[]>;
+  };
   journey?: {
     orders: number;
     timeScale: number;
@@ -73,9 +81,10 @@ export function printReport(report: BenchReport, print: (line: string) => void =
   print(`\n# Benchmark, ${report.startedAt} (${report.durationS} s)\n`);
   print(`${machine.cpus} × ${machine.cpuModel ?? 'CPU'}, ${machine.memoryGiB} GiB, Node ${machine.node}; ${settings.requests} requests per level, ${settings.journeys} journeys, time scale ${settings.timeScale}\n`);
 
+  if (report.apiOverhead !== undefined) printApiOverhead(report, print);
   if (report.api !== undefined && report.rawDynamoDb !== undefined) {
     const raw = report.rawDynamoDb;
-    if (report.apiPaused !== undefined) {
+    if (report.apiPaused !== undefined && report.apiOverhead === undefined) {
       print('## API overhead at concurrency 1, event sources paused (targets of issue 13)\n');
       print(
         table(
@@ -241,4 +250,64 @@ function printScale(scale: NonNullable<BenchReport['scale']>, print: (line: stri
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const file = process.argv[2] ?? path.join(path.dirname(fileURLToPath(import.meta.url)), 'results/latest.json');
   printReport(JSON.parse(readFileSync(file, 'utf8')) as BenchReport);
+}
+
+/** Issue 13's target 2 (section 3b of bench/run.ts): each operation against its baselines, and where its time goes. */
+function printApiOverhead(report: BenchReport, print: (line: string) => void): void {
+  const overhead = report.apiOverhead!;
+  const { operations } = overhead;
+  const cpuOf = (entry: { nodeCpuMsPerRequest: number; dynamoDbLocalCpuMsPerRequest: number }) =>
+    entry.nodeCpuMsPerRequest + (Number.isFinite(entry.dynamoDbLocalCpuMsPerRequest) ? entry.dynamoDbLocalCpuMsPerRequest : 0);
+  print(`## API overhead at concurrency 1, event sources paused (targets of issue 13)\n`);
+  const rows: string[][] = [];
+  for (const [operation, baselines] of Object.entries(overhead.baselines)) {
+    const api = operations[operation];
+    if (api === undefined) continue;
+    baselines.forEach((baseline, index) => {
+      const raw = operations[baseline];
+      const ratio = raw === undefined ? Number.NaN : api.p50 / raw.p50;
+      // The target is issue 13's, against its baseline (the first); the others are for reading.
+      const target = index === 0 ? report.targets?.[operation] : undefined;
+      const busy = report.api?.[operation]?.['1'];
+      const rawBusy = (operation.startsWith('POST') ? report.rawDynamoDb?.transactWrite : report.rawDynamoDb?.query)?.['1'];
+      rows.push([
+        index === 0 ? operation : '',
+        baseline,
+        ms(api.p50),
+        ms(raw?.p50 ?? Number.NaN),
+        `${num(ratio, 2)}×`,
+        target === undefined ? '–' : `≤ ${target}×`,
+        target === undefined || !Number.isFinite(ratio) ? '–' : ratio <= target ? 'yes' : 'no',
+        raw === undefined ? '–' : `${num(cpuOf(api), 1)} / ${num(cpuOf(raw), 1)} = ${num(cpuOf(api) / cpuOf(raw), 1)}×`,
+        index === 0 && busy !== undefined && rawBusy !== undefined ? `${num(busy.p50 / rawBusy.p50, 1)}× (${ms(busy.p50)} ms)` : '',
+      ]);
+    });
+  }
+  print(table(['operation', 'baseline', 'p50 (ms)', 'baseline p50 (ms)', 'p50 ÷ baseline p50', 'target', 'met', 'CPU ms per request ÷ baseline', 'with background work'], rows));
+  print(
+    `\n${operations['POST /orders']?.count ?? 0} requests of each, in ${overhead.rounds} interleaved rounds; ${overhead.backgroundInvocations} other invocations ran meanwhile; ` +
+      `load average ${overhead.load.join(', ')} at the end. CPU: this process (API, Lambda workers, the bench's client) plus DynamoDB Local's JVM. ` +
+      '"With background work": section 3\'s p50 at concurrency 1 ÷ section 1\'s raw p50, measured apart and with the orders\' background work running.\n',
+  );
+  const withHops = Object.entries(operations).filter(([, entry]) => entry.hops !== undefined);
+  if (withHops.length === 0) return;
+  print('Where a request\'s time goes (p50 / mean ms; the means add up to the mean request):\n');
+  const hopNames = withHops[0]![1].hops!.hops.map((hop) => hop.hop);
+  print(
+    table(
+      ['hop', ...withHops.map(([operation]) => operation)],
+      [
+        ...hopNames.map((name, index) => [
+          name,
+          ...withHops.map(([, entry]) => {
+            const hop = entry.hops!.hops[index]!;
+            return `${ms(hop.p50)} / ${ms(hop.mean)} (${num(hop.share * 100, 0)}%)`;
+          }),
+        ]),
+        ['SDK calls per request', ...withHops.map(([, entry]) => num(entry.hops!.sdkCallsPerRequest, 1))],
+        ['**request** (p50 / mean)', ...withHops.map(([, entry]) => `${ms(entry.p50)} / ${ms(entry.mean)}`)],
+      ],
+    ),
+  );
+  print('');
 }

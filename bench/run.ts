@@ -12,7 +12,10 @@
  *    byte counted.
  * 3. API latency and throughput: POST /orders and GET /orders/{id} at each concurrency level,
  *    with the DynamoDB calls each request made; each level twice, with the orders' background
- *    work running and with the event source mappings paused (issue 13's targets).
+ *    work running and with the event source mappings paused.
+ * 3b. Issue 13's API overhead: concurrency 1, event sources paused, the raw baselines (the
+ *    transaction, PlaceOrder's four DynamoDB calls, the Query) interleaved with the API requests,
+ *    CPU per request and where each request's time goes (bench/api-overhead.ts).
  * 4. After the cloud stops: bundle sizes and cold module load of every `sam build` function
  *    against a baseline that only imports DynamoDBDocumentClient, checked against the budgets in
  *    bench/budgets.json (the run exits 1 when a function is over), and where the layer's load
@@ -24,12 +27,12 @@
  * Only 127.0.0.1 is contacted; every loop is bounded in count and in time.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { spawnSync } from 'node:child_process';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand, QueryCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import { BatchGetItemCommand, CreateTableCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand, TransactWriteItemsCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { startLocalCloud } from '#local/cloud/local-cloud.ts';
 import { fileLog } from '#local/cloud/local-cloud-log.ts';
 import { sdkMetricsMiddleware, type SdkCall } from '#local/lambda/sdk-metrics.ts';
@@ -38,8 +41,9 @@ import { freePort } from '#local/core/ports.ts';
 import { BUILD_DIR, buildIsStale, builtArtifacts, measureModuleLoad, moduleLoadOverBudget, ROOT } from './built-functions.ts';
 import { type LayerBreakdown, measureLayerBreakdown } from './layer-breakdown.ts';
 import { costOf, expressGbSeconds, gbSeconds, PRICES, type UsagePerOrder } from './cost.ts';
+import { blockSizes, type CpuSample, cpuPerRequest, type RequestTrace, summarizeRequestHops } from './api-overhead.ts';
 import { type Hop, journeyHops, type TracedExecution, type TracedInvocation, summarizeHops } from './hops.ts';
-import { bump, difference, type LatencySummary, percentile, runLoad } from './stats.ts';
+import { bump, difference, type LatencySummary, percentile, runLoad, summarize } from './stats.ts';
 import { PartitionLedger } from './partition-ledger.ts';
 import type { KeySchema } from './partitions.ts';
 import { type Binding, cacheMissRatio, checkScaleBaseline, DEFAULT_QUOTAS, type JourneyProfile, profileAccesses, project, withReadCache } from './scale.ts';
@@ -87,8 +91,16 @@ const counters = {
 let partitionLedger: PartitionLedger | undefined;
 const memoryMb = new Map<string, number>();
 
+/** The SDK time and calls of each function's invocation under way (section 3b reads them at its end). */
+const sdkTime: Record<string, { ms: number; calls: number }> = {};
+/** While set, every invocation with its timing (section 3b: one per API request). */
+let requestTraces: Array<Omit<RequestTrace, 'clientMs'> & { functionLogicalId: string }> | undefined;
+
 function recordSdkCall(source: string, call: SdkCall): void {
   partitionLedger?.record(call);
+  const time = (sdkTime[source] ??= { ms: 0, calls: 0 });
+  time.ms += call.durationMs;
+  time.calls += 1;
   bump(counters.sdkCalls, `${source} ${call.service} ${call.command}${call.failed ? ' (failed)' : ''}`);
   if (call.service === 'DynamoDB' && call.capacityUnits !== undefined) {
     bump(READ_COMMANDS.has(call.command) ? counters.readUnits : counters.writeUnits, source, call.capacityUnits);
@@ -125,7 +137,16 @@ let tracing = false;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Waits until no function has been invoked for `quietMs` (bounded by `maxMs`): background work of earlier requests is done. */
+/** Invocations asked for and not answered yet (set once the cloud runs). */
+let inFlight: () => number = () => 0;
+
+/**
+ * Waits until no function has run for `quietMs` (bounded by `maxMs`): none in flight and none
+ * finished meanwhile, so the background work of earlier requests is done. Counting finished
+ * invocations alone is not enough: a cold start (a saga step's new environment when several
+ * orders' sagas run at once) can take longer than `quietMs` on a busy machine, and the paused
+ * measurement then ran beside it (docs/performance.md, "the paused POST anomaly").
+ */
 async function settle(quietMs = 1500, maxMs = 60_000): Promise<void> {
   const started = Date.now();
   let last = sum(counters.invocations);
@@ -133,7 +154,7 @@ async function settle(quietMs = 1500, maxMs = 60_000): Promise<void> {
   while (Date.now() - started < maxMs) {
     await sleep(100);
     const now = sum(counters.invocations);
-    if (now !== last) {
+    if (now !== last || inFlight() > 0) {
       last = now;
       quietSince = Date.now();
     } else if (Date.now() - quietSince >= quietMs) return;
@@ -184,6 +205,9 @@ async function main(): Promise<void> {
       if (tracing) {
         traced.push({ functionLogicalId, startedAt: timing.startedAt, endedAt: timing.endedAt, durationMs: outcome.durationMs, event: JSON.stringify(timing.event) });
       }
+      const sdk = sdkTime[functionLogicalId] ?? { ms: 0, calls: 0 };
+      delete sdkTime[functionLogicalId];
+      requestTraces?.push({ functionLogicalId, invokeMs: timing.endedAt - timing.startedAt, environmentMs: outcome.durationMs, sdkMs: sdk.ms, sdkCalls: sdk.calls });
       bump(counters.invocations, functionLogicalId);
       bump(counters.gbSeconds, functionLogicalId, gbSeconds(outcome.durationMs, memoryMb.get(functionLogicalId) ?? 128));
       bump(counters.lambdaSeconds, functionLogicalId, outcome.durationMs / 1000);
@@ -191,6 +215,7 @@ async function main(): Promise<void> {
     onSdkCall: recordSdkCall,
   });
   for (const fn of cloud.lambda.functions) memoryMb.set(fn.logicalId, fn.memorySizeMb);
+  inFlight = () => cloud.lambda.inFlight;
   cloud.lambda.addLogListener((line) => bump(counters.logBytes, line.functionLogicalId, Buffer.byteLength(line.line) + 1));
   // The Step Functions service's own DynamoDB client (direct `dynamodb:` tasks): a private field,
   // reached here only to add the same counting middleware the Lambda workers get.
@@ -249,6 +274,9 @@ async function main(): Promise<void> {
         KeySchema: table?.KeySchema,
         AttributeDefinitions: table?.AttributeDefinitions,
         GlobalSecondaryIndexes: table?.GlobalSecondaryIndexes?.map((index) => ({ IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection })),
+        // The same stream as the orders table (no mapping reads it): DynamoDB Local writes each
+        // change to it, which a write to the orders table pays for too.
+        ...(table?.StreamSpecification !== undefined && { StreamSpecification: table.StreamSpecification }),
       }),
     );
     const rawIds: string[] = [];
@@ -482,21 +510,35 @@ async function main(): Promise<void> {
     const apiResults: Record<string, Record<number, unknown>> = { 'POST /orders': {}, 'GET /orders/{id}': {} };
     const apiPaused: Record<string, Record<number, unknown>> = { 'POST /orders': {}, 'GET /orders/{id}': {} };
     const placed: string[] = [];
+    // CPU of this process (API, workers, the bench) and of DynamoDB Local over a phase, per request.
+    const cpuNow = () => ({ node: process.cpuUsage(), jvm: jvmCpuMs(cloud.dynamoDbEndpoint) });
+    const cpuSince = (start: ReturnType<typeof cpuNow>, requests: number) => {
+      const node = process.cpuUsage(start.node);
+      const jvm = jvmCpuMs(cloud.dynamoDbEndpoint);
+      return { node: (node.user + node.system) / 1000 / requests, dynamoDbLocal: jvm === undefined || start.jvm === undefined ? Number.NaN : (jvm - start.jvm) / requests };
+    };
     const measure = async (operation: string, level: number, functionLogicalId: string, run: (index: number) => Promise<void>) => {
       // Warm-up, not measured: one execution environment per concurrent caller (up to the
       // function's limit), so the level measures warm latency, not cold starts.
       await runLoad(2 * level, level, run, PHASE_DEADLINE_MS);
       await settle();
       let before = snapshot();
+      let cpu = cpuNow();
       let summary = await runLoad(REQUESTS, level, run, PHASE_DEADLINE_MS);
-      apiResults[operation]![level] = { ...strip(summary), dynamoDb: dynamoDbPerInvocation(since(before), functionLogicalId) };
+      apiResults[operation]![level] = { ...strip(summary), dynamoDb: dynamoDbPerInvocation(since(before), functionLogicalId), cpuMsPerRequest: cpuSince(cpu, REQUESTS) };
       await settle();
       cloud.eventSources.pause();
       try {
         await settle(500); // batches already running finish
+        // What this process and DynamoDB Local burn with nothing invoked: work left behind by
+        // the previous phase that no invocation count shows (docs/performance.md).
+        const idle = cpuNow();
+        await sleep(1000);
+        const idleCpuMsPerSecond = cpuSince(idle, 1);
         before = snapshot();
+        cpu = cpuNow();
         summary = await runLoad(REQUESTS, level, run, PHASE_DEADLINE_MS);
-        apiPaused[operation]![level] = { ...strip(summary), dynamoDb: dynamoDbPerInvocation(since(before), functionLogicalId) };
+        apiPaused[operation]![level] = { ...strip(summary), dynamoDb: dynamoDbPerInvocation(since(before), functionLogicalId), cpuMsPerRequest: cpuSince(cpu, REQUESTS), idleCpuMsPerSecond };
       } finally {
         cloud.eventSources.resume();
       }
@@ -507,6 +549,99 @@ async function main(): Promise<void> {
     }
     results.api = apiResults;
     results.apiPaused = apiPaused;
+
+    // ---- 3b. API overhead at concurrency 1, event sources paused (issue 13, target 2) ------------
+    console.log(`API overhead: ${REQUESTS} requests of each operation and baseline, interleaved, event sources paused …`);
+    // Each round runs a block of every baseline and operation in turn, all while paused and after
+    // the same settling, so the baselines meet the same machine as the API requests. POST has two
+    // baselines: the transaction alone (issue 13's), and the four calls the handler makes
+    // (BatchGetItem of the catalog, Powertools idempotency's PutItem, the transaction, its UpdateItem).
+    const rawPlaceOrderCalls = async () => {
+      const key = { PK: { S: `IDEMPOTENCY#place-order#${randomUUID()}` }, SK: { S: 'IDEMPOTENCY' } };
+      const expiration = Math.floor(Date.now() / 1000) + 86_400;
+      await client.send(
+        new BatchGetItemCommand({ RequestItems: { [ordersTable.tableName]: { Keys: [{ PK: { S: `PRODUCT#${product.productId}` }, SK: { S: 'PRODUCT' } }] } } }),
+      );
+      await client.send(
+        new PutItemCommand({
+          TableName: rawTable,
+          Item: { ...key, expiration: { N: String(expiration) }, in_progress_expiration: { N: String(Date.now() + 30_000) }, status: { S: 'INPROGRESS' }, validation: { S: randomUUID() } },
+          ConditionExpression: 'attribute_not_exists(#id) OR #expiry < :now OR (#status = :inprogress AND attribute_exists(#in_progress_expiry) AND #in_progress_expiry < :now_in_millis)',
+          ExpressionAttributeNames: { '#id': 'PK', '#expiry': 'expiration', '#in_progress_expiry': 'in_progress_expiration', '#status': 'status' },
+          ExpressionAttributeValues: { ':now': { N: String(Math.floor(Date.now() / 1000)) }, ':now_in_millis': { N: String(Date.now()) }, ':inprogress': { S: 'INPROGRESS' } },
+        }),
+      );
+      await rawWrite();
+      await client.send(
+        new UpdateItemCommand({
+          TableName: rawTable,
+          Key: key,
+          UpdateExpression: 'SET #response_data = :response_data, #expiry = :expiry, #status = :status',
+          ExpressionAttributeNames: { '#response_data': 'data', '#expiry': 'expiration', '#status': 'status' },
+          ExpressionAttributeValues: { ':response_data': { S: JSON.stringify(orderBody) }, ':expiry': { N: String(expiration) }, ':status': { S: 'COMPLETED' } },
+        }),
+      );
+    };
+    const overheadOperations = {
+      'raw TransactWriteItems': { run: rawWrite },
+      "raw: PlaceOrder's four DynamoDB calls": { run: rawPlaceOrderCalls },
+      'POST /orders': { run: async () => void placed.push(await placeOrder()), functionLogicalId: 'PlaceOrderFunction' },
+      'raw Query': { run: rawQuery },
+      'GET /orders/{id}': { run: async (index: number) => void (await call('GET', `/orders/${placed[index % placed.length]}`, customerToken)), functionLogicalId: 'GetOrderFunction' },
+    } satisfies Record<string, { run: (index: number) => Promise<void>; functionLogicalId?: string }>;
+    const latencies: Record<string, number[]> = {};
+    const cpu: Record<string, CpuSample[]> = {};
+    const jvmCpu: Record<string, CpuSample[]> = {};
+    const traces: Record<string, RequestTrace[]> = {};
+    let backgroundInvocations = 0;
+    await settle();
+    cloud.eventSources.pause();
+    try {
+      await settle(500);
+      for (const { run } of Object.values(overheadOperations)) await runLoad(5, 1, run, PHASE_DEADLINE_MS); // warm
+      for (const block of blockSizes(REQUESTS, OVERHEAD_ROUNDS)) {
+        for (const [operation, spec] of Object.entries(overheadOperations)) {
+          const functionLogicalId = 'functionLogicalId' in spec ? spec.functionLogicalId : undefined;
+          requestTraces = [];
+          const cpuBefore = process.cpuUsage();
+          const jvmBefore = jvmCpuMs(cloud.dynamoDbEndpoint);
+          for (let i = 0; i < block; i += 1) {
+            const begun = performance.now();
+            await spec.run(i);
+            const clientMs = performance.now() - begun;
+            (latencies[operation] ??= []).push(clientMs);
+            const invocation = requestTraces.findLast((candidate) => candidate.functionLogicalId === functionLogicalId);
+            if (invocation !== undefined) (traces[operation] ??= []).push({ clientMs, ...invocation });
+          }
+          const cpuUsed = process.cpuUsage(cpuBefore);
+          const jvmAfter = jvmCpuMs(cloud.dynamoDbEndpoint);
+          (cpu[operation] ??= []).push({ requests: block, cpuMs: (cpuUsed.user + cpuUsed.system) / 1000 });
+          if (jvmBefore !== undefined && jvmAfter !== undefined) (jvmCpu[operation] ??= []).push({ requests: block, cpuMs: jvmAfter - jvmBefore });
+          backgroundInvocations += requestTraces.filter((candidate) => candidate.functionLogicalId !== functionLogicalId).length;
+          requestTraces = undefined;
+        }
+      }
+    } finally {
+      requestTraces = undefined;
+      cloud.eventSources.resume();
+    }
+    results.apiOverhead = {
+      rounds: Math.min(OVERHEAD_ROUNDS, REQUESTS),
+      load: loadAverage(),
+      backgroundInvocations,
+      operations: Object.fromEntries(
+        Object.keys(overheadOperations).map((operation) => [
+          operation,
+          {
+            ...strip(summarize(latencies[operation] ?? [], 0, 0)),
+            nodeCpuMsPerRequest: cpuPerRequest(cpu[operation] ?? []),
+            dynamoDbLocalCpuMsPerRequest: cpuPerRequest(jvmCpu[operation] ?? []),
+            ...(traces[operation] !== undefined && { hops: summarizeRequestHops(traces[operation]) }),
+          },
+        ]),
+      ),
+      baselines: OVERHEAD_BASELINES,
+    };
   } finally {
     client.destroy();
     partitionLedger?.close();
@@ -564,6 +699,49 @@ async function finish(startedAt: Date, results: Record<string, unknown>, latest:
 
 /** Issue 13's targets: `p50 ÷ raw p50` at concurrency 1 with the event sources paused, and USD per 1,000 orders. */
 const API_TARGETS = { 'POST /orders': 3, 'GET /orders/{id}': 1.5 };
+/** Section 3b: the baselines each operation is compared with (the first is the one its target applies to). */
+const OVERHEAD_BASELINES = {
+  'POST /orders': ['raw TransactWriteItems', "raw: PlaceOrder's four DynamoDB calls"],
+  'GET /orders/{id}': ['raw Query'],
+};
+/** Section 3b runs its requests in this many interleaved rounds. */
+const OVERHEAD_ROUNDS = 5;
+
+/** The 1-, 5- and 15-minute load averages when the measurement ended: how busy the shared machine was. */
+function loadAverage(): number[] {
+  return loadavg().map((value) => Number(value.toFixed(2)));
+}
+
+/**
+ * CPU ms DynamoDB Local's JVM has used so far (Linux: /proc, found by its port), for the CPU per
+ * request beside the wall clock; undefined where that cannot be read.
+ */
+function jvmCpuMs(endpoint: string): number | undefined {
+  try {
+    jvmPid ??= findJvm(new URL(endpoint).port);
+    if (jvmPid === undefined) return undefined;
+    // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${jvmPid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+let jvmPid: string | undefined;
+/** Linux's USER_HZ, the unit of /proc/<pid>/stat times (100 on every common kernel build). */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+function findJvm(port: string): string | undefined {
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if (args[0]?.endsWith('java') && args.some((arg) => arg.endsWith('DynamoDBLocal.jar')) && args[args.indexOf('-port') + 1] === port) return pid;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return undefined;
+}
 const COST_TARGET = 0.15;
 
 /** The least each API operation needs, from docs/data-model.md's access patterns. */

@@ -65,9 +65,9 @@ export class ExecutionEnvironment {
       this.worker.once('exit', () => resolve({ error: exitError('Runtime.ExitError', 'exited during init') }));
     });
 
-    this.worker.on('message', (message: WorkerMessage | { type: 'sdk-call'; call: SdkCall }) => {
+    this.worker.on('message', (message: WorkerMessage | { type: 'sdk-calls'; calls: SdkCall[] }) => {
       if (message.type === 'result' || message.type === 'error') this.pending?.(message);
-      if (message.type === 'sdk-call') settings.onSdkCall?.(message.call);
+      if (message.type === 'sdk-calls') for (const call of message.calls) settings.onSdkCall?.(call);
       if (message.type === 'iam-use' || message.type === 'iam-denied') settings.onIam?.(message);
     });
     this.worker.on('error', (error) => {

@@ -114,6 +114,14 @@ describe('LocalLambdaService', async () => {
     expect(payloadOf(after).invocations).toBe(1);
   });
 
+  it('counts invocations in flight, from the ask (cold start included) to the answer', async () => {
+    expect(service.inFlight).toBe(0);
+    const running = Promise.all([service.invoke('SlowFunction', { ms: 200 }), service.invoke('EchoFunction', {})]);
+    expect(service.inFlight).toBe(2);
+    await running;
+    expect(service.inFlight).toBe(0);
+  });
+
   it('runs concurrent invocations in separate environments', async () => {
     const outcomes = await Promise.all([1, 2, 3].map(() => service.invoke('SlowFunction', { ms: 300 })));
     expect(outcomes.map((outcome) => outcome.kind)).toEqual(['success', 'success', 'success']);

@@ -33,11 +33,17 @@ const TRAILING_OUTPUT_MS = 50;
 
 export interface InvocationTiming {
   event: unknown;
-  /** Epoch ms when the invocation was asked for (before waiting for an environment). */
+  /** Epoch ms (fractional, see `epochMs`) when the invocation was asked for (before waiting for an environment). */
   startedAt: number;
-  /** Epoch ms when its outcome was known. */
+  /** Epoch ms (fractional) when its outcome was known. */
   endedAt: number;
 }
+
+/**
+ * Epoch milliseconds with the monotonic clock's sub-millisecond resolution: a warm invocation
+ * takes a few ms, so the bench's per-hop breakdown needs more than `Date.now()`'s whole ms.
+ */
+export const epochMs = (): number => performance.timeOrigin + performance.now();
 
 export interface LambdaServiceOptions extends RuntimeSettings {
   functions: LocalFunctionDefinition[];
@@ -78,6 +84,7 @@ export class LocalLambdaService implements LambdaInvoker {
   private readonly faults = new Map<string, { rule: FaultRule; description: string }>();
   private readonly logListeners = new Set<(line: FunctionLogLine) => void>();
   private stopped = false;
+  private running = 0;
 
   constructor(private readonly options: LambdaServiceOptions) {
     // Taken once: every environment gets the same plain-data copy of the engine.
@@ -95,9 +102,27 @@ export class LocalLambdaService implements LambdaInvoker {
     return this.options.functions;
   }
 
+  /**
+   * Invocations asked for and not yet answered, including those waiting for an environment or
+   * for its cold start: zero means no function is running (the bench waits for it before a
+   * measurement; counting finished invocations alone misses a cold start still under way).
+   */
+  get inFlight(): number {
+    return this.running;
+  }
+
   async invoke(functionLogicalId: string, event: unknown, options: InvokeOptions = {}): Promise<InvocationOutcome> {
+    this.running += 1;
+    try {
+      return await this.invokeOnce(functionLogicalId, event, options);
+    } finally {
+      this.running -= 1;
+    }
+  }
+
+  private async invokeOnce(functionLogicalId: string, event: unknown, options: InvokeOptions): Promise<InvocationOutcome> {
     const requestId = options.requestId ?? randomUUID();
-    const startedAt = Date.now();
+    const startedAt = epochMs();
     const pool = this.pools.get(functionLogicalId);
     if (pool === undefined) {
       throw new Error(`No function ${functionLogicalId} in the template (known: ${[...this.pools.keys()].join(', ')})`);
@@ -121,7 +146,7 @@ export class LocalLambdaService implements LambdaInvoker {
     } else {
       outcome = await pool.invoke(JSON.stringify(event), requestId);
     }
-    this.options.onInvocation?.(functionLogicalId, outcome, { event, startedAt, endedAt: Date.now() });
+    this.options.onInvocation?.(functionLogicalId, outcome, { event, startedAt, endedAt: epochMs() });
     return outcome;
   }
 

@@ -6,6 +6,7 @@
 import type { Context } from 'aws-lambda';
 import { parentPort, workerData } from 'node:worker_threads';
 import { type InvokeMessage, type LambdaError, toLambdaError, type WorkerBootData, type WorkerMessage } from './invocation.ts';
+import type { SdkCall } from './sdk-metrics.ts';
 
 type Handler = (event: unknown, context: Context) => unknown;
 
@@ -54,10 +55,20 @@ async function loadHandler(): Promise<Handler | LambdaError> {
 }
 
 // Local benchmark hook, off by default (LambdaServiceOptions.onSdkCall): count the
-// handler's AWS SDK calls and report each to the service. Installed before the handler loads.
+// handler's AWS SDK calls and report them to the service. Installed before the handler loads.
+// The calls of an invocation go in one message just before its result (on the same port, so
+// they arrive first), not one message per call: each message wakes the main thread, and on a
+// 2-core machine that slowed the measured request (docs/decisions.md D35). An invocation that
+// times out loses its report with its environment (the bench runs without faults).
+let sdkCalls: SdkCall[] = [];
+const flushSdkCalls = () => {
+  if (sdkCalls.length === 0) return;
+  port.postMessage({ type: 'sdk-calls', calls: sdkCalls });
+  sdkCalls = [];
+};
 if ((workerData as { instrumentSdk?: boolean }).instrumentSdk === true) {
   const { installSdkMetrics } = await import('./sdk-metrics.ts');
-  installSdkMetrics((call) => port.postMessage({ type: 'sdk-call', call }));
+  installSdkMetrics((call) => void sdkCalls.push(call));
 }
 
 // IAM: every AWS SDK call the handler makes is checked against the function's execution role
@@ -79,12 +90,15 @@ if (typeof loaded !== 'function') {
     process.env._X_AMZN_TRACE_ID = message.traceId;
     try {
       const result = await handler(JSON.parse(message.eventJson), createContext(message));
+      flushSdkCalls();
       // Lambda serialises the result as JSON: `undefined` becomes null, Dates become strings.
       post({ type: 'result', requestId: message.requestId, payloadJson: JSON.stringify(result) ?? 'null' });
     } catch (error) {
+      flushSdkCalls();
       console.error(`Invoke Error ${JSON.stringify(toLambdaError(error))}`);
       post({ type: 'error', requestId: message.requestId, error: toLambdaError(error) });
     }
   });
+  flushSdkCalls(); // calls made at init
   post({ type: 'ready', initDurationMs: performance.now() - initStarted });
 }

@@ -40,8 +40,8 @@ describe('installSdkMetrics', () => {
     const consumedCapacity = { TableName: 'orders', CapacityUnits: 0.5 };
     expect(calls).toEqual([
       // The request as the caller made it (which partition it read), without the added setting.
-      { service: 'DynamoDB', command: 'GetItemCommand', capacityUnits: 0.5, failed: false, dynamoDb: { input: { TableName: 'orders', Key: { PK: { S: 'a' }, SK: { S: 'b' } } }, consumedCapacity } },
-      { service: 'DynamoDB', command: 'GetItemCommand', capacityUnits: 0.5, failed: false, dynamoDb: { input: expect.objectContaining({ ReturnConsumedCapacity: 'INDEXES' }), consumedCapacity } },
+      { service: 'DynamoDB', command: 'GetItemCommand', capacityUnits: 0.5, failed: false, durationMs: expect.any(Number), dynamoDb: { input: { TableName: 'orders', Key: { PK: { S: 'a' }, SK: { S: 'b' } } }, consumedCapacity } },
+      { service: 'DynamoDB', command: 'GetItemCommand', capacityUnits: 0.5, failed: false, durationMs: expect.any(Number), dynamoDb: { input: expect.objectContaining({ ReturnConsumedCapacity: 'INDEXES' }), consumedCapacity } },
     ]);
   });
 
@@ -58,8 +58,8 @@ describe('installSdkMetrics', () => {
     await expect(documents.send(write)).rejects.toThrow('ConditionalCheckFailed');
 
     expect(calls).toEqual([
-      { service: 'DynamoDB', command: 'TransactWriteItemsCommand', capacityUnits: 6, failed: false, dynamoDb: expect.objectContaining({ input: expect.objectContaining({ TransactItems: [{ Put: { TableName: 'orders', Item: { PK: 'a', SK: 'b' } } }] }) }) },
-      { service: 'DynamoDB', command: 'TransactWriteItemsCommand', failed: true, dynamoDb: expect.anything() },
+      { service: 'DynamoDB', command: 'TransactWriteItemsCommand', capacityUnits: 6, failed: false, durationMs: expect.any(Number), dynamoDb: expect.objectContaining({ input: expect.objectContaining({ TransactItems: [{ Put: { TableName: 'orders', Item: { PK: 'a', SK: 'b' } } }] }) }) },
+      { service: 'DynamoDB', command: 'TransactWriteItemsCommand', failed: true, durationMs: expect.any(Number), dynamoDb: expect.anything() },
     ]);
   });
 
@@ -103,7 +103,7 @@ describe('in a Lambda execution environment (onSdkCall)', () => {
       const outcome = await instrumented.invoke('{}', 'req-1');
       expect(outcome).toMatchObject({ kind: 'success', payload: { returnConsumedCapacity: 'INDEXES' } });
       // The worker posts each call before the result, on the same port.
-      expect(calls).toEqual([expect.objectContaining({ service: 'DynamoDB', command: 'GetItemCommand', capacityUnits: 0.5, failed: false, dynamoDb: expect.objectContaining({ input: expect.any(Object) }) })]);
+      expect(calls).toEqual([expect.objectContaining({ service: 'DynamoDB', command: 'GetItemCommand', capacityUnits: 0.5, failed: false, durationMs: expect.any(Number), dynamoDb: expect.objectContaining({ input: expect.any(Object) }) })]);
     } finally {
       await instrumented.stop();
     }

@@ -9,7 +9,7 @@
  * shares its DynamoDB client's stack, so one middleware per stack), which, for every command:
  *   - asks DynamoDB for `ReturnConsumedCapacity: 'INDEXES'` (the total, split by table and
  *     index) when the command accepts it and the caller did not set it,
- *   - reports `{ service, command, capacityUnits, failed }` once the command settles, and for
+ *   - reports `{ service, command, capacityUnits, failed, durationMs }` once the command settles, and for
  *     DynamoDB the request and the consumed capacity (which partitions it read: bench/partitions.ts).
  * The caller sees the same output it would without the middleware, except for the
  * `ConsumedCapacity` member it did not ask for.
@@ -25,6 +25,8 @@ export interface SdkCall {
   capacityUnits?: number;
   /** The command failed (e.g. a condition check); DynamoDB reports no capacity then. */
   failed: boolean;
+  /** How long the call took as the handler saw it (signing, the round trip, parsing), in ms. */
+  durationMs: number;
   /** DynamoDB only: the request as sent and the capacity it consumed, by table and index. */
   dynamoDb?: { input: Record<string, unknown>; consumedCapacity?: unknown };
 }
@@ -68,14 +70,16 @@ export function sdkMetricsMiddleware(service: string, onCall: (call: SdkCall) =>
       const wantsCapacity = service === 'DynamoDB' && CAPACITY_COMMANDS.has(command);
       const input = wantsCapacity && args.input.ReturnConsumedCapacity === undefined ? { ...args.input, ReturnConsumedCapacity: 'INDEXES' } : args.input;
       const request = service === 'DynamoDB' ? { input: args.input } : undefined;
+      const started = performance.now();
       try {
         const result = await next({ ...args, input });
+        const durationMs = performance.now() - started;
         const consumed = result.output.ConsumedCapacity as ConsumedCapacity | ConsumedCapacity[] | undefined;
         const capacityUnits = wantsCapacity ? totalCapacityUnits(consumed) : undefined;
-        onCall({ service, command, ...(capacityUnits !== undefined && { capacityUnits }), failed: false, ...(request && { dynamoDb: { ...request, consumedCapacity: consumed } }) });
+        onCall({ service, command, ...(capacityUnits !== undefined && { capacityUnits }), failed: false, durationMs, ...(request && { dynamoDb: { ...request, consumedCapacity: consumed } }) });
         return result;
       } catch (error) {
-        onCall({ service, command, failed: true, ...(request && { dynamoDb: request }) });
+        onCall({ service, command, failed: true, durationMs: performance.now() - started, ...(request && { dynamoDb: request }) });
         throw error;
       }
     };
