@@ -1,9 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import type { LocalCloudState } from '../cloud/state-file.ts';
-import { envExports } from './env-exports.ts';
+import { type EnvSource, envExports } from './env-exports.ts';
 
-const state = {
+const state: EnvSource = {
   apiUrl: 'http://127.0.0.1:3000/',
   webUrl: 'http://127.0.0.1:8750',
   controlUrl: 'http://127.0.0.1:8730',
@@ -16,7 +15,7 @@ const state = {
   snsEndpoint: 'http://127.0.0.1:8720',
   sfnEndpoint: 'http://127.0.0.1:8740',
   cognitoEndpoint: 'http://127.0.0.1:9700',
-} as LocalCloudState;
+};
 
 describe('envExports', () => {
   it('exports the endpoints, the AWS settings that reach them, and PATH with the venv first', () => {
