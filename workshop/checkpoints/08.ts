@@ -1,0 +1,90 @@
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { BatchGetDeploymentsCommand, CodeDeployClient, type DeploymentInfo, ListDeploymentsCommand } from '@aws-sdk/client-codedeploy';
+import {
+  clientSettings,
+  getJson,
+  NotYet,
+  physicalIdOf,
+  regionOf,
+  requireOutputs,
+  runStackCheck,
+  settledStack,
+  stackNameFrom,
+  type StackCheckpointResult,
+} from './aws-stack.ts';
+
+/** The function module 8 releases badly, then well (workshop/releases/*.patch). */
+export const RELEASED_FUNCTION = 'GetProductFunction';
+/** The header the good release adds to GET /products/{productId}. */
+export const RELEASE_HEADER = 'x-release';
+
+/**
+ * Module 8 (release safely): the stack deploys its API with a canary, the bad release of
+ * GetProductFunction was stopped and rolled back by CodeDeploy, and a later release of it
+ * succeeded, so the stack's last update completed (not rolled back).
+ */
+export default async function checkpoint(_context?: unknown, env: NodeJS.ProcessEnv = process.env): Promise<StackCheckpointResult> {
+  return runStackCheck(async () => {
+    const stackName = stackNameFrom(env, 8);
+    const cloudFormation = new CloudFormationClient(clientSettings);
+    const codeDeploy = new CodeDeployClient(clientSettings);
+    try {
+      const region = await regionOf(cloudFormation);
+      const stack = await settledStack(cloudFormation, stackName, region, ['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE']);
+      const { DeploymentType, ApiUrl } = requireOutputs(stack, ['DeploymentType', 'ApiUrl'] as const);
+      if (DeploymentType === 'AllAtOnce') {
+        throw new NotYet(`stack ${stackName} releases AllAtOnce: deploy with --parameter-overrides DeploymentType=Canary10Percent5Minutes (module 8, "Turn the canary on")`);
+      }
+
+      const application = await physicalIdOf(cloudFormation, stackName, 'ServerlessDeploymentApplication');
+      const group = await physicalIdOf(cloudFormation, stackName, `${RELEASED_FUNCTION}DeploymentGroup`);
+      const deployments = await deploymentsNewestFirst(codeDeploy, application, group);
+      const stopped = deployments.findIndex((deployment) => deployment.status === 'Stopped' || deployment.status === 'Failed');
+      if (stopped < 0) {
+        throw new NotYet(`no release of ${RELEASED_FUNCTION} has been stopped and rolled back yet (${deployments.length} deployments in ${group}): do the bad release (module 8)`);
+      }
+      const succeededAfter = deployments.slice(0, stopped).find((deployment) => deployment.status === 'Succeeded');
+      if (stack.StackStatus === 'UPDATE_ROLLBACK_COMPLETE' || succeededAfter === undefined) {
+        throw new NotYet(`the bad release was rolled back (${deployments[stopped]?.deploymentId}, ${deployments[stopped]?.status}); now ship the good one (module 8, "A good release")`);
+      }
+
+      const header = await releaseHeader(ApiUrl.replace(/\/+$/, ''));
+      return (
+        `${RELEASED_FUNCTION}'s bad release ${deployments[stopped]?.deploymentId} was ${deployments[stopped]?.status?.toLowerCase()} and rolled back; ` +
+        `the good one ${succeededAfter.deploymentId} succeeded (${DeploymentType})${header === undefined ? '' : `; GET /products/{id} answers ${RELEASE_HEADER}: ${header}`}`
+      );
+    } finally {
+      cloudFormation.destroy();
+      codeDeploy.destroy();
+    }
+  });
+}
+
+async function deploymentsNewestFirst(codeDeploy: CodeDeployClient, applicationName: string, deploymentGroupName: string): Promise<DeploymentInfo[]> {
+  const ids: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await codeDeploy.send(new ListDeploymentsCommand({ applicationName, deploymentGroupName, nextToken }));
+    ids.push(...(page.deployments ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken !== undefined && ids.length < 100);
+  const infos: DeploymentInfo[] = [];
+  for (let start = 0; start < ids.length; start += 25) {
+    const { deploymentsInfo } = await codeDeploy.send(new BatchGetDeploymentsCommand({ deploymentIds: ids.slice(start, start + 25) }));
+    infos.push(...(deploymentsInfo ?? []));
+  }
+  return infos.sort((a, b) => (b.createTime?.getTime() ?? 0) - (a.createTime?.getTime() ?? 0));
+}
+
+/** The good release's header on one product, when the catalogue has one; NotYet when it is missing. */
+async function releaseHeader(apiUrl: string): Promise<string | undefined> {
+  const list = await getJson(`${apiUrl}/products`);
+  const productId = (list.body as { items?: Array<{ productId?: unknown }> } | null)?.items?.[0]?.productId;
+  if (typeof productId !== 'string') return undefined;
+  const product = await getJson(`${apiUrl}/products/${encodeURIComponent(productId)}`);
+  const value = product.headers.get(RELEASE_HEADER);
+  if (product.status !== 200 || value === null) {
+    throw new NotYet(`GET /products/${productId} answered ${product.status} without ${RELEASE_HEADER}: the good release is not what runs (module 8, "A good release")`);
+  }
+  return value;
+}
