@@ -2,11 +2,9 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { BatchGetDeploymentsCommand, CodeDeployClient, type DeploymentInfo, ListDeploymentsCommand } from '@aws-sdk/client-codedeploy';
 import {
   clientSettings,
-  getJson,
   NotYet,
   physicalIdOf,
   regionOf,
-  requireOutputs,
   runStackCheck,
   settledStack,
   stackNameFrom,
@@ -15,13 +13,13 @@ import {
 
 /** The function module 8 releases badly, then well (workshop/releases/*.patch). */
 export const RELEASED_FUNCTION = 'GetProductFunction';
-/** The header the good release adds to GET /products/{productId}. */
-export const RELEASE_HEADER = 'x-release';
 
 /**
- * Module 8 (release safely): the stack deploys its API with a canary, the bad release of
- * GetProductFunction was stopped and rolled back by CodeDeploy, and a later release of it
- * succeeded, so the stack's last update completed (not rolled back).
+ * Module 8 (release safely): CodeDeploy stopped a release of GetProductFunction and rolled it
+ * back (the bad one), a later release of it succeeded (the good one, or the module's last step,
+ * which deploys the repository's code again), and the stack's last update completed rather than
+ * rolled back. It does not ask for a canary now: the module ends by going back to the
+ * repository's settings (dev releases AllAtOnce), so that it can be run again.
  */
 export default async function checkpoint(_context?: unknown, env: NodeJS.ProcessEnv = process.env): Promise<StackCheckpointResult> {
   return runStackCheck(async () => {
@@ -31,28 +29,21 @@ export default async function checkpoint(_context?: unknown, env: NodeJS.Process
     try {
       const region = await regionOf(cloudFormation);
       const stack = await settledStack(cloudFormation, stackName, region, ['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE']);
-      const { DeploymentType, ApiUrl } = requireOutputs(stack, ['DeploymentType', 'ApiUrl'] as const);
-      if (DeploymentType === 'AllAtOnce') {
-        throw new NotYet(`stack ${stackName} releases AllAtOnce: deploy with --parameter-overrides DeploymentType=Canary10Percent5Minutes (module 8, "Turn the canary on")`);
-      }
 
       const application = await physicalIdOf(cloudFormation, stackName, 'ServerlessDeploymentApplication');
       const group = await physicalIdOf(cloudFormation, stackName, `${RELEASED_FUNCTION}DeploymentGroup`);
       const deployments = await deploymentsNewestFirst(codeDeploy, application, group);
       const stopped = deployments.findIndex((deployment) => deployment.status === 'Stopped' || deployment.status === 'Failed');
       if (stopped < 0) {
-        throw new NotYet(`no release of ${RELEASED_FUNCTION} has been stopped and rolled back yet (${deployments.length} deployments in ${group}): do the bad release (module 8)`);
+        throw new NotYet(
+          `no release of ${RELEASED_FUNCTION} has been stopped and rolled back yet (${deployments.length} deployments in ${group}): turn the canary on and ship the bad release (module 8)`,
+        );
       }
       const succeededAfter = deployments.slice(0, stopped).find((deployment) => deployment.status === 'Succeeded');
       if (stack.StackStatus === 'UPDATE_ROLLBACK_COMPLETE' || succeededAfter === undefined) {
         throw new NotYet(`the bad release was rolled back (${deployments[stopped]?.deploymentId}, ${deployments[stopped]?.status}); now ship the good one (module 8, "A good release")`);
       }
-
-      const header = await releaseHeader(ApiUrl.replace(/\/+$/, ''));
-      return (
-        `${RELEASED_FUNCTION}'s bad release ${deployments[stopped]?.deploymentId} was ${deployments[stopped]?.status?.toLowerCase()} and rolled back; ` +
-        `the good one ${succeededAfter.deploymentId} succeeded (${DeploymentType})${header === undefined ? '' : `; GET /products/{id} answers ${RELEASE_HEADER}: ${header}`}`
-      );
+      return `${RELEASED_FUNCTION}'s bad release ${deployments[stopped]?.deploymentId} was ${deployments[stopped]?.status?.toLowerCase()} and rolled back; ${succeededAfter.deploymentId} succeeded after it; stack ${stackName} is ${stack.StackStatus}`;
     } finally {
       cloudFormation.destroy();
       codeDeploy.destroy();

@@ -50,7 +50,6 @@ beforeEach(() => {
   for (const client of [cloudFormation, codeDeploy, dynamoDb, cognito]) client.reset();
   routes = {
     '/dev/products': { status: 200, body: { items: [{ productId: 'p-1' }], nextCursor: null } },
-    '/dev/products/p-1': { status: 200, body: { productId: 'p-1' }, headers: { 'x-release': 'module-8' } },
     '/web/config.json': { status: 200, body: { apiUrl: `${base}/dev/`, cognito: {} } },
   };
 });
@@ -122,7 +121,7 @@ describe('checkpoint 7: the stack is deployed, its API answers, the web app uses
   });
 });
 
-describe('checkpoint 8: a canary stopped the bad release, the good one went out', () => {
+describe('checkpoint 8: a canary stopped the bad release, a later one went out', () => {
   const deployment = (deploymentId: string, status: string, minutesAgo: number) => ({ deploymentId, status, createTime: new Date(Date.now() - minutesAgo * 60_000) });
 
   function givenRelease(status: StackStatus, deployments: ReturnType<typeof deployment>[], outputs: Record<string, string> = {}): void {
@@ -138,20 +137,20 @@ describe('checkpoint 8: a canary stopped the bad release, the good one went out'
     }));
   }
 
-  it('passes when a stopped release is followed by a successful one and the good release answers', async () => {
-    givenRelease('UPDATE_COMPLETE', [deployment('d-good', 'Succeeded', 2), deployment('d-first', 'Succeeded', 60), deployment('d-bad', 'Stopped', 20)]);
+  it('passes when a stopped release is followed by a successful one, whatever the order CodeDeploy lists them in', async () => {
+    givenRelease('UPDATE_COMPLETE', [deployment('d-good', 'Succeeded', 2), deployment('d-first', 'Succeeded', 60), deployment('d-bad', 'Stopped', 20)], { DeploymentType: 'AllAtOnce' });
     const result = await releaseCheckpoint(undefined, env);
     expect(result).toEqual({
       ok: true,
-      summary: "GetProductFunction's bad release d-bad was stopped and rolled back; the good one d-good succeeded (Canary10Percent5Minutes); GET /products/{id} answers x-release: module-8",
+      summary: "GetProductFunction's bad release d-bad was stopped and rolled back; d-good succeeded after it; stack orders-workshop is UPDATE_COMPLETE",
     });
   });
 
-  it('asks for the canary first, then the bad release, then the good one', async () => {
-    givenRelease('UPDATE_COMPLETE', [], { DeploymentType: 'AllAtOnce' });
-    expectOneLineFailure(await releaseCheckpoint(undefined, env), /releases AllAtOnce: deploy with --parameter-overrides DeploymentType=Canary10Percent5Minutes/);
+  it('asks for the bad release, then the good one', async () => {
     givenRelease('UPDATE_COMPLETE', [deployment('d-first', 'Succeeded', 60)]);
-    expectOneLineFailure(await releaseCheckpoint(undefined, env), /no release of GetProductFunction has been stopped and rolled back yet \(1 deployments in get-product-group\)/);
+    expectOneLineFailure(await releaseCheckpoint(undefined, env), /no release of GetProductFunction has been stopped and rolled back yet \(1 deployments in get-product-group\): turn the canary on/);
+    givenRelease('UPDATE_COMPLETE', [deployment('d-bad', 'Stopped', 5), deployment('d-first', 'Succeeded', 60)]);
+    expectOneLineFailure(await releaseCheckpoint(undefined, env), /the bad release was rolled back \(d-bad, Stopped\); now ship the good one/);
     givenRelease('UPDATE_ROLLBACK_COMPLETE', [deployment('d-bad', 'Failed', 5), deployment('d-first', 'Succeeded', 60)]);
     expectOneLineFailure(await releaseCheckpoint(undefined, env), /the bad release was rolled back \(d-bad, Failed\); now ship the good one/);
   });
@@ -159,12 +158,6 @@ describe('checkpoint 8: a canary stopped the bad release, the good one went out'
   it('waits while a canary is still running', async () => {
     givenRelease('UPDATE_IN_PROGRESS', [deployment('d-bad', 'InProgress', 1)]);
     expectOneLineFailure(await releaseCheckpoint(undefined, env), /is UPDATE_IN_PROGRESS: wait until sam deploy has finished/);
-  });
-
-  it('fails when the API does not run the good release', async () => {
-    givenRelease('UPDATE_COMPLETE', [deployment('d-good', 'Succeeded', 2), deployment('d-bad', 'Stopped', 20)]);
-    routes['/dev/products/p-1'] = { status: 200, body: { productId: 'p-1' } };
-    expectOneLineFailure(await releaseCheckpoint(undefined, env), /GET \/products\/p-1 answered 200 without x-release: the good release is not what runs/);
   });
 });
 
