@@ -66,16 +66,3 @@ async function deploymentsNewestFirst(codeDeploy: CodeDeployClient, applicationN
   }
   return infos.sort((a, b) => (b.createTime?.getTime() ?? 0) - (a.createTime?.getTime() ?? 0));
 }
-
-/** The good release's header on one product, when the catalogue has one; NotYet when it is missing. */
-async function releaseHeader(apiUrl: string): Promise<string | undefined> {
-  const list = await getJson(`${apiUrl}/products`);
-  const productId = (list.body as { items?: Array<{ productId?: unknown }> } | null)?.items?.[0]?.productId;
-  if (typeof productId !== 'string') return undefined;
-  const product = await getJson(`${apiUrl}/products/${encodeURIComponent(productId)}`);
-  const value = product.headers.get(RELEASE_HEADER);
-  if (product.status !== 200 || value === null) {
-    throw new NotYet(`GET /products/${productId} answered ${product.status} without ${RELEASE_HEADER}: the good release is not what runs (module 8, "A good release")`);
-  }
-  return value;
-}
