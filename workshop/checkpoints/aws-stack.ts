@@ -19,7 +19,7 @@ export class NotYet extends Error {}
 
 export function stackNameFrom(env: NodeJS.ProcessEnv, module: number): string {
   const name = env[STACK_VARIABLE]?.trim();
-  if (!name) throw new NotYet(`no stack named: export ${STACK_VARIABLE}=<your stack> (module 7's first step) or run npm run checkpoint -- ${module} --stack <your stack>`);
+  if (!name) throw new NotYet(`no stack named: export ${STACK_VARIABLE}=<your stack> (module 7, "Name your stack") or run npm run checkpoint -- ${module} --stack <your stack>`);
   return name;
 }
 
@@ -57,6 +57,9 @@ export function reasonFor(error: unknown): string {
     return `AWS rejected the credentials (${name})${dummy}`;
   }
   if (name === 'AccessDenied' || name === 'AccessDeniedException') return `not allowed: ${firstLine(message)}`;
+  if (/ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EAI_AGAIN|ECONNRESET/.test(`${(error as { code?: string }).code ?? ''} ${message}`)) {
+    return `could not reach AWS (${firstLine(message)}): check your network and AWS_REGION`;
+  }
   return `${name}: ${firstLine(message)}`;
 }
 

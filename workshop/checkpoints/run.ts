@@ -3,6 +3,10 @@
  * workshop module leaves a learner in. Prints `✓ Module N: <summary>` and exits 0, or
  * `✗ Module N: <reason>` (one line) and exits 1. The module's check is `NN.ts` in this
  * directory (registry.ts); what it gets is context.ts's CheckpointContext.
+ *
+ * Modules 7–9 check the learner's deployed stack instead (their checkpoint exports
+ * `target = 'stack'`; aws-stack.ts): no local cloud is needed, and the stack is TEST_STACK, or
+ * `npm run checkpoint -- <module> --stack <name>`.
  */
 import { pathToFileURL } from 'node:url';
 import { readState, STATE_FILE } from '#local/cloud/state-file.ts';
@@ -14,10 +18,12 @@ const oneLine = (text: string) => text.replace(/\s*\n\s*/g, ' ').trim();
 const files = checkpointFiles();
 const [argument, ...rest] = process.argv.slice(2);
 const known = [...files.keys()].join(', ');
-if (argument === undefined || rest.length > 0 || !/^\d{1,2}$/.test(argument)) {
-  console.error(`Usage: npm run checkpoint -- <module>   (modules with a checkpoint: ${known})`);
+const stackOption = rest.length === 2 && rest[0] === '--stack' && rest[1] !== undefined && !rest[1].startsWith('-');
+if (argument === undefined || (rest.length > 0 && !stackOption) || !/^\d{1,2}$/.test(argument)) {
+  console.error(`Usage: npm run checkpoint -- <module> [--stack <name>, modules 7-9]   (modules with a checkpoint: ${known})`);
   process.exit(1);
 }
+if (stackOption) process.env.TEST_STACK = rest[1];
 const module = Number(argument);
 const file = files.get(module);
 if (file === undefined) {
@@ -30,6 +36,18 @@ console.log(result.ok ? `✓ Module ${module}: ${oneLine(result.summary)}` : `�
 process.exit(result.ok ? 0 : 1);
 
 async function check(): Promise<CheckpointResult> {
+  const failed = (error: unknown): CheckpointResult => ({ ok: false, reason: `the check itself failed: ${(error as Error).message}` });
+  let checkModule: { default: Checkpoint; target?: 'stack' };
+  try {
+    checkModule = (await import(pathToFileURL(file!).href)) as typeof checkModule;
+  } catch (error) {
+    return failed(error);
+  }
+  if (checkModule.target === 'stack') {
+    // The deployed stack, through the learner's own AWS settings: the local cloud plays no part.
+    return (checkModule.default as () => Promise<CheckpointResult>)().catch(failed);
+  }
+
   const state = await readState();
   if (state === undefined) return { ok: false, reason: `the local cloud is not running (no ${STATE_FILE}). Start it with \`npm start\`.` };
   const reachable = await fetch(`${state.cognitoEndpoint}/health`, { signal: AbortSignal.timeout(2_000) })
@@ -39,10 +57,9 @@ async function check(): Promise<CheckpointResult> {
 
   const context = createCheckpointContext(state);
   try {
-    const { default: checkpoint } = (await import(pathToFileURL(file!).href)) as { default: Checkpoint };
-    return await checkpoint(context);
+    return await checkModule.default(context);
   } catch (error) {
-    return { ok: false, reason: `the check itself failed: ${(error as Error).message}` };
+    return failed(error);
   } finally {
     context.close();
   }

@@ -28,13 +28,14 @@ export function envExports(state: LocalCloudState, repositoryRoot: string): stri
     ['AWS_ENDPOINT_URL_SFN', state.sfnEndpoint],
     ['AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER', state.cognitoEndpoint],
   ];
-  return [
-    ...variables.filter((entry): entry is [string, string] => entry[1] !== undefined).map(([name, value]) => `export ${name}=${shellQuote(value)}`),
-    // Any earlier copy removed first, so a second eval does not grow PATH.
-    `export PATH=${shellQuote(`${venvBin}:`)}"\${PATH//${venvBin.replace(/[\\/*?[\]'"$`]/g, '\\$&')}:/}"`,
-  ];
+  return [...variables.filter((entry): entry is [string, string] => entry[1] !== undefined).map(([name, value]) => `export ${name}=${shellQuote(value)}`), venvPathExport(venvBin)];
 }
 
-function shellQuote(value: string): string {
+/** PATH with the venv's bin first; any earlier copy removed first, so a second eval does not grow PATH. */
+export function venvPathExport(venvBin: string): string {
+  return `export PATH=${shellQuote(`${venvBin}:`)}"\${PATH//${venvBin.replace(/[\\/*?[\]'"$`]/g, '\\$&')}:/}"`;
+}
+
+export function shellQuote(value: string): string {
   return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }
