@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -244,5 +245,37 @@ describe('without AWS, a checkpoint fails in one line and in bounded time', () =
       else process.env.AWS_ENDPOINT_URL_CLOUDFORMATION = previous;
       cloudFormation.restore();
     }
+  });
+});
+
+describe('npm run checkpoint for modules 7–9', () => {
+  const run = (args: string[], env: NodeJS.ProcessEnv) =>
+    new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      execFile(process.execPath, ['--import', 'tsx', 'workshop/checkpoints/run.ts', ...args], { env, timeout: 60_000 }, (error, stdout) =>
+        resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout }),
+      );
+    });
+  // No local cloud, no TEST_STACK, and CloudFormation on a port nobody listens on: nothing can reach AWS.
+  const offline = {
+    PATH: process.env.PATH,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_CONFIG_FILE: '/nonexistent',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+    LOCAL_CLOUD_STATE_FILE: '/nonexistent/state.json',
+  };
+
+  it('needs no local cloud, and asks for the stack when none is named', async () => {
+    expect(await run(['7'], offline)).toEqual({ code: 1, stdout: expect.stringMatching(/^✗ Module 7: no stack named: export TEST_STACK=<your stack>.*\n$/) });
+  });
+
+  it('takes the stack from --stack, and fails in one line when AWS cannot be reached', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const result = await run(['9', '--stack', 'orders-workshop'], { ...offline, AWS_ENDPOINT_URL_CLOUDFORMATION: `http://127.0.0.1:${port}` });
+    expect(result).toEqual({ code: 1, stdout: `✗ Module 9: could not reach AWS (connect ECONNREFUSED 127.0.0.1:${port}): check your network and AWS_REGION\n` });
   });
 });

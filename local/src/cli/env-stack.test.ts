@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -87,5 +87,19 @@ describe('describeStackForEnv', () => {
     await expect(describeStackForEnv('orders-dev', {})).rejects.toThrow(
       'could not read stack orders-dev in us-east-1: InvalidClientTokenId: The security token included in the request is invalid. (aws sts get-caller-identity shows whether your credentials work)',
     );
+  });
+});
+
+describe('npm run env with TEST_STACK', () => {
+  it('needs no local cloud, and makes `eval` fail with a one-line reason when it cannot read the stack', async () => {
+    // No region anywhere (no profile files either), so nothing is sent.
+    const env = { PATH: process.env.PATH, TEST_STACK: 'orders-dev', AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', LOCAL_CLOUD_STATE_FILE: '/nonexistent/state.json' };
+    const result = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
+      execFile(process.execPath, ['--import', 'tsx', 'local/src/cli/env.ts'], { env, timeout: 60_000 }, (error, stdout, stderr) => (error ? reject(error) : resolve({ stdout, stderr })));
+    });
+    expect(result).toEqual({
+      stdout: 'false\n',
+      stderr: 'npm run env (stack mode, TEST_STACK=orders-dev): no AWS region: set AWS_REGION (or use a profile with a region), then run this again\n',
+    });
   });
 });
