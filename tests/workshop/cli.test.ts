@@ -14,7 +14,9 @@ import { checkpointFiles } from '../../workshop/checkpoints/registry.ts';
 const execFileAsync = promisify(execFile);
 
 async function npmRun(script: string, args: string[], stateFile: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return execFileAsync('npm', ['run', '-s', script, '--', ...args], { cwd: REPOSITORY_ROOT, env: { ...process.env, LOCAL_CLOUD_STATE_FILE: stateFile, NO_COLOR: '1' } })
+  // Without TEST_STACK, which would point both at a deployed stack (a stack-mode run has it).
+  const { TEST_STACK: _stack, ...env } = process.env;
+  return execFileAsync('npm', ['run', '-s', script, '--', ...args], { cwd: REPOSITORY_ROOT, env: { ...env, LOCAL_CLOUD_STATE_FILE: stateFile, NO_COLOR: '1' } })
     .then(({ stdout, stderr }) => ({ code: 0, stdout, stderr }))
     .catch((error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }));
 }
