@@ -23,14 +23,14 @@ const LOCAL_MODULES = 6;
 
 /**
  * The steps' environment: the runner's, pointed at the workshop cloud, without vitest's own
- * variables. TEST_STACK only for the pages that need the stack: with it, `npm run env` exports
- * the stack's variables instead of the local cloud's (local/src/cli/env-stack.ts).
+ * variables. TEST_STACK only on pages that need a stack: with it, `npm run env` describes the
+ * stack instead of the local cloud.
  */
 function stepEnvironment(needsStack: boolean): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
     if (name.startsWith('VITEST') || name === 'NODE_OPTIONS' || name === 'NODE_V8_COVERAGE' || name === 'TEST') continue;
-    if (name === 'TEST_STACK' && !needsStack) continue;
+    if (!needsStack && name === 'TEST_STACK') continue;
     env[name] = value;
   }
   return { ...env, LOCAL_CLOUD_STATE_FILE: inject('workshopStateFile'), NO_COLOR: '1' };

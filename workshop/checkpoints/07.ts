@@ -1,9 +1,6 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { clientSettings, getJson, NotYet, regionOf, requireOutputs, runStackCheck, settledStack, stackNameFrom, type StackCheckpointResult } from './aws-stack.ts';
 
-/** Checks the learner's deployed stack (TEST_STACK), not the local cloud: run.ts needs no local cloud for it. */
-export const target = 'stack';
-
 /**
  * Module 7 (deploy): the learner's stack is deployed and settled, its API answers the public
  * catalogue, and the web app on CloudFront is uploaded and configured for this stack's API.

@@ -14,9 +14,6 @@ import {
 /** The function module 8 releases badly, then well (workshop/releases/*.patch). */
 export const RELEASED_FUNCTION = 'GetProductFunction';
 
-/** Checks the learner's deployed stack (TEST_STACK), not the local cloud: run.ts needs no local cloud for it. */
-export const target = 'stack';
-
 /**
  * Module 8 (release safely): CodeDeploy stopped a release of GetProductFunction and rolled it
  * back (the bad one), a later release of it succeeded (the good one, or the module's last step,

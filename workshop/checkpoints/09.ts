@@ -3,9 +3,6 @@ import { CognitoIdentityProviderClient, DescribeUserPoolCommand } from '@aws-sdk
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { clientSettings, deletedStackId, findStack, NotYet, physicalIdOf, regionOf, runStackCheck, stackNameFrom, type StackCheckpointResult } from './aws-stack.ts';
 
-/** Checks the learner's deployed stack (TEST_STACK), not the local cloud: run.ts needs no local cloud for it. */
-export const target = 'stack';
-
 /**
  * Module 9 (clean up): the stack is deleted, and so are the two things it keeps on purpose
  * (DeletionPolicy: Retain): the orders table and the user pool. A deleted stack's resources
