@@ -14,7 +14,9 @@ import { checkpointFiles } from '../../workshop/checkpoints/registry.ts';
 const execFileAsync = promisify(execFile);
 
 async function npmRun(script: string, args: string[], stateFile: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return execFileAsync('npm', ['run', '-s', script, '--', ...args], { cwd: REPOSITORY_ROOT, env: { ...process.env, LOCAL_CLOUD_STATE_FILE: stateFile, NO_COLOR: '1', ...env } })
+  // TEST_STACK only when a test passes it: a stack-mode run has it, and it would point every script at the stack.
+  const { TEST_STACK: _stack, ...inherited } = process.env;
+  return execFileAsync('npm', ['run', '-s', script, '--', ...args], { cwd: REPOSITORY_ROOT, env: { ...inherited, LOCAL_CLOUD_STATE_FILE: stateFile, NO_COLOR: '1', ...env } })
     .then(({ stdout, stderr }) => ({ code: 0, stdout, stderr }))
     .catch((error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }));
 }
