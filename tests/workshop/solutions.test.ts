@@ -23,6 +23,20 @@ const run = promisify(execFile);
 const SOLUTION = '05-loyalty';
 const UNIT_TESTS = ['layers/shared/src/loyalty', 'layers/shared/src/data-model.test.ts', 'layers/shared/src/events/sample-events.test.ts'];
 const HTTP_TESTS = ['tests/http/loyalty.test.ts'];
+const PAGE = 'workshop/05-build-a-feature.md';
+
+/** The page's blocks that show code from a file: ` ```ts file=<path> `, with the line of their fence. */
+function shownBlocks(page: string[]): Array<{ file: string; line: number; lines: string[] }> {
+  const blocks: Array<{ file: string; line: number; lines: string[] }> = [];
+  for (let index = 0; index < page.length; index++) {
+    const file = /^```\w+ file=(\S+)\s*$/.exec(page[index]!)?.[1];
+    if (file === undefined) continue;
+    const end = page.indexOf('```', index + 1);
+    blocks.push({ file, line: index + 1, lines: page.slice(index + 1, end).filter((line) => line.trim() !== '') });
+    index = end;
+  }
+  return blocks;
+}
 
 let copy: string;
 let cloud: ChildProcess | undefined;
@@ -105,6 +119,23 @@ describe(`workshop/solutions/${SOLUTION}, applied to a copy of the repository`, 
     expect(applied.output).toMatch(/^Applied 05-loyalty: \d+ new files/m);
     expect(applied.code).toBe(0);
   }, 60_000);
+
+  it('holds every code block page 05 shows from a file (```ts file=…), line for line, in that order', () => {
+    const page = readFileSync(join(REPOSITORY_ROOT, PAGE), 'utf8').split('\n');
+    const shown = shownBlocks(page);
+    expect(shown.length, `${PAGE} shows no code from a file`).toBeGreaterThan(0);
+    for (const block of shown) {
+      const file = join(copy, block.file);
+      expect(existsSync(file), `${PAGE}:${block.line}: ${block.file} is not in the solution`).toBe(true);
+      const source = readFileSync(file, 'utf8').split('\n');
+      let at = 0;
+      for (const line of block.lines) {
+        const found = source.findIndex((candidate, index) => index >= at && candidate === line);
+        expect(found, `${PAGE}:${block.line}: "${line.trim()}" is not in ${block.file} (after line ${at})`).toBeGreaterThanOrEqual(0);
+        at = found + 1;
+      }
+    }
+  });
 
   it('passes its unit tests, and the tables of access patterns and sample events hold', async () => {
     const unit = await inCopy('npx', ['vitest', 'run', '--project', 'unit', ...UNIT_TESTS]);
