@@ -143,6 +143,11 @@ describe(`workshop/solutions/${SOLUTION}, applied to a copy of the repository`, 
     expect(unit.output).toMatch(/Tests\s+\d+ passed/);
   }, 180_000);
 
+  it('typechecks with the rest of the repository (the main repository leaves workshop/solutions out)', async () => {
+    const typecheck = await inCopy('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+    expect(typecheck.code, typecheck.output).toBe(0);
+  }, 240_000);
+
   it('starts a local cloud from the copy, with the consumer, its queues and the route', async () => {
     state = await startCloud();
     expect(Object.keys(state.queues)).toEqual(expect.arrayContaining(['LoyaltyQueue', 'LoyaltyDLQ']));
