@@ -4,7 +4,7 @@ import { LOCAL_CREDENTIALS } from '../core/aws-account.ts';
 
 /**
  * What `npm run env` prints for `eval "$(npm run -s env)"`: the running local cloud's endpoints
- * as shell variables (API, WEB, CONTROL, TABLE, USER_POOL_ID, CLIENT_ID), the AWS SDK and CLI
+ * as shell variables (API, WEB, CONTROL, TABLE, USER_POOL_ID, CLIENT_ID, FUNCTION_LOGS), the AWS SDK and CLI
  * settings that reach it (region, dummy credentials, one AWS_ENDPOINT_URL_<SERVICE> per local
  * service, which the SDKs and the AWS CLI read), and PATH with the project venv's bin first
  * (its `aws` is the AWS CLI v1 the workshop uses). Evaluating it twice leaves PATH as once.
@@ -22,6 +22,8 @@ export function envExports(state: EnvSource, repositoryRoot: string): string[] {
     ['TABLE', state.tableNames.OrdersTable ?? Object.values(state.tableNames)[0]],
     ['USER_POOL_ID', state.userPoolId],
     ['CLIENT_ID', state.clientId],
+    // Every line the functions logged, as JSON Lines (what `npm run trail` reads; workshop module 6).
+    ['FUNCTION_LOGS', state.functionLogFile],
     ['AWS_REGION', state.region],
     ['AWS_DEFAULT_REGION', state.region],
     ['AWS_ACCESS_KEY_ID', LOCAL_CREDENTIALS.accessKeyId],
