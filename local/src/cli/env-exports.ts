@@ -11,7 +11,7 @@ import { LOCAL_CREDENTIALS } from '../core/aws-account.ts';
  */
 export type EnvSource = Pick<
   LocalCloudState,
-  'apiUrl' | 'webUrl' | 'controlUrl' | 'tableNames' | 'userPoolId' | 'clientId' | 'region' | 'dynamoDbEndpoint' | 'sqsEndpoint' | 'snsEndpoint' | 'sfnEndpoint' | 'cognitoEndpoint'
+  'apiUrl' | 'webUrl' | 'controlUrl' | 'tableNames' | 'userPoolId' | 'clientId' | 'region' | 'dynamoDbEndpoint' | 'sqsEndpoint' | 'snsEndpoint' | 'sfnEndpoint' | 'cognitoEndpoint' | 'functionLogFile'
 >;
 
 export function envExports(state: EnvSource, repositoryRoot: string): string[] {
