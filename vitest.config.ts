@@ -53,7 +53,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['layers/shared/src/**/*.test.ts', 'functions/**/*.test.ts', 'local/src/**/*.test.ts', 'bench/**/*.test.ts', 'scripts/**/*.test.ts'],
+          include: ['layers/shared/src/**/*.test.ts', 'functions/**/*.test.ts', 'local/src/**/*.test.ts', 'bench/**/*.test.ts', 'scripts/**/*.test.ts', 'tests/workshop/runner/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', '**/node_modules/**'],
         },
       },
@@ -93,6 +93,21 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 60_000,
           // The global setup may build the web app first.
+          hookTimeout: 300_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // The workshop's pages (workshop/NN-*.md) run step by step against one local cloud, in
+          // module order (tests/workshop/pages.test.ts), and the CLIs the pages use; the runner
+          // itself is in tests/workshop/runner, its tests in `unit`. After `browser` in this list:
+          // both may build the web app, and vitest runs the global setups one after another.
+          name: 'workshop',
+          include: ['tests/workshop/*.test.ts'],
+          globalSetup: ['tests/workshop/support/global-setup.ts'],
+          fileParallelism: false,
+          testTimeout: 30_000,
           hookTimeout: 300_000,
         },
       },
