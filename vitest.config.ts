@@ -53,7 +53,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['layers/shared/src/**/*.test.ts', 'functions/**/*.test.ts', 'local/src/**/*.test.ts', 'bench/**/*.test.ts', 'scripts/**/*.test.ts', 'tests/workshop/runner/**/*.test.ts'],
+          include: ['layers/shared/src/**/*.test.ts', 'functions/**/*.test.ts', 'local/src/**/*.test.ts', 'bench/**/*.test.ts', 'scripts/**/*.test.ts', 'tests/workshop/runner/**/*.test.ts', 'workshop/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', '**/node_modules/**'],
         },
       },

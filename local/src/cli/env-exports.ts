@@ -9,7 +9,12 @@ import { LOCAL_CREDENTIALS } from '../core/aws-account.ts';
  * service, which the SDKs and the AWS CLI read), and PATH with the project venv's bin first
  * (its `aws` is the AWS CLI v1 the workshop uses). Evaluating it twice leaves PATH as once.
  */
-export function envExports(state: LocalCloudState, repositoryRoot: string): string[] {
+export type EnvSource = Pick<
+  LocalCloudState,
+  'apiUrl' | 'webUrl' | 'controlUrl' | 'tableNames' | 'userPoolId' | 'clientId' | 'region' | 'dynamoDbEndpoint' | 'sqsEndpoint' | 'snsEndpoint' | 'sfnEndpoint' | 'cognitoEndpoint'
+>;
+
+export function envExports(state: EnvSource, repositoryRoot: string): string[] {
   const venvBin = join(repositoryRoot, '.venv', 'bin');
   const variables: Array<[string, string | undefined]> = [
     ['API', state.apiUrl.replace(/\/+$/, '')],

@@ -53,6 +53,9 @@ set -e -o pipefail
 const MAX_OUTPUT = 1024 * 1024;
 
 export class ShellSession {
+  /** Every step's process group: close() ends what a step left running in the background. */
+  private readonly groups = new Set<number>();
+
   private constructor(
     private readonly directory: string,
     private readonly env: NodeJS.ProcessEnv,
@@ -78,19 +81,14 @@ export class ShellSession {
       // Its own process group: a time limit kills whatever the step started (npm, node, curl).
       detached: true,
     });
+    if (child.pid !== undefined) this.groups.add(child.pid);
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout = (stdout + chunk).slice(0, MAX_OUTPUT)));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(0, MAX_OUTPUT)));
 
     let timedOut = false;
-    const killGroup = (signal: NodeJS.Signals) => {
-      try {
-        if (child.pid !== undefined) process.kill(-child.pid, signal);
-      } catch {
-        // Already gone.
-      }
-    };
+    const killGroup = (signal: NodeJS.Signals) => child.pid !== undefined && killProcessGroup(child.pid, signal);
     const timer = setTimeout(() => {
       timedOut = true;
       killGroup('SIGTERM');
@@ -118,7 +116,16 @@ export class ShellSession {
   }
 
   async close(): Promise<void> {
+    for (const group of this.groups) killProcessGroup(group, 'SIGKILL');
     await rm(this.directory, { recursive: true, force: true });
+  }
+}
+
+function killProcessGroup(group: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-group, signal);
+  } catch {
+    // Already gone.
   }
 }
 
