@@ -13,8 +13,8 @@ import { checkpointFiles } from '../../workshop/checkpoints/registry.ts';
 /** `npm run env` and `npm run checkpoint` as a learner runs them, against the workshop's cloud and against none. */
 const execFileAsync = promisify(execFile);
 
-async function npmRun(script: string, args: string[], stateFile: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return execFileAsync('npm', ['run', '-s', script, '--', ...args], { cwd: REPOSITORY_ROOT, env: { ...process.env, LOCAL_CLOUD_STATE_FILE: stateFile, NO_COLOR: '1' } })
+async function npmRun(script: string, args: string[], stateFile: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return execFileAsync('npm', ['run', '-s', script, '--', ...args], { cwd: REPOSITORY_ROOT, env: { ...process.env, LOCAL_CLOUD_STATE_FILE: stateFile, NO_COLOR: '1', ...env } })
     .then(({ stdout, stderr }) => ({ code: 0, stdout, stderr }))
     .catch((error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }));
 }
@@ -49,6 +49,26 @@ describe('npm run env', () => {
   });
 });
 
+describe('npm run env with TEST_STACK', () => {
+  // The local cloud's CloudFormation DescribeStacks stands in for AWS: any key but the dummy `test`, which the command drops.
+  const asStack = (stack: string) => ({ TEST_STACK: stack, AWS_ENDPOINT_URL_CLOUDFORMATION: state.cloudFormationEndpoint, AWS_ACCESS_KEY_ID: 'workshop', AWS_SECRET_ACCESS_KEY: 'workshop' });
+
+  it("prints the stack's outputs and drops the local endpoints", async () => {
+    const { code, stdout } = await npmRun('env', [], join(scratch, 'none.json'), asStack(state.stackName));
+    expect(code).toBe(0);
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe('unset AWS_ENDPOINT_URL_DYNAMODB AWS_ENDPOINT_URL_SQS AWS_ENDPOINT_URL_SNS AWS_ENDPOINT_URL_SFN AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER CONTROL');
+    expect(lines).toEqual(expect.arrayContaining([`export API=${state.apiUrl.replace(/\/+$/, '')}`, `export TABLE=${state.tableNames.OrdersTable}`, `export CLIENT_ID=${state.clientId}`, `export AWS_REGION=${state.region}`]));
+  });
+
+  it('says on stderr that a stack is not deployed yet, and prints what it can', async () => {
+    const { code, stdout, stderr } = await npmRun('env', [], join(scratch, 'none.json'), asStack('not-deployed'));
+    expect(code).toBe(0);
+    expect(stdout).toContain('unset API WEB TABLE USER_POOL_ID CLIENT_ID\n');
+    expect(stderr).toMatch(/^Stack not-deployed is not deployed in us-east-1 yet: .+\n$/);
+  });
+});
+
 describe('npm run checkpoint', () => {
   it('finds each module by its file name', () => {
     const files = checkpointFiles();
@@ -74,6 +94,8 @@ describe('npm run checkpoint', () => {
     expect(unknown).toMatchObject({ code: 1, stdout: '', stderr: expect.stringMatching(/^No checkpoint for module 42: the modules with one are 0, 1\b.*\.\n$/) });
     const none = await npmRun('checkpoint', [], inject('workshopStateFile'));
     expect(none).toMatchObject({ code: 1, stdout: '', stderr: expect.stringMatching(/^Usage: npm run checkpoint -- <module> .*\n$/) });
+    const noStack = await npmRun('checkpoint', ['7', '--stack'], inject('workshopStateFile'));
+    expect(noStack).toMatchObject({ code: 1, stdout: '', stderr: expect.stringMatching(/^Usage: npm run checkpoint -- <module> \[--stack <name>\] .*\n$/) });
   });
 });
 

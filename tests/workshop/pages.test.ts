@@ -21,11 +21,16 @@ const SHELLCHECK = join(REPOSITORY_ROOT, '.venv', 'bin', 'shellcheck');
 /** Modules a newcomer runs on a laptop, without an AWS account. */
 const LOCAL_MODULES = 6;
 
-/** The steps' environment: the runner's, pointed at the workshop cloud, without vitest's own variables. */
-function stepEnvironment(): NodeJS.ProcessEnv {
+/**
+ * The steps' environment: the runner's, pointed at the workshop cloud, without vitest's own
+ * variables. TEST_STACK only on pages that need a stack: with it, `npm run env` describes the
+ * stack instead of the local cloud.
+ */
+function stepEnvironment(needsStack: boolean): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
     if (name.startsWith('VITEST') || name === 'NODE_OPTIONS' || name === 'NODE_V8_COVERAGE' || name === 'TEST') continue;
+    if (!needsStack && name === 'TEST_STACK') continue;
     env[name] = value;
   }
   return { ...env, LOCAL_CLOUD_STATE_FILE: inject('workshopStateFile'), NO_COLOR: '1' };
@@ -72,7 +77,7 @@ for (const file of pages) {
     let session: ShellSession;
     let failed: string | undefined;
     beforeAll(async () => {
-      session = await ShellSession.open(REPOSITORY_ROOT, stepEnvironment());
+      session = await ShellSession.open(REPOSITORY_ROOT, stepEnvironment(needsStack));
     });
     afterAll(async () => {
       await session.close();

@@ -101,3 +101,18 @@ export function createCheckpointContext(state: LocalCloudState): CheckpointConte
     },
   };
 }
+
+/** Thrown when a checkpoint reaches for the local cloud and none runs: its message is the reason to print. */
+export class LocalCloudUnavailable extends Error {}
+
+/**
+ * The context when no local cloud runs: a checkpoint that needs none (modules 7–9 look at a
+ * deployed stack) runs all the same; one that touches the context stops with `reason`.
+ */
+export function unavailableContext(reason: string): CheckpointContext {
+  return new Proxy({} as CheckpointContext, {
+    get() {
+      throw new LocalCloudUnavailable(reason);
+    },
+  });
+}

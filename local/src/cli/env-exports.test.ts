@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { type EnvSource, envExports } from './env-exports.ts';
+import { type EnvSource, envExports, stackEnvExports } from './env-exports.ts';
 
 const state: EnvSource = {
   apiUrl: 'http://127.0.0.1:3000/',
@@ -48,5 +48,29 @@ describe('envExports', () => {
     const lines = envExports(odd, "/my repo/it's").join('\n');
     const script = `PATH=/usr/bin:/bin\n${lines}\nfirst=$PATH\n${lines}\nprintf '%s\\n' "$TABLE" "$PATH" "$([ "$PATH" = "$first" ] && echo same)"`;
     expect(execFileSync('bash', ['-c', script], { encoding: 'utf8' })).toBe("it's a $table\n/my repo/it's/.venv/bin:/usr/bin:/bin\nsame\n");
+  });
+});
+
+describe('stackEnvExports', () => {
+  it('drops the local endpoints and the dummy key, and exports the region and the stack outputs', () => {
+    const outputs = { ApiUrl: 'https://abc.execute-api.eu-west-1.amazonaws.com/Prod/', WebUrl: 'https://d1.cloudfront.net', TableName: 'stack-OrdersTable-1', UserPoolId: 'eu-west-1_x', UserPoolClientId: 'c', OtherOutput: 'ignored' };
+    expect(stackEnvExports({ region: 'eu-west-1', outputs, dummyKey: true, repositoryRoot: '/repo' })).toEqual([
+      'unset AWS_ENDPOINT_URL_DYNAMODB AWS_ENDPOINT_URL_SQS AWS_ENDPOINT_URL_SNS AWS_ENDPOINT_URL_SFN AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER CONTROL AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY',
+      'export AWS_REGION=eu-west-1',
+      'export AWS_DEFAULT_REGION=eu-west-1',
+      'export API=https://abc.execute-api.eu-west-1.amazonaws.com/Prod',
+      'export WEB=https://d1.cloudfront.net',
+      'export TABLE=stack-OrdersTable-1',
+      'export USER_POOL_ID=eu-west-1_x',
+      'export CLIENT_ID=c',
+      'export PATH=/repo/.venv/bin:"${PATH//\\/repo\\/.venv\\/bin:/}"',
+    ]);
+  });
+
+  it('keeps real credentials, and unsets the local values of the outputs while the stack is not deployed', () => {
+    expect(stackEnvExports({ region: 'us-east-1', outputs: undefined, dummyKey: false, repositoryRoot: '/repo' }).slice(0, 2)).toEqual([
+      'unset AWS_ENDPOINT_URL_DYNAMODB AWS_ENDPOINT_URL_SQS AWS_ENDPOINT_URL_SNS AWS_ENDPOINT_URL_SFN AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER CONTROL',
+      'unset API WEB TABLE USER_POOL_ID CLIENT_ID',
+    ]);
   });
 });

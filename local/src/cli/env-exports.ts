@@ -15,7 +15,6 @@ export type EnvSource = Pick<
 >;
 
 export function envExports(state: EnvSource, repositoryRoot: string): string[] {
-  const venvBin = join(repositoryRoot, '.venv', 'bin');
   const variables: Array<[string, string | undefined]> = [
     ['API', state.apiUrl.replace(/\/+$/, '')],
     ['WEB', state.webUrl?.replace(/\/+$/, '')],
@@ -35,11 +34,50 @@ export function envExports(state: EnvSource, repositoryRoot: string): string[] {
   ];
   return [
     ...variables.filter((entry): entry is [string, string] => entry[1] !== undefined).map(([name, value]) => `export ${name}=${shellQuote(value)}`),
-    // Any earlier copy removed first, so a second eval does not grow PATH.
-    `export PATH=${shellQuote(`${venvBin}:`)}"\${PATH//${venvBin.replace(/[\\/*?[\]'"$`]/g, '\\$&')}:/}"`,
+    pathExport(repositoryRoot),
   ];
 }
 
 function shellQuote(value: string): string {
   return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The local services' endpoint variables that envExports sets (and a stack's environment drops). */
+export const LOCAL_ENDPOINT_VARIABLES = [
+  'AWS_ENDPOINT_URL_DYNAMODB',
+  'AWS_ENDPOINT_URL_SQS',
+  'AWS_ENDPOINT_URL_SNS',
+  'AWS_ENDPOINT_URL_SFN',
+  'AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER',
+] as const;
+
+/** The stack outputs `npm run env` exports for a deployed stack, by variable. */
+const STACK_OUTPUTS = { API: 'ApiUrl', WEB: 'WebUrl', TABLE: 'TableName', USER_POOL_ID: 'UserPoolId', CLIENT_ID: 'UserPoolClientId' } as const;
+
+/**
+ * `npm run env` with TEST_STACK naming a deployed stack (workshop modules 7–9): the local
+ * endpoints, CONTROL and the local dummy key are dropped (`unset`), so the AWS CLI and SDKs reach
+ * AWS with the learner's own credentials; the region is exported, PATH has the venv first, and
+ * API, WEB, TABLE, USER_POOL_ID and CLIENT_ID come from the stack's outputs once it exists
+ * (`outputs` undefined: not deployed yet).
+ */
+export function stackEnvExports(options: { region: string; outputs: Record<string, string> | undefined; dummyKey: boolean; repositoryRoot: string }): string[] {
+  const { region, outputs, dummyKey, repositoryRoot } = options;
+  const fromOutputs = Object.entries(STACK_OUTPUTS)
+    .map(([variable, output]) => [variable, outputs?.[output]?.replace(/\/+$/, '')] as const)
+    .filter((entry): entry is readonly [string, string] => entry[1] !== undefined && entry[1] !== '');
+  return [
+    `unset ${[...LOCAL_ENDPOINT_VARIABLES, 'CONTROL', ...(dummyKey ? ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'] : [])].join(' ')}`,
+    ...(outputs === undefined ? ['unset API WEB TABLE USER_POOL_ID CLIENT_ID'] : []),
+    `export AWS_REGION=${shellQuote(region)}`,
+    `export AWS_DEFAULT_REGION=${shellQuote(region)}`,
+    ...fromOutputs.map(([variable, value]) => `export ${variable}=${shellQuote(value)}`),
+    pathExport(repositoryRoot),
+  ];
+}
+
+function pathExport(repositoryRoot: string): string {
+  const venvBin = join(repositoryRoot, '.venv', 'bin');
+  // Any earlier copy removed first, so a second eval does not grow PATH.
+  return `export PATH=${shellQuote(`${venvBin}:`)}"\${PATH//${venvBin.replace(/[\\/*?[\]'"$`]/g, '\\$&')}:/}"`;
 }
