@@ -6,8 +6,10 @@ import { LOCAL_CREDENTIALS } from '../core/aws-account.ts';
  * What `npm run env` prints for `eval "$(npm run -s env)"`: the running local cloud's endpoints
  * as shell variables (API, WEB, CONTROL, TABLE, USER_POOL_ID, CLIENT_ID, FUNCTION_LOGS), the AWS SDK and CLI
  * settings that reach it (region, dummy credentials, one AWS_ENDPOINT_URL_<SERVICE> per local
- * service, which the SDKs and the AWS CLI read), and PATH with the project venv's bin first
- * (its `aws` is the AWS CLI v1 the workshop uses). Evaluating it twice leaves PATH as once.
+ * service, which the SDKs and the AWS CLI read; but the AWS CLI v1 keeps SQS on its legacy
+ * endpoint in us-east-1, so the workshop passes `--endpoint-url "$AWS_ENDPOINT_URL_SQS"`), and
+ * PATH with the project venv's bin first (its `aws` is the AWS CLI v1 the workshop uses).
+ * Evaluating it twice leaves PATH as once.
  */
 export type EnvSource = Pick<
   LocalCloudState,
