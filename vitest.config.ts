@@ -54,7 +54,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['layers/shared/src/**/*.test.ts', 'functions/**/*.test.ts', 'local/src/**/*.test.ts', 'bench/**/*.test.ts', 'scripts/**/*.test.ts', 'tests/workshop/runner/**/*.test.ts', 'workshop/**/*.test.ts'],
-          exclude: ['**/*.int.test.ts', '**/node_modules/**'],
+          // A workshop solution's tests run where it is applied (tests/workshop/solutions.test.ts), not from its folder.
+          exclude: ['**/*.int.test.ts', '**/node_modules/**', 'workshop/solutions/**'],
         },
       },
       {
