@@ -2,12 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startLocalCloud } from '#local/cloud/local-cloud.ts';
+import { startLocalCloudOnFreePorts } from '#local/cloud/local-cloud.ts';
 import { describeLocalCloud, type LocalCloudDescription } from '#local/cloud/description.ts';
 import { fileLog } from '#local/cloud/local-cloud-log.ts';
 import { LOCAL_CLOUD_DIRECTORY, REPOSITORY_ROOT } from '#local/cloud/state-file.ts';
 import { parseTimeScale } from '#local/core/time-scale.ts';
-import { freePort } from '#local/core/ports.ts';
 import { writeLeastPrivilegeReport } from '#local/iam/least-privilege.ts';
 import { assertReportExplained } from '#local/iam/usage.ts';
 import { partnerPlanParameters } from './partner-plan.ts';
@@ -25,16 +24,14 @@ import { partnerPlanParameters } from './partner-plan.ts';
 const INTEGRATION_TIME_SCALE = '0.02';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const [api, dynamoDb, cognito] = await Promise.all([freePort(), freePort(), freePort()]);
   const cognitoDataDirectory = await mkdtemp(join(tmpdir(), 'local-cloud-cognito-'));
   const logPath = join(LOCAL_CLOUD_DIRECTORY, 'logs', 'integration.log');
   // Every function log line as JSON Lines as well (what `npm run trail` reads).
   const functionLogFile = join(LOCAL_CLOUD_DIRECTORY, 'logs', 'integration-functions.jsonl');
   const log = await fileLog(logPath);
 
-  const cloud = await startLocalCloud({
+  const cloud = await startLocalCloudOnFreePorts({
     templatePath: join(REPOSITORY_ROOT, 'template.yaml'),
-    ports: { api, dynamoDb, cognito },
     cognitoDataDirectory,
     log,
     functionLogFile,

@@ -9,11 +9,10 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type LocalCloud, startLocalCloud } from '../cloud/local-cloud.ts';
+import { type LocalCloud, startLocalCloudOnFreePorts } from '../cloud/local-cloud.ts';
 import { bold, dim, fileLog } from '../cloud/local-cloud-log.ts';
 import { LOCAL_CLOUD_DIRECTORY, readState, REPOSITORY_ROOT } from '../cloud/state-file.ts';
 import { idTokenFor } from '../seed/sign-in.ts';
-import { freePort } from '../core/ports.ts';
 
 const PASSWORD = 'Passw0rd!Local';
 const address = { name: 'Alice Example', line1: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' };
@@ -39,11 +38,9 @@ async function runningCloud(): Promise<Endpoints | undefined> {
 }
 
 async function ownCloud(): Promise<{ endpoints: Endpoints; cloud: LocalCloud }> {
-  const [api, dynamoDb, cognito] = await Promise.all([freePort(), freePort(), freePort()]);
   const log = await fileLog(join(LOCAL_CLOUD_DIRECTORY, 'logs', 'demo.log'));
-  const cloud = await startLocalCloud({
+  const cloud = await startLocalCloudOnFreePorts({
     templatePath: join(REPOSITORY_ROOT, 'template.yaml'),
-    ports: { api, dynamoDb, cognito },
     cognitoDataDirectory: await mkdtemp(join(tmpdir(), 'demo-cognito-')),
     log,
     timeScale: 0.05,

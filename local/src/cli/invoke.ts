@@ -13,10 +13,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocalCloud } from '../cloud/local-cloud.ts';
+import { startLocalCloudOnFreePorts } from '../cloud/local-cloud.ts';
 import { fileLog } from '../cloud/local-cloud-log.ts';
 import { LOCAL_CLOUD_DIRECTORY, readState, REPOSITORY_ROOT } from '../cloud/state-file.ts';
-import { freePort } from '../core/ports.ts';
 import { loadTemplate, resourcesOfType } from '../template/load-template.ts';
 import { type InvocationReport, invokeThroughControlEndpoint, InvokeUsageError, parseInvokeArguments, readEventFile, withSeededIds } from './invoke-event.ts';
 
@@ -40,11 +39,10 @@ async function runningCloud(): Promise<{ controlUrl: string; products: Array<{ p
 async function invokeInFreshCloud(functionLogicalId: string, eventJson: string): Promise<InvocationReport> {
   const logPath = join(LOCAL_CLOUD_DIRECTORY, 'logs', 'invoke.log');
   console.error(`No local cloud is running (npm start): starting one for this invocation (its log: ${logPath})…`);
-  const [api, dynamoDb, cognito] = await Promise.all([freePort(), freePort(), freePort()]);
   const cognitoDataDirectory = await mkdtemp(join(tmpdir(), 'local-cloud-invoke-'));
   const log = await fileLog(logPath);
   try {
-    const cloud = await startLocalCloud({ templatePath: TEMPLATE_PATH, ports: { api, dynamoDb, cognito }, cognitoDataDirectory, log });
+    const cloud = await startLocalCloudOnFreePorts({ templatePath: TEMPLATE_PATH, cognitoDataDirectory, log });
     try {
       const { outcome, logLines } = await cloud.lambda.invokeCapturingLogs(functionLogicalId, withSeededIds(eventJson, cloud.products));
       const { kind, ...result } = outcome;

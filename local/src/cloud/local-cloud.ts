@@ -1,7 +1,7 @@
 import type { ApiDefinition } from '../apigateway/from-template.ts';
 import { RouteTable } from '../apigateway/route-table.ts';
 import type { ProvisionedUserPool } from '../cognito/from-template.ts';
-import { assertPortsFree } from '../core/ports.ts';
+import { assertPortsFree, freePort, PortInUseError } from '../core/ports.ts';
 import { checkTimeScale } from '../core/time-scale.ts';
 import type { ProvisionedTable } from '../dynamodb/from-template.ts';
 import type { EventSourceJournal } from '../event-sources/journal.ts';
@@ -266,4 +266,26 @@ async function seedDemoCatalog(
   if (admin === undefined) throw new Error(`No seed user is in the admin group of ${pool.logicalId}; the catalog is seeded as an admin`);
   const token = await idTokenFor(cognitoEndpoint, clientId, admin.email, seed.password);
   return seedCatalog(apiUrl, token, await readSeedCatalog());
+}
+
+/**
+ * A local cloud on ports the OS says are free (tests, `npm run demo`, `npm run invoke`: beside a
+ * developer's `npm start`). A port is free when it is chosen, not when DynamoDB Local or
+ * cognito-local binds it seconds later; meanwhile another process's listener may have been
+ * given it. When a start fails because a port was taken, it starts again on new ones.
+ */
+export async function startLocalCloudOnFreePorts(options: Omit<LocalCloudOptions, 'ports'>, attempts = 3): Promise<LocalCloud> {
+  for (let attempt = 1; ; attempt += 1) {
+    const [api, dynamoDb, cognito] = await Promise.all([freePort(), freePort(), freePort()]);
+    try {
+      return await startLocalCloud({ ...options, ports: { api, dynamoDb, cognito } });
+    } catch (error) {
+      if (attempt >= attempts || !portWasTaken(error)) throw error;
+      options.log.warn(`A port was taken before its service could bind it (${(error as Error).message.split('\n')[0]}); starting again on other ports`);
+    }
+  }
+}
+
+function portWasTaken(error: unknown): boolean {
+  return error instanceof PortInUseError || (error instanceof Error && /EADDRINUSE|address already in use/i.test(error.message));
 }

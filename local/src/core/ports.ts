@@ -27,8 +27,35 @@ export async function assertPortsFree(ports: Array<{ port: number; purpose: stri
   if (busy.length > 1) throw new PortInUseError(busy.map((error) => error.message).join('\n'));
 }
 
-/** A port the OS says is free right now (for tests, which run beside a developer's `npm start`). */
-export async function freePort(): Promise<number> {
+/**
+ * Ports this process has handed out, on `globalThis` so that every copy of this module shares it
+ * (vitest loads each project's global setup with its own module instances, in one process).
+ */
+const handedOut: Set<number> = ((globalThis as { [key: symbol]: Set<number> | undefined })[Symbol.for('serverless-orders.handed-out-ports')] ??= new Set());
+
+/**
+ * A port the OS says is free right now, never one this process handed out before (for tests,
+ * which run beside a developer's `npm start`). The OS may offer a port again as soon as its probe
+ * is closed, before the service it was meant for binds it (DynamoDB Local and cognito-local take
+ * seconds to start): two local clouds started side by side, as the test projects' global setups
+ * do, would otherwise be given the same port.
+ */
+export const freePort = portAllocator(osFreePort, handedOut);
+
+/** Ports from `probe`, skipping any already in `handedOut` (which it adds to). */
+export function portAllocator(probe: () => Promise<number>, handedOut: Set<number>): () => Promise<number> {
+  return async () => {
+    for (;;) {
+      const port = await probe();
+      if (!handedOut.has(port)) {
+        handedOut.add(port);
+        return port;
+      }
+    }
+  };
+}
+
+function osFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);

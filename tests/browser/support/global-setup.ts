@@ -4,10 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { describeLocalCloud, type LocalCloudDescription } from '#local/cloud/description.ts';
-import { startLocalCloud } from '#local/cloud/local-cloud.ts';
+import { startLocalCloudOnFreePorts } from '#local/cloud/local-cloud.ts';
 import { fileLog } from '#local/cloud/local-cloud-log.ts';
 import { LOCAL_CLOUD_DIRECTORY, REPOSITORY_ROOT } from '#local/cloud/state-file.ts';
-import { freePort } from '#local/core/ports.ts';
 import { CHROMIUM_PATH } from './chromium.ts';
 
 /**
@@ -27,13 +26,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
     webApp === 'web'
       ? { root: join(REPOSITORY_ROOT, 'web'), extraInputs: [join(REPOSITORY_ROOT, 'docs', 'openapi.json')] }
       : { root: join(REPOSITORY_ROOT, 'tests', 'fixtures', 'web-app') };
-  const [api, dynamoDb, cognito] = await Promise.all([freePort(), freePort(), freePort()]);
   const cognitoDataDirectory = await mkdtemp(join(tmpdir(), 'browser-cloud-cognito-'));
   const log = await fileLog(join(LOCAL_CLOUD_DIRECTORY, 'logs', 'browser.log'));
 
-  const cloud = await startLocalCloud({
+  const cloud = await startLocalCloudOnFreePorts({
     templatePath: join(REPOSITORY_ROOT, 'template.yaml'),
-    ports: { api, dynamoDb, cognito },
     cognitoDataDirectory,
     web,
     log,

@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { describeLocalCloud } from '#local/cloud/description.ts';
-import { startLocalCloud } from '#local/cloud/local-cloud.ts';
+import { startLocalCloudOnFreePorts } from '#local/cloud/local-cloud.ts';
 import { fileLog } from '#local/cloud/local-cloud-log.ts';
 import { LOCAL_CLOUD_DIRECTORY, REPOSITORY_ROOT, writeState } from '#local/cloud/state-file.ts';
-import { freePort } from '#local/core/ports.ts';
 import { parseTimeScale } from '#local/core/time-scale.ts';
 
 /**
@@ -20,14 +19,12 @@ import { parseTimeScale } from '#local/core/time-scale.ts';
 const WORKSHOP_TIME_SCALE = '0.02';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const [api, dynamoDb, cognito] = await Promise.all([freePort(), freePort(), freePort()]);
   const cognitoDataDirectory = await mkdtemp(join(tmpdir(), 'workshop-cloud-cognito-'));
   const log = await fileLog(join(LOCAL_CLOUD_DIRECTORY, 'logs', 'workshop.log'));
   const stateFile = join(LOCAL_CLOUD_DIRECTORY, 'workshop', 'state.json');
 
-  const cloud = await startLocalCloud({
+  const cloud = await startLocalCloudOnFreePorts({
     templatePath: join(REPOSITORY_ROOT, 'template.yaml'),
-    ports: { api, dynamoDb, cognito },
     cognitoDataDirectory,
     web: { root: join(REPOSITORY_ROOT, 'web'), extraInputs: [join(REPOSITORY_ROOT, 'docs', 'openapi.json')] },
     log,
