@@ -1,6 +1,5 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ValidationError } from '../errors.ts';
-import { type CursorKey, checkCursorKey, type Key, type Page, type PageRequest } from './pagination.ts';
+import { type CursorKey, checkCursorKey, invalidCursor, type Key, opaque, type Page, type PageRequest, unwrapOpaque } from './pagination.ts';
 
 /**
  * An index partition written by every order (all orders of one status) is spread over `shards`
@@ -26,8 +25,7 @@ export type ShardPosition = null | Key | false;
 
 export function encodeShardCursor(positions: ShardPosition[]): string | undefined {
   if (positions.every((position) => position === false)) return undefined;
-  // Stryker disable next-line StringLiteral: 'utf8' is Buffer.from's default encoding
-  return Buffer.from(JSON.stringify(positions), 'utf8').toString('base64url');
+  return opaque(positions);
 }
 
 /**
@@ -37,20 +35,12 @@ export function encodeShardCursor(positions: ShardPosition[]): string | undefine
  */
 export function decodeShardCursor(cursor: string | undefined, shards: number, cursorKeyOf: (shard: number) => CursorKey): ShardPosition[] {
   if (cursor === undefined) return Array.from({ length: shards }, () => null);
-  const invalid = () => ValidationError.forField('cursor', 'is not a valid cursor for this list');
-  let decoded: unknown;
-  // Stryker disable BlockStatement: without the catch's throw, `decoded` stays undefined, which the next check refuses
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw invalid();
-  }
-  // Stryker restore BlockStatement
-  if (!Array.isArray(decoded) || decoded.length !== shards) throw invalid();
+  const decoded = unwrapOpaque(cursor);
+  if (!Array.isArray(decoded) || decoded.length !== shards) throw invalidCursor();
   return decoded.map((position: unknown, shard) => {
     if (position === null || position === false) return position;
     const key = checkCursorKey(position, cursorKeyOf(shard));
-    if (key === undefined) throw invalid();
+    if (key === undefined) throw invalidCursor();
     return key;
   });
 }
