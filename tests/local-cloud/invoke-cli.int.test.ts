@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { LocalCloudDescription } from '#local/cloud/description.ts';
 import { REPOSITORY_ROOT } from '#local/cloud/state-file.ts';
 import { invokeThroughControlEndpoint, readEventFile, withSeededIds } from '#local/cli/invoke-event.ts';
+import { runCli } from '../support/cli.ts';
 
 /**
  * `npm run invoke` against the test run's local cloud: every sample in events/ gives the result
@@ -14,24 +14,8 @@ import { invokeThroughControlEndpoint, readEventFile, withSeededIds } from '#loc
  * user runs it (a child process) for one event and for each mistake it refuses.
  */
 const EVENTS = join(REPOSITORY_ROOT, 'events');
-const CLI = join(REPOSITORY_ROOT, 'local/src/cli/invoke.ts');
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function invoke(args: string[], stateFile: string): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', CLI, ...args],
-      { cwd: REPOSITORY_ROOT, env: { ...process.env, LOCAL_CLOUD_STATE_FILE: stateFile }, timeout: 60_000 },
-      (error, stdout, stderr) => resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr }),
-    );
-  });
-}
+const invoke = (args: string[], stateFile: string) => runCli('invoke', args, stateFile);
 
 interface DocumentedResult {
   event: string;

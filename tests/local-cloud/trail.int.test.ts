@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,11 +6,11 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { LocalCloudDescription } from '#local/cloud/description.ts';
 import { readFunctionLogFile } from '#local/cloud/function-log-file.ts';
 import { trailOf } from '#local/cloud/order-trail.ts';
-import { REPOSITORY_ROOT } from '#local/cloud/state-file.ts';
 import { seededUsers } from '../support/auth.ts';
 import { api } from '../support/http.ts';
 import { fulfilmentExecutions } from '../support/sagas.ts';
 import { createUser, seededUser } from '../support/users.ts';
+import { runCli } from '../support/cli.ts';
 import { waitFor } from '../support/wait.ts';
 
 /**
@@ -19,26 +18,10 @@ import { waitFor } from '../support/wait.ts';
  * from the cloud's function log file by the command as a user runs it (a child process reading
  * the state file), by order id and by the correlation id the customer sent.
  */
-const CLI = join(REPOSITORY_ROOT, 'local/src/cli/trail.ts');
 const EVENTUALLY = { timeoutMs: 45_000 };
 const address = { name: 'Trail Tester', line1: '1 Log Lane', city: 'Springfield', postalCode: '12345', country: 'US' };
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function trail(args: string[], stateFile: string): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', CLI, ...args],
-      { cwd: REPOSITORY_ROOT, env: { ...process.env, LOCAL_CLOUD_STATE_FILE: stateFile }, timeout: 60_000 },
-      (error, stdout, stderr) => resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr }),
-    );
-  });
-}
+const trail = (args: string[], stateFile: string) => runCli('trail', args, stateFile);
 
 /** The log lines of the printed trail (the saga's report follows them after a blank line). */
 const logLinesOf = (stdout: string) => stdout.split('\n\n')[0]!.split('\n');
