@@ -1,12 +1,12 @@
 import { useState, type FormEvent } from 'react';
-import { ApiError, describeError, fieldErrors, unplacedFieldErrors, type Problem } from '../api/problem.ts';
+import { ApiError, describeError, fieldErrors, type Problem } from '../api/problem.ts';
 import type { components } from '../api/schema';
 import { orderItems, totals } from '../cart/cart.ts';
 import { Checkout } from '../checkout/checkout.ts';
 import { PAYMENT_TOKENS } from '../checkout/payment-tokens.ts';
 import { useCart, useServices } from '../app/context.tsx';
 import { navigate } from '../app/router.ts';
-import { ErrorAlert, Field, formatMoney, Select } from '../ui/components.tsx';
+import { ErrorAlert, Field, FormProblems, formatMoney, Select } from '../ui/components.tsx';
 
 type Address = components['schemas']['ShippingAddress'];
 type Order = components['schemas']['Order'];
@@ -94,7 +94,6 @@ export function CheckoutPage() {
 
   const errors = fieldErrors(problem);
   const shownFields = [...ADDRESS_FIELDS.map(({ key }) => `shippingAddress.${key}`), 'paymentMethod'];
-  const otherErrors = unplacedFieldErrors(problem, shownFields);
 
   return (
     <section aria-labelledby="page-title">
@@ -109,18 +108,7 @@ export function CheckoutPage() {
         . <a href="#/cart">Change the cart</a>
       </p>
       <form onSubmit={placeOrder} noValidate>
-        {problem && (
-          <div role="alert" className="alert">
-            <p>{otherErrors.length > 0 ? problem.detail : `Correct the ${Object.keys(errors).length === 1 ? 'field' : 'fields'} marked below.`}</p>
-            {otherErrors.length > 0 && (
-              <ul>
-                {otherErrors.map((line) => (
-                  <li key={line}>{line}</li>
-                ))}
-              </ul>
-            )}
-          </div>
-        )}
+        <FormProblems problem={problem} shownFields={shownFields} />
         <ErrorAlert error={error} />
         <fieldset>
           <legend>Shipping address</legend>

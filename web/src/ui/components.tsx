@@ -1,6 +1,6 @@
 /** Small accessible building blocks: a labelled field with its error, alerts, money and dates. */
 import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from 'react';
-import { ApiError, describeError } from '../api/problem.ts';
+import { ApiError, describeError, fieldErrors, type Problem, unplacedFieldErrors } from '../api/problem.ts';
 import { goToSignIn } from '../app/context.tsx';
 
 interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
@@ -71,6 +71,28 @@ export function ErrorAlert({ error, onRetry }: { error: unknown; onRetry?: () =>
         <button type="button" onClick={onRetry}>
           Try again
         </button>
+      )}
+    </div>
+  );
+}
+
+/**
+ * The summary above a form the API refused: which fields to correct (each field shows its own
+ * error), or the problem's detail with the errors no field on the form can show.
+ */
+export function FormProblems({ problem, shownFields }: { problem: Problem | undefined; shownFields: readonly string[] }) {
+  if (!problem) return null;
+  const errors = fieldErrors(problem);
+  const otherErrors = unplacedFieldErrors(problem, shownFields);
+  return (
+    <div role="alert" className="alert">
+      <p>{otherErrors.length > 0 ? problem.detail : `Correct the ${Object.keys(errors).length === 1 ? 'field' : 'fields'} marked below.`}</p>
+      {otherErrors.length > 0 && (
+        <ul>
+          {otherErrors.map((line) => (
+            <li key={line}>{line}</li>
+          ))}
+        </ul>
       )}
     </div>
   );

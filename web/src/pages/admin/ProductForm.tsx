@@ -1,8 +1,8 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { ApiError, fieldErrors, unplacedFieldErrors, type Problem } from '../../api/problem.ts';
+import { ApiError, fieldErrors, type Problem } from '../../api/problem.ts';
 import { useServices } from '../../app/context.tsx';
 import { navigate, useLocation } from '../../app/router.ts';
-import { ErrorAlert, Field, Loading } from '../../ui/components.tsx';
+import { ErrorAlert, Field, FormProblems, Loading } from '../../ui/components.tsx';
 import { numberOrText } from './AdminProducts.tsx';
 
 interface Draft {
@@ -63,7 +63,6 @@ export function ProductFormPage({ productId }: { productId?: string }) {
   }
 
   const errors = fieldErrors(problem);
-  const otherErrors = unplacedFieldErrors(problem, FIELDS);
   const title = productId === undefined ? 'New product' : 'Edit product';
 
   return (
@@ -78,18 +77,7 @@ export function ProductFormPage({ productId }: { productId?: string }) {
       <ErrorAlert error={loadError} />
       {!loading && loadError === undefined && (
         <form onSubmit={save} noValidate>
-          {problem && (
-            <div role="alert" className="alert">
-              <p>{otherErrors.length > 0 ? problem.detail : `Correct the ${Object.keys(errors).length === 1 ? 'field' : 'fields'} marked below.`}</p>
-              {otherErrors.length > 0 && (
-                <ul>
-                  {otherErrors.map((line) => (
-                    <li key={line}>{line}</li>
-                  ))}
-                </ul>
-              )}
-            </div>
-          )}
+          <FormProblems problem={problem} shownFields={FIELDS} />
           <ErrorAlert error={error} />
           <Field label="Name" required value={draft.name} error={errors.name} onChange={(e) => setDraft({ ...draft, name: e.target.value })} />
           <Field label="Description" value={draft.description} error={errors.description} onChange={(e) => setDraft({ ...draft, description: e.target.value })} />
