@@ -33,11 +33,10 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { spawnSync } from 'node:child_process';
 import { BatchGetItemCommand, CreateTableCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand, TransactWriteItemsCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { startLocalCloud } from '#local/cloud/local-cloud.ts';
+import { startLocalCloudOnFreePorts } from '#local/cloud/local-cloud.ts';
 import { fileLog } from '#local/cloud/local-cloud-log.ts';
 import { sdkMetricsMiddleware, type SdkCall } from '#local/lambda/sdk-metrics.ts';
 import { idTokenFor } from '#local/seed/sign-in.ts';
-import { freePort } from '#local/core/ports.ts';
 import { BUILD_DIR, buildIsStale, builtArtifacts, measureModuleLoad, moduleLoadOverBudget, ROOT } from './built-functions.ts';
 import { type LayerBreakdown, measureLayerBreakdown } from './layer-breakdown.ts';
 import { costOf, expressGbSeconds, gbSeconds, PRICES, type UsagePerOrder } from './cost.ts';
@@ -189,14 +188,12 @@ async function main(): Promise<void> {
 
   // A fault plan in the environment would make the numbers meaningless.
   delete process.env.LOCAL_FAULTS;
-  const [api, dynamoDb, cognito] = await Promise.all([freePort(), freePort(), freePort()]);
   const cognitoDataDirectory = mkdtempSync(path.join(tmpdir(), 'bench-cognito-'));
   const logPath = path.join(ROOT, '.local-cloud/logs/bench.log');
   const log = await fileLog(logPath);
   console.log(`Starting the local cloud (log: ${path.relative(ROOT, logPath)}) …`);
-  const cloud = await startLocalCloud({
+  const cloud = await startLocalCloudOnFreePorts({
     templatePath: path.join(ROOT, 'template.yaml'),
-    ports: { api, dynamoDb, cognito },
     cognitoDataDirectory,
     log,
     timeScale: TIME_SCALE,

@@ -8,14 +8,13 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { ListExecutionsCommand, SFNClient, type ExecutionListItem } from '@aws-sdk/client-sfn';
 import { GetQueueAttributesCommand, SQSClient, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
 import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { type LocalCloud, startLocalCloud } from '#local/cloud/local-cloud.ts';
+import { type LocalCloud, startLocalCloudOnFreePorts } from '#local/cloud/local-cloud.ts';
 import { fileLog } from '#local/cloud/local-cloud-log.ts';
 import { LOCAL_CLOUD_DIRECTORY, REPOSITORY_ROOT } from '#local/cloud/state-file.ts';
 import { writeLeastPrivilegeReport } from '#local/iam/least-privilege.ts';
 import type { FaultPlan } from '#local/faults/fault-plan.ts';
 import { seededRandom, type Random } from '#local/faults/random.ts';
 import { idTokenFor } from '#local/seed/sign-in.ts';
-import { freePort } from '#local/core/ports.ts';
 import { type ReplayClients, replayStreamFailures } from '../../scripts/replay/stream-failures.ts';
 
 /**
@@ -147,14 +146,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const deadline = started + options.timeoutSeconds * 1000;
   const progress = options.onProgress ?? (() => {});
   const random = seededRandom(options.seed ?? 7);
-  const [api, dynamoDb, cognito] = await Promise.all([freePort(), freePort(), freePort()]);
   const cognitoDataDirectory = await mkdtemp(join(tmpdir(), 'soak-cognito-'));
   const log = await fileLog(options.logPath ?? join(LOCAL_CLOUD_DIRECTORY, 'logs', 'soak.log'));
   let cloud: LocalCloud | undefined;
   try {
-    cloud = await startLocalCloud({
+    cloud = await startLocalCloudOnFreePorts({
       templatePath: join(REPOSITORY_ROOT, 'template.yaml'),
-      ports: { api, dynamoDb, cognito },
       cognitoDataDirectory,
       log,
       timeScale: options.timeScale ?? 0.02,

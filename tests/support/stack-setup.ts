@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProvidedContext } from 'vitest';
 import type { TestProject } from 'vitest/node';
-import { type LocalCloud, startLocalCloud } from '#local/cloud/local-cloud.ts';
+import { type LocalCloud, startLocalCloudOnFreePorts } from '#local/cloud/local-cloud.ts';
 import { fileLog } from '#local/cloud/local-cloud-log.ts';
 import { LOCAL_CLOUD_DIRECTORY, REPOSITORY_ROOT } from '#local/cloud/state-file.ts';
-import { freePort } from '#local/core/ports.ts';
 import { resolveStackTarget } from './stack-target.ts';
 
 /**
@@ -45,7 +44,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
 }
 
 async function startLocalStack(): Promise<{ stop(): Promise<void> }> {
-  const [api, dynamoDb, cognito] = await Promise.all([freePort(), freePort(), freePort()]);
   const cognitoDataDirectory = await mkdtemp(join(tmpdir(), 'local-cloud-stack-'));
   const log = await fileLog(join(LOCAL_CLOUD_DIRECTORY, 'logs', 'stack.log'));
   let cloud: LocalCloud | undefined;
@@ -56,7 +54,7 @@ async function startLocalStack(): Promise<{ stop(): Promise<void> }> {
   };
   try {
     // Like the integration project's cloud (50 times faster queue time), so sagas end quickly.
-    cloud = await startLocalCloud({ templatePath: join(REPOSITORY_ROOT, 'template.yaml'), ports: { api, dynamoDb, cognito }, cognitoDataDirectory, log, timeScale: 0.02 });
+    cloud = await startLocalCloudOnFreePorts({ templatePath: join(REPOSITORY_ROOT, 'template.yaml'), cognitoDataDirectory, log, timeScale: 0.02 });
   } catch (error) {
     await stop();
     throw error;

@@ -7,17 +7,13 @@
  */
 import { join } from 'node:path';
 import { describeLocalCloud } from '#local/cloud/description.ts';
-import { startLocalCloud } from '#local/cloud/local-cloud.ts';
+import { startLocalCloudOnFreePorts } from '#local/cloud/local-cloud.ts';
 import { fileLog } from '#local/cloud/local-cloud-log.ts';
 import { LOCAL_CLOUD_DIRECTORY, REPOSITORY_ROOT, writeState } from '#local/cloud/state-file.ts';
-import { freePort } from '#local/core/ports.ts';
 import { parseTimeScale } from '#local/core/time-scale.ts';
-
-const [api, dynamoDb, cognito] = await Promise.all([freePort(), freePort(), freePort()]);
 const log = await fileLog(join(LOCAL_CLOUD_DIRECTORY, 'logs', 'solution.log'));
-const cloud = await startLocalCloud({
+const cloud = await startLocalCloudOnFreePorts({
   templatePath: join(REPOSITORY_ROOT, 'template.yaml'),
-  ports: { api, dynamoDb, cognito },
   cognitoDataDirectory: join(LOCAL_CLOUD_DIRECTORY, 'cognito'),
   log,
   timeScale: parseTimeScale(process.env.LOCAL_CLOUD_TIME_SCALE || '0.02'),
