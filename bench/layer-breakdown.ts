@@ -42,7 +42,6 @@ export const LAYER_PACKAGES: Array<{ name: string; imports: string[]; source?: s
   { name: 'Powertools metrics', imports: ['@aws-lambda-powertools/metrics', '@aws-lambda-powertools/metrics/middleware'], note: 'with Powertools commons' },
   { name: 'Powertools tracer', imports: ['@aws-lambda-powertools/tracer', '@aws-lambda-powertools/tracer/middleware'], note: 'with the X-Ray SDK' },
   { name: 'aws-xray-sdk-core', imports: ['aws-xray-sdk-core'], note: 'inside the tracer' },
-  { name: 'Powertools idempotency', imports: ['@aws-lambda-powertools/idempotency', '@aws-lambda-powertools/idempotency/dynamodb'], note: 'with JMESPath; POST /orders only' },
   { name: 'Powertools batch', imports: ['@aws-lambda-powertools/batch'], note: 'queue and stream consumers' },
   {
     name: 'a DynamoDB document client, created',

@@ -201,7 +201,7 @@ export function partitionClass(partition: string): string {
   return partition
     .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '<id>')
     .replace(/\b[0-9a-f]{32,64}\b/gi, '<hash>')
-    // A hash in base64 as the last part (Powertools' idempotency keys).
+    // A hash in base64 as the last part (a key that hashes what it names).
     .replace(/#[A-Za-z0-9+/=_-]{20,}$/, '#<hash>')
     // A shard number as the last part of an index partition (platform/table/sharded-index.ts).
     .replace(/^((?:STATUS#[A-Z_]+)|CATALOG)#\d{1,3}$/, '$1#<shard>');

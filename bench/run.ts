@@ -14,7 +14,7 @@
  *    with the DynamoDB calls each request made; each level twice, with the orders' background
  *    work running and with the event source mappings paused.
  * 3b. Issue 13's API overhead: concurrency 1, event sources paused, the raw baselines (the
- *    transaction, PlaceOrder's four DynamoDB calls, the Query) interleaved with the API requests,
+ *    transaction, PlaceOrder's two DynamoDB calls, the Query) interleaved with the API requests,
  *    CPU per request and where each request's time goes (bench/api-overhead.ts).
  * 4. After the cloud stops: bundle sizes and cold module load of every `sam build` function
  *    against a baseline that only imports DynamoDBDocumentClient, checked against the budgets in
@@ -32,7 +32,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { spawnSync } from 'node:child_process';
-import { BatchGetItemCommand, CreateTableCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand, TransactWriteItemsCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { BatchGetItemCommand, CreateTableCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand, QueryCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { startLocalCloudOnFreePorts } from '#local/cloud/local-cloud.ts';
 import { fileLog } from '#local/cloud/local-cloud-log.ts';
 import { sdkMetricsMiddleware, type SdkCall } from '#local/lambda/sdk-metrics.ts';
@@ -551,37 +551,17 @@ async function main(): Promise<void> {
     console.log(`API overhead: ${REQUESTS} requests of each operation and baseline, interleaved, event sources paused …`);
     // Each round runs a block of every baseline and operation in turn, all while paused and after
     // the same settling, so the baselines meet the same machine as the API requests. POST has two
-    // baselines: the transaction alone (issue 13's), and the four calls the handler makes
-    // (BatchGetItem of the catalog, Powertools idempotency's PutItem, the transaction, its UpdateItem).
+    // baselines: the transaction alone (issue 13's), and the two calls the handler makes
+    // (BatchGetItem of the catalog, then the transaction; the order is its own idempotency record, D39).
     const rawPlaceOrderCalls = async () => {
-      const key = { PK: { S: `IDEMPOTENCY#place-order#${randomUUID()}` }, SK: { S: 'IDEMPOTENCY' } };
-      const expiration = Math.floor(Date.now() / 1000) + 86_400;
       await client.send(
         new BatchGetItemCommand({ RequestItems: { [ordersTable.tableName]: { Keys: [{ PK: { S: `PRODUCT#${product.productId}` }, SK: { S: 'PRODUCT' } }] } } }),
       );
-      await client.send(
-        new PutItemCommand({
-          TableName: rawTable,
-          Item: { ...key, expiration: { N: String(expiration) }, in_progress_expiration: { N: String(Date.now() + 30_000) }, status: { S: 'INPROGRESS' }, validation: { S: randomUUID() } },
-          ConditionExpression: 'attribute_not_exists(#id) OR #expiry < :now OR (#status = :inprogress AND attribute_exists(#in_progress_expiry) AND #in_progress_expiry < :now_in_millis)',
-          ExpressionAttributeNames: { '#id': 'PK', '#expiry': 'expiration', '#in_progress_expiry': 'in_progress_expiration', '#status': 'status' },
-          ExpressionAttributeValues: { ':now': { N: String(Math.floor(Date.now() / 1000)) }, ':now_in_millis': { N: String(Date.now()) }, ':inprogress': { S: 'INPROGRESS' } },
-        }),
-      );
       await rawWrite();
-      await client.send(
-        new UpdateItemCommand({
-          TableName: rawTable,
-          Key: key,
-          UpdateExpression: 'SET #response_data = :response_data, #expiry = :expiry, #status = :status',
-          ExpressionAttributeNames: { '#response_data': 'data', '#expiry': 'expiration', '#status': 'status' },
-          ExpressionAttributeValues: { ':response_data': { S: JSON.stringify(orderBody) }, ':expiry': { N: String(expiration) }, ':status': { S: 'COMPLETED' } },
-        }),
-      );
     };
     const overheadOperations = {
       'raw TransactWriteItems': { run: rawWrite },
-      "raw: PlaceOrder's four DynamoDB calls": { run: rawPlaceOrderCalls },
+      "raw: PlaceOrder's two DynamoDB calls": { run: rawPlaceOrderCalls },
       'POST /orders': { run: async () => void placed.push(await placeOrder()), functionLogicalId: 'PlaceOrderFunction' },
       'raw Query': { run: rawQuery },
       'GET /orders/{id}': { run: async (index: number) => void (await call('GET', `/orders/${placed[index % placed.length]}`, customerToken)), functionLogicalId: 'GetOrderFunction' },
@@ -698,7 +678,7 @@ async function finish(startedAt: Date, results: Record<string, unknown>, latest:
 const API_TARGETS = { 'POST /orders': 3, 'GET /orders/{id}': 1.5 };
 /** Section 3b: the baselines each operation is compared with (the first is the one its target applies to). */
 const OVERHEAD_BASELINES = {
-  'POST /orders': ['raw TransactWriteItems', "raw: PlaceOrder's four DynamoDB calls"],
+  'POST /orders': ['raw TransactWriteItems', "raw: PlaceOrder's two DynamoDB calls"],
   'GET /orders/{id}': ['raw Query'],
 };
 /** Section 3b runs its requests in this many interleaved rounds. */
@@ -744,8 +724,8 @@ const COST_TARGET = 0.15;
 /** The least each API operation needs, from docs/data-model.md's access patterns. */
 const MINIMUMS = {
   'POST /orders': {
-    requests: 4,
-    how: 'BatchGetItem (the products) + TransactWriteItems (header + lines); Powertools idempotency: PutItem (in progress) + UpdateItem (completed)',
+    requests: 2,
+    how: 'BatchGetItem (the products) + TransactWriteItems (header + lines, conditional: the order is its own idempotency record)',
   },
   'GET /orders/{id}': { requests: 1, how: 'Query PK = ORDER#<id>, begins_with(SK, ORDER)' },
 };

@@ -59,8 +59,8 @@ describe('item sizes and the writes an item change causes', () => {
     expect(partitionClass('STATUS#PENDING')).toBe('STATUS#PENDING');
     expect(partitionClass('STATUS#PAYMENT_FAILED#12')).toBe('STATUS#PAYMENT_FAILED#<shard>');
     expect(partitionClass('CATALOG#3')).toBe('CATALOG#<shard>');
-    expect(partitionClass(`IDEMPOTENCY#place-order#${'a'.repeat(32)}`)).toBe('IDEMPOTENCY#place-order#<hash>');
-    expect(partitionClass('IDEMPOTENCY#place-order#M7DKyolGcKT+1Lx9Qm2w3A==')).toBe('IDEMPOTENCY#place-order#<hash>');
+    expect(partitionClass(`REQUEST#place-order#${'a'.repeat(32)}`)).toBe('REQUEST#place-order#<hash>');
+    expect(partitionClass('REQUEST#place-order#M7DKyolGcKT+1Lx9Qm2w3A==')).toBe('REQUEST#place-order#<hash>');
   });
 });
 

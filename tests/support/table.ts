@@ -31,8 +31,9 @@ export const orderIdsOfCustomer = async (sub: string) => (await ordersOfCustomer
 /** Which products the catalog has, ignoring their (saga-driven) stock changes. */
 export const catalogProductIds = async () => (await catalogItems()).map((product) => product.productId as string).sort();
 /**
- * Every Powertools idempotency record. Each has a partition of its own (docs/scale.md), so only
- * a Scan finds them all: a test's view, never an access pattern of the application.
+ * Every item keyed as a Powertools idempotency record (`IDEMPOTENCY#…`), which placing an order
+ * wrote until the order became its own record (D39): the tests check none come back. Only a
+ * Scan finds them all: a test's view, never an access pattern of the application.
  */
 export async function idempotencyRecords(): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];

@@ -27,7 +27,7 @@ const BUNDLED_DEPENDENCIES: Record<string, string[]> = {
   PreTrafficSmokeTestFunction: ['events/list-products.json'],
 };
 /** What functions may import from the layer: its package.json `exports`. */
-const LAYER_ENTRY_POINTS = ['@orders/shared', '@orders/shared/events', '@orders/shared/fulfilment', '@orders/shared/place-order'];
+const LAYER_ENTRY_POINTS = ['@orders/shared', '@orders/shared/events', '@orders/shared/fulfilment'];
 
 interface FunctionUnderTest {
   logicalId: string;
@@ -131,7 +131,7 @@ describe('sam build', () => {
     expect(JSON.parse(readFileSync(path.join(layer, 'package.json'), 'utf8'))).toMatchObject({
       name: '@orders/shared',
       type: 'module',
-      exports: { '.': './index.mjs', './events': './events/index.mjs', './fulfilment': './fulfilment/index.mjs', './place-order': './orders/place-order.mjs' },
+      exports: { '.': './index.mjs', './events': './events/index.mjs', './fulfilment': './fulfilment/index.mjs' },
     });
   });
 
@@ -150,7 +150,7 @@ describe('sam build', () => {
   });
 
   it('leaves only the AWS SDK and node builtins outside the layer bundle', async () => {
-    for (const entry of ['index.mjs', 'events/index.mjs', 'fulfilment/index.mjs', 'orders/place-order.mjs']) {
+    for (const entry of ['index.mjs', 'events/index.mjs', 'fulfilment/index.mjs']) {
       const imports = await externalImports(path.join(buildDir, 'SharedLayer', LAYER_PACKAGE, entry));
       const outside = imports.filter((specifier) => !isBuiltin(specifier) && !specifier.startsWith('@aws-sdk/'));
       // The entry points import their shared chunks by relative path; nothing else may be outside.

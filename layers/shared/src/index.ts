@@ -1,5 +1,5 @@
-// '@orders/shared': what the API functions need. One of the layer's four entry points (with
-// './events', './fulfilment' and './place-order'); functions import only from these, and the
+// '@orders/shared': what the API functions need. One of the layer's three entry points (with
+// './events' and './fulfilment'); functions import only from these, and the
 // layer build bundles each into /opt/nodejs/node_modules/@orders/shared.
 
 export { logger, metrics, tracer } from './platform/observability.ts';

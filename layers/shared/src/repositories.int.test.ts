@@ -85,10 +85,10 @@ describe('OrderRepository on DynamoDB Local', () => {
 
   it('refuses to write the same order twice', async () => {
     const order = newOrder(`customer-${randomUUID()}`, now());
-    await expect(orders.create(order, { correlationId: 'c', now: order.createdAt })).resolves.toBe(true);
+    await expect(orders.create(order, { correlationId: 'c', now: order.createdAt })).resolves.toBe('created');
     // The second write says so and writes nothing: the stored order keeps the first one's values.
     const again = { ...order, total: 1, lines: order.lines.map((line) => ({ ...line, quantity: 99 })) };
-    await expect(orders.create(again, { correlationId: 'c', now: order.createdAt })).resolves.toBe(false);
+    await expect(orders.create(again, { correlationId: 'c', now: order.createdAt })).resolves.toBe('exists');
     expect(await orders.get(order.orderId)).toEqual(order);
   });
 

@@ -15,9 +15,9 @@ import { formatUnusedGrantReport, loadUnusedGrantReasons, type UnusedGrantReason
  *
  *   Metadata:
  *     UnusedGrants:
- *       - Action: dynamodb:DeleteItem
- *         Resource: !GetAtt OrdersTable.Arn
- *         Reason: Powertools idempotency deletes its record when the handler throws …
+ *       - Action: logs:*
+ *         Resource: '*'
+ *         Reason: Step Functions itself sets up and writes the execution log delivery …
  *
  * The AWS managed policies SAM attaches (logs, X-Ray, the pollers' policies) are not written in
  * the template: they are explained once, in unused-grants.json.

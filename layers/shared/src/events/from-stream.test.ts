@@ -81,7 +81,7 @@ describe('order events from stream records', () => {
   it.each([
     ['an order line', record('INSERT', { PK: `ORDER#${ORDER_ID}`, SK: 'ORDER#LINE#000', type: 'OrderLine', ...line })],
     ['a catalog item', record('MODIFY', { PK: 'PRODUCT#1', SK: 'PRODUCT', type: 'Product' }, { PK: 'PRODUCT#1', SK: 'PRODUCT', type: 'Product' })],
-    ['an idempotency record', record('INSERT', { PK: 'IDEMPOTENCY#place-order#abc', SK: 'IDEMPOTENCY', status: 'INPROGRESS' })],
+    ['a stock reservation, though it has a status', record('INSERT', { PK: `ORDER#${ORDER_ID}`, SK: 'RESERVATION', type: 'StockReservation', status: 'RESERVED' })],
     ['a removal', record('REMOVE', undefined, header('PENDING'))],
   ])('ignores %s', (_, streamRecord) => {
     expect(orderChangeOf(streamRecord)).toBeUndefined();

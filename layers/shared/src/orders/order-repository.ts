@@ -104,8 +104,13 @@ export class OrderRepository {
     private readonly tableName: string,
   ) {}
 
-  /** Writes a new order and its lines; false (nothing written) when an order with its id exists. */
-  async create(order: Order, context: WriteContext): Promise<boolean> {
+  /**
+   * Writes a new order and its lines, all or nothing. `exists` (nothing written) when an order
+   * with its id is there already; `contended` (nothing written) when another transaction on the
+   * same items was in flight, which for a new order's id can only be a concurrent attempt to
+   * write the same order.
+   */
+  async create(order: Order, context: WriteContext): Promise<'created' | 'exists' | 'contended'> {
     const { lines, ...header } = order;
     try {
       await this.client.send(
@@ -138,21 +143,26 @@ export class OrderRepository {
           ],
         }),
       );
-      return true;
+      return 'created';
     } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const reasons = error.CancellationReasons ?? [];
       // The header's condition failing means the order is there already (its lines with it:
       // they are written in the same transaction).
-      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
+      if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'exists';
+      if (reasons.some((reason) => reason.Code === 'TransactionConflict')) return 'contended';
       throw error;
     }
   }
 
-  async get(orderId: string): Promise<Order | undefined> {
+  /** The order with its lines; `consistent` to see a write that has just succeeded. */
+  async get(orderId: string, { consistent = false } = {}): Promise<Order | undefined> {
     const response = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: 'PK = :pk AND begins_with(SK, :order)',
         ExpressionAttributeValues: { ':pk': orderPartition(orderId), ':order': ORDER_HEADER_SK },
+        ConsistentRead: consistent,
       }),
     );
     const items = response.Items ?? [];

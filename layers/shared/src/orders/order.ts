@@ -54,10 +54,8 @@ export function statusChange(to: OrderStatus, from: readonly OrderStatus[] = sta
 
 /**
  * The id of the order a customer places under one Idempotency-Key: the same pair always names
- * the same order. Powertools' idempotency record covers a retry while the first attempt is
- * running or done; this covers the gap it leaves, a first attempt that wrote the order and then
- * died (a timeout) before the record was completed: the retry runs again and meets the same
- * order instead of writing a second one. A UUID (version 8, from SHA-256) so it reads and
+ * the same order, so the order written with the condition that its id is new is its own
+ * idempotency record (place-order.ts). A UUID (version 8, from SHA-256) so it reads and
  * validates like every other id.
  */
 export function orderIdFor(customerId: string, idempotencyKey: string): string {

@@ -1,11 +1,6 @@
-// '@orders/shared/place-order': placing an order, the one use case behind Powertools idempotency
-// (with its JMESPath engine, about 46 KB minified). One of the
-// layer's entry points, so that only PlaceOrderFunction loads it; the handler takes the rest of
-// what it needs from '@orders/shared' (docs/decisions.md D1).
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { IdempotencyKeyReusedError } from '../platform/errors.ts';
+import { ConflictError, IdempotencyKeyReusedError } from '../platform/errors.ts';
 import type { PlaceOrderBody } from '../platform/http/api-schemas.ts';
-import { idempotentOperation } from '../platform/idempotency.ts';
 import { logger, metrics } from '../platform/observability.ts';
 import { orderRepository, productRepository } from '../repositories.ts';
 import { INITIAL_STATUS, orderIdFor, priceOrder, type Order } from './order.ts';
@@ -17,7 +12,18 @@ export interface PlaceOrderCommand {
   correlationId: string;
 }
 
-async function placeOrderOnce(command: PlaceOrderCommand): Promise<Order> {
+/**
+ * Places an order once per (customer, Idempotency-Key): a retry with the same body gets the
+ * same answer back, a different body under the same key is refused (422). Keys are scoped to
+ * the customer so two customers can never collide.
+ *
+ * The order is its own idempotency record (docs/decisions.md D39): its id is derived from the
+ * customer and the key, and it is written with a condition that no order with that id exists.
+ * Whatever happened to an earlier attempt (it is still running, it finished, it wrote the order
+ * and then timed out), a retry either writes the order or meets the one already written; no
+ * separate record has to be written first and completed after, in two more round trips.
+ */
+export async function placeOrder(command: PlaceOrderCommand): Promise<Order> {
   const catalog = await productRepository().getMany(command.request.items.map((item) => item.productId));
   const { lines, total, currency } = priceOrder(command.request.items, catalog);
   const now = new Date().toISOString();
@@ -33,8 +39,10 @@ async function placeOrderOnce(command: PlaceOrderCommand): Promise<Order> {
     createdAt: now,
     updatedAt: now,
   };
-  if (!(await orderRepository().create(order, { correlationId: command.correlationId, now }))) {
-    return existingOrderFor(order);
+  const outcome = await orderRepository().create(order, { correlationId: command.correlationId, now });
+  if (outcome === 'exists') return placedEarlier(order);
+  if (outcome === 'contended') {
+    throw new ConflictError('A request with this Idempotency-Key is still being processed; retry shortly');
   }
   // One line per business step, each with the order id: the order's trail in the logs
   // (docs/operations.md: the order-trail query, `npm run trail`).
@@ -45,26 +53,26 @@ async function placeOrderOnce(command: PlaceOrderCommand): Promise<Order> {
 }
 
 /**
- * The order an earlier attempt under the same key wrote (it died before its idempotency record
- * was completed): the same order back when it was asked for the same thing, else the key was
- * reused for a different order.
+ * The answer to a repeated request: the order an earlier attempt under the same key wrote, as
+ * it was placed (the saga may have moved it on since; the response to a retry is the response
+ * to the first attempt, and `GET /orders/{id}` shows where it is now). A key that was used for
+ * a different order is refused.
  */
-async function existingOrderFor(attempt: Order): Promise<Order> {
-  const existing = await orderRepository().get(attempt.orderId);
-  // What the customer asked for, not what it was priced at: a price may change in between.
+async function placedEarlier(attempt: Order): Promise<Order> {
+  // Consistent: an attempt that finished a moment ago must be seen.
+  const existing = await orderRepository().get(attempt.orderId, { consistent: true });
+  // What the customer asked for, not what it was priced at: a price may change in between. The
+  // address's fields are sorted, as DynamoDB does not keep a map's order.
   const asked = (order: Order) =>
-    JSON.stringify([order.customerId, order.lines.map((line) => [line.productId, line.quantity]), order.shippingAddress, order.paymentMethod]);
-  const sameRequest = (order: Order | undefined) => order !== undefined && asked(order) === asked(attempt);
-  if (!sameRequest(existing)) throw new IdempotencyKeyReusedError('This Idempotency-Key was already used with a different request body');
-  return existing!;
+    JSON.stringify([
+      order.customerId,
+      order.lines.map((line) => [line.productId, line.quantity]),
+      Object.entries(order.shippingAddress).sort(([a], [b]) => a.localeCompare(b)),
+      order.paymentMethod,
+    ]);
+  if (existing === undefined || asked(existing) !== asked(attempt)) {
+    throw new IdempotencyKeyReusedError('This Idempotency-Key was already used with a different request body');
+  }
+  const { statusReason: _reason, trackingNumber: _tracking, ...placed } = existing;
+  return { ...placed, status: INITIAL_STATUS, updatedAt: existing.createdAt };
 }
-
-/**
- * Places an order once per (customer, Idempotency-Key): a retry with the same body gets the
- * same order back, a different body under the same key is refused. Keys are scoped to the
- * customer so two customers can never collide.
- */
-export const placeOrder = idempotentOperation('place-order', placeOrderOnce, {
-  keyPath: '[customerId, idempotencyKey]',
-  payloadPath: 'request',
-});

@@ -33,8 +33,7 @@ const internalProblem = (detail: string, instance: string | undefined): Problem 
 /** The single error-to-HTTP mapping. Anything that is not an AppError is a 500 with no details. */
 export function toProblem(error: unknown, instance?: string): { problem: Problem; expected: boolean; kind: ProblemKind } {
   // Errors a library raises that are really the client's doing are translated to ours where the
-  // library is used (Powertools idempotency's in platform/idempotency.ts), so every API function
-  // can load this mapping without loading those libraries.
+  // library is used (zod's in platform/validation.ts), so this mapping knows only our own.
   if (error instanceof AppError) {
     const problem: Problem = {
       type: error.type,

@@ -60,10 +60,6 @@ export const statusPartitionBase = (status: OrderStatus) => `STATUS#${status}`;
 export const statusPartition = (status: OrderStatus, shard: number = randomShard(STATUS_SHARDS)) => shardedPartition(statusPartitionBase(status), shard);
 export const statusSortKey = (createdAt: string, orderId: string) => `${createdAt}#${orderId}`;
 
-/** Powertools idempotency records: each in a partition of its own, so they spread with the orders (docs/scale.md). */
-export const IDEMPOTENCY_PREFIX = 'IDEMPOTENCY#';
-export const idempotencyKey = (key: string) => ({ PK: `${IDEMPOTENCY_PREFIX}${key}`, SK: 'IDEMPOTENCY' });
-
 /** Customer notifications sort by time under the order; the event id makes each one unique. */
 export const NOTIFICATION_SK_PREFIX = 'NOTIFICATION#';
 export const notificationKey = (orderId: string, occurredAt: string, eventId: string) => ({
