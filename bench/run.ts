@@ -2,7 +2,7 @@
  * `npm run bench`: one run, on its own local cloud, of everything docs/performance.md explains.
  *
  *   npm run bench -- [--requests 100] [--levels 1,4,16] [--journeys 20] [--samples 6]
- *                    [--time-scale 0.02] [--no-module-load] [--only load]
+ *                    [--time-scale 0.02] [--no-module-load] [--only load] [--help]
  *
  * 1. Raw DynamoDB Local: TransactWriteItems (order header + 1 line) and Query (one order's
  *    partition) at each concurrency level, on a copy of the orders table's keys and indexes.
@@ -57,8 +57,15 @@ const { values: args } = parseArgs({
     'time-scale': { type: 'string', default: '0.02' },
     'no-module-load': { type: 'boolean', default: false },
     only: { type: 'string' },
+    help: { type: 'boolean', default: false },
   },
 });
+if (args.help) {
+  // The usage and the sections, as this file's opening comment gives them.
+  const opening = /^\/\*\*\n([\s\S]*?)\n \*\//.exec(readFileSync(new URL(import.meta.url), 'utf8'))?.[1] ?? '';
+  console.log(opening.replace(/^ \* ?/gm, ''));
+  process.exit(0);
+}
 const REQUESTS = Number(args.requests);
 const LEVELS = args.levels.split(',').map(Number);
 const JOURNEYS = Number(args.journeys);
