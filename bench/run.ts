@@ -32,6 +32,8 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { BatchGetItemCommand, CreateTableCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand, QueryCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { startLocalCloudOnFreePorts } from '#local/cloud/local-cloud.ts';
 import { fileLog } from '#local/cloud/local-cloud-log.ts';
@@ -315,12 +317,13 @@ async function main(): Promise<void> {
         }),
       );
       rawCapacity.query.push(output.ConsumedCapacity?.CapacityUnits ?? 0);
+      return output.Items;
     };
     const raw: Record<string, Record<number, LatencySummary>> = { transactWrite: {}, query: {} };
     await runLoad(20, 4, rawWrite, PHASE_DEADLINE_MS); // warm-up: the JVM's JIT, not measured
     for (const level of LEVELS) {
       raw.transactWrite![level] = strip(await runLoad(REQUESTS, level, rawWrite, PHASE_DEADLINE_MS));
-      raw.query![level] = strip(await runLoad(REQUESTS, level, rawQuery, PHASE_DEADLINE_MS));
+      raw.query![level] = strip(await runLoad(REQUESTS, level, async (index) => void (await rawQuery(index)), PHASE_DEADLINE_MS));
     }
     results.rawDynamoDb = { ...raw, capacityUnitsPerCall: { transactWrite: percentile(rawCapacity.transactWrite, 50), query: percentile(rawCapacity.query, 50) } };
 
@@ -566,11 +569,29 @@ async function main(): Promise<void> {
       );
       await rawWrite();
     };
+    // GET's second baseline: the same raw Query behind one HTTP round trip from the bench's client
+    // to a bare Node server on loopback that runs it and sends its items back. No HTTP API over
+    // one Query can take less here; GET ÷ this is what the gateway, Lambda and handler add.
+    const queryServer = createServer((request, response) => {
+      const index = Number(new URL(request.url ?? '/', 'http://127.0.0.1').searchParams.get('i'));
+      rawQuery(index).then(
+        (items) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ items })),
+        () => response.writeHead(500).end(),
+      );
+    });
+    await new Promise<void>((resolve) => queryServer.listen(0, '127.0.0.1', resolve));
+    const queryServerUrl = `http://127.0.0.1:${(queryServer.address() as AddressInfo).port}`;
+    const rawQueryOverHttp = async (index: number) => {
+      const response = await fetch(`${queryServerUrl}/?i=${index}`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+      if (!response.ok) throw new Error(`raw Query over HTTP: ${response.status}`);
+      await response.text();
+    };
     const overheadOperations = {
       'raw TransactWriteItems': { run: rawWrite },
       "raw: PlaceOrder's two DynamoDB calls": { run: rawPlaceOrderCalls },
       'POST /orders': { run: async () => void placed.push(await placeOrder()), functionLogicalId: 'PlaceOrderFunction' },
-      'raw Query': { run: rawQuery },
+      'raw Query': { run: async (index: number) => void (await rawQuery(index)) },
+      [QUERY_OVER_HTTP]: { run: rawQueryOverHttp },
       'GET /orders/{id}': { run: async (index: number) => void (await call('GET', `/orders/${placed[index % placed.length]}`, customerToken)), functionLogicalId: 'GetOrderFunction' },
     } satisfies Record<string, { run: (index: number) => Promise<void>; functionLogicalId?: string }>;
     const latencies: Record<string, number[]> = {};
@@ -608,6 +629,7 @@ async function main(): Promise<void> {
     } finally {
       requestTraces = undefined;
       cloud.eventSources.resume();
+      queryServer.close();
     }
     results.apiOverhead = {
       rounds: Math.min(OVERHEAD_ROUNDS, REQUESTS),
@@ -683,10 +705,11 @@ async function finish(startedAt: Date, results: Record<string, unknown>, latest:
 
 /** Issue 13's targets: `p50 ÷ raw p50` at concurrency 1 with the event sources paused, and USD per 1,000 orders. */
 const API_TARGETS = { 'POST /orders': 3, 'GET /orders/{id}': 1.5 };
+const QUERY_OVER_HTTP = 'raw Query behind one HTTP round trip';
 /** Section 3b: the baselines each operation is compared with (the first is the one its target applies to). */
 const OVERHEAD_BASELINES = {
   'POST /orders': ['raw TransactWriteItems', "raw: PlaceOrder's two DynamoDB calls"],
-  'GET /orders/{id}': ['raw Query'],
+  'GET /orders/{id}': ['raw Query', QUERY_OVER_HTTP],
 };
 /** Section 3b runs its requests in this many interleaved rounds. */
 const OVERHEAD_ROUNDS = 5;
