@@ -126,7 +126,7 @@ describe('sam build', () => {
       expect(existsSync(path.join(buildDir, logicalId, 'index.mjs.map')), `${logicalId}/index.mjs.map`).toBe(true);
     }
     const layer = path.join(buildDir, 'SharedLayer', LAYER_PACKAGE);
-    expect(readdirSync(layer).sort()).toEqual(['chunks', 'events', 'fulfilment', 'index.mjs', 'index.mjs.map', 'orders', 'package.json']);
+    expect(readdirSync(layer).sort()).toEqual(['chunks', 'events', 'fulfilment', 'index.mjs', 'index.mjs.map', 'package.json']);
     expect(existsSync(path.join(layer, 'events', 'index.mjs'))).toBe(true);
     expect(JSON.parse(readFileSync(path.join(layer, 'package.json'), 'utf8'))).toMatchObject({
       name: '@orders/shared',

@@ -50,10 +50,8 @@ const ROUTES: Array<{ fn: string; method: string; path: string; public: boolean;
     public: false,
     allows: {
       'dynamodb:BatchGetItem': 'table',
-      'dynamodb:GetItem': 'table',
       'dynamodb:PutItem': 'table',
-      'dynamodb:UpdateItem': 'table',
-      'dynamodb:DeleteItem': 'table',
+      'dynamodb:Query': 'table',
     },
   },
   { fn: 'ListMyOrdersFunction', method: 'GET', path: '/orders', public: false, allows: { 'dynamodb:Query': 'GSI1' } },
