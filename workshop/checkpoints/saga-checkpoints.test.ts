@@ -103,7 +103,7 @@ const line = (productId: string, quantity = 1) => [{ productId, quantity }];
 describe('checkpoint 2: the race for the last units', () => {
   const mug = { productId: 'mug', name: 'Workshop race mug', createdAt: T0 };
   // The product's units are in its stock counters; a counter holds what the test gives, another the rest (here 0).
-  const mugItem = (counters: object) => ({ 'PRODUCT#mug|PRODUCT': { GSI1PK: 'CATALOG#7' }, 'STOCK#mug#2|STOCK': counters, 'STOCK#mug#0|STOCK': { stock: 0, reserved: 0 } });
+  const mugItem = (counters: Record<string, unknown>) => ({ 'PRODUCT#mug|PRODUCT': { GSI1PK: 'CATALOG#7' }, 'STOCK#mug#2|STOCK': counters, 'STOCK#mug#0|STOCK': { stock: 0, reserved: 0 } });
   const raced = (statuses: string[]): FakeOrder[] =>
     statuses.map((status, index) => ({
       orderId: `o${index}`,
