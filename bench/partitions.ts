@@ -204,5 +204,7 @@ export function partitionClass(partition: string): string {
     // A hash in base64 as the last part (a key that hashes what it names).
     .replace(/#[A-Za-z0-9+/=_-]{20,}$/, '#<hash>')
     // A shard number as the last part of an index partition (platform/table/sharded-index.ts).
-    .replace(/^((?:STATUS#[A-Z_]+)|CATALOG)#\d{1,3}$/, '$1#<shard>');
+    .replace(/^((?:STATUS#[A-Z_]+)|CATALOG)#\d{1,3}$/, '$1#<shard>')
+    // One of a product's stock counters (platform/table/keys.ts, STOCK_COUNTERS).
+    .replace(/^STOCK#<id>#\d{1,3}$/, 'STOCK#<id>#<counter>');
 }

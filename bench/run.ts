@@ -48,7 +48,7 @@ import { bump, difference, type LatencySummary, percentile, runLoad, summarize }
 import { PartitionLedger } from './partition-ledger.ts';
 import type { KeySchema } from './partitions.ts';
 import { type Binding, cacheMissRatio, checkScaleBaseline, DEFAULT_QUOTAS, type JourneyProfile, profileAccesses, project, withReadCache } from './scale.ts';
-import { CATALOG_CACHE, HOT_SHARES, PEAK_MIX, SCALE_JOURNEYS, SHIPPED_ORDER, type ScaleJourneyContext } from './scale-journeys.ts';
+import { CATALOG_CACHE, HOT_SHARES, PEAK_MIX, SCALE_JOURNEYS, SHIPPED_ORDER, SHOWS_THE_BEST_SELLER, type ScaleJourneyContext } from './scale-journeys.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -505,8 +505,8 @@ async function main(): Promise<void> {
     }
     const browse = profiles.find((profile) => profile.name === CATALOG_CACHE.journey);
     const localSecondsPerRequest = browse === undefined || browse.services.lambdaInvocations === 0 ? 0 : browse.services.lambdaSeconds / browse.services.lambdaInvocations;
-    const bindings = project(withReadCache(profiles, CATALOG_CACHE), PEAK_MIX, HOT_SHARES, DEFAULT_QUOTAS);
-    results.scale = { mix: PEAK_MIX, hotShares: HOT_SHARES, cache: { ...CATALOG_CACHE, localSecondsPerRequest, missRatio: cacheMissRatio(CATALOG_CACHE) }, profiles, bindings };
+    const bindings = project(withReadCache(profiles, CATALOG_CACHE), PEAK_MIX, HOT_SHARES, DEFAULT_QUOTAS, undefined, SHOWS_THE_BEST_SELLER);
+    results.scale = { mix: PEAK_MIX, hotShares: HOT_SHARES, showsTheBestSeller: SHOWS_THE_BEST_SELLER, cache: { ...CATALOG_CACHE, localSecondsPerRequest, missRatio: cacheMissRatio(CATALOG_CACHE) }, profiles, bindings };
 
     // ---- 3. API latency ----------------------------------------------------------------------------
     console.log(`API latency: ${REQUESTS} requests at concurrency ${LEVELS.join(', ')} …`);

@@ -83,11 +83,19 @@ export const PEAK_MIX: Mix = {
 
 /**
  * At the peak, the best-selling product takes this share of all orders (each of its orders
- * writes its item): popularity by Zipf's law over a catalog of 1,000
+ * reads its item and writes its stock counters): popularity by Zipf's law over a catalog of 1,000
  * products (the k-th sells in proportion to 1/k), which gives the best seller 13.4%.
  */
 export const CATALOG_PRODUCTS = 1000;
-export const HOT_SHARES = { 'PRODUCT#<id>': zipfTopShare(CATALOG_PRODUCTS) };
+const BEST_SELLER = zipfTopShare(CATALOG_PRODUCTS);
+export const HOT_SHARES = { 'PRODUCT#<id>': BEST_SELLER, 'STOCK#<id>#<counter>': BEST_SELLER };
+
+/**
+ * The journeys that touch the best seller every time, not in proportion to its sales: the shop's
+ * catalog page shows it (assumed on the page every shopper reads, the worst case) and reads its
+ * stock counters on every list that misses the cache.
+ */
+export const SHOWS_THE_BEST_SELLER = ['catalog page (the shop: one list)'];
 
 /**
  * The shop's catalog page asks for pages at most 10 seconds old (web/src/pages/Catalog.tsx,
@@ -100,7 +108,8 @@ export const HOT_SHARES = { 'PRODUCT#<id>': zipfTopShare(CATALOG_PRODUCTS) };
  */
 export const CATALOG_CACHE: ReadCache = {
   journey: 'catalog page (the shop: one list)',
-  partitionClasses: ['CATALOG#<shard>'],
+  // A page served from memory reads neither the index nor its products' stock counters.
+  partitionClasses: ['CATALOG#<shard>', 'STOCK#<id>#<counter>'],
   maxAgeSeconds: 10,
   pages: 10,
   environmentsPerConcurrency: 2,

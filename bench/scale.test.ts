@@ -59,6 +59,7 @@ describe('item sizes and the writes an item change causes', () => {
     expect(partitionClass('STATUS#PENDING')).toBe('STATUS#PENDING');
     expect(partitionClass('STATUS#PAYMENT_FAILED#12')).toBe('STATUS#PAYMENT_FAILED#<shard>');
     expect(partitionClass('CATALOG#3')).toBe('CATALOG#<shard>');
+    expect(partitionClass('STOCK#0b4a2c6e-8f1d-4e55-9c1a-3d2b7e6f5a41#3')).toBe('STOCK#<id>#<counter>');
     expect(partitionClass(`REQUEST#place-order#${'a'.repeat(32)}`)).toBe('REQUEST#place-order#<hash>');
     expect(partitionClass('REQUEST#place-order#M7DKyolGcKT+1Lx9Qm2w3A==')).toBe('REQUEST#place-order#<hash>');
   });
@@ -210,5 +211,41 @@ describe('the scale baseline', () => {
 
   it('passes within 10%, and ignores quotas (they are raised by request)', () => {
     expect(checkScaleBaseline([binding('quota', 1, true), binding('partition', 900)], { partitionBoundOrdersPerSecond: 1000 })).toBeUndefined();
+  });
+});
+
+describe("the best seller's stock counters, on a hand-worked case", () => {
+  const A = '0b4a2c6e-8f1d-4e55-9c1a-3d2b7e6f5a41';
+  const B = '1c5b3d7f-9a2e-4f66-8d2b-4e3c8f7a6b52';
+  const C = '2d6c4e8a-ab3f-4a77-9e3c-5f4d9a8b7c63';
+  const counters = (id: string, units: number) => Array.from({ length: 4 }, (_, counter) => ({ target: 'table', partition: `STOCK#${id}#${counter}`, kind: 'read' as const, units }));
+  const services = { apiRequests: 1, lambdaInvocations: 1, lambdaSeconds: 0.02, snsPublishes: 0, executionsStarted: 0, stateTransitions: 0, readUnits: 0, writeUnits: 0 };
+  // An order of A reads its 4 counters (0.5 RCU each) and reserves from, then ships from, one of them (2 + 2 WCU).
+  const order: JourneyProfile = {
+    name: 'order',
+    accesses: profileAccesses([...counters(A, 0.5), { target: 'table', partition: `STOCK#${A}#2`, kind: 'write', units: 4 }], 1),
+    services,
+  };
+  // A catalog page of A, B and C reads their 12 counters.
+  const browse: JourneyProfile = { name: 'browse', accesses: profileAccesses([...counters(A, 0.5), ...counters(B, 0.5), ...counters(C, 0.5)], 1), services };
+
+  it('counts the products a journey touched', () => {
+    expect(browse.accesses).toEqual([{ target: 'table', partitionClass: 'STOCK#<id>#<counter>', kind: 'read', units: 6, entities: 3 }]);
+    expect(order.accesses.find((access) => access.kind === 'read')).not.toHaveProperty('entities');
+  });
+
+  it('puts on one counter its share of the best seller’s writes, and of every catalog page that shows it', () => {
+    const bindings = Object.fromEntries(
+      partitionBindings([order, browse], { order: 1, browse: 10 }, { 'STOCK#<id>#<counter>': 0.1 }, ['browse']).map((binding) => [binding.what, binding]),
+    );
+    // 4 WCU on one of 4 counters, 10% of orders: 0.1 WCU per order; 1000 / 0.1.
+    expect(bindings['table STOCK#<id>#<counter> (write)']).toMatchObject({ maxOrdersPerSecond: 10_000, loadPerOrder: 0.1 });
+    expect(bindings['table STOCK#<id>#<counter> (write)']?.note).toBe('the best seller (10% of orders); one of its 4 partitions; read by every browse');
+    // Orders: 2 RCU over 4 counters × 10% = 0.05; pages: 6 RCU over 3 products × 4 counters, every page, 10 pages = 5.
+    expect(bindings['table STOCK#<id>#<counter> (read)']?.loadPerOrder).toBeCloseTo(5.05);
+    expect(bindings['table STOCK#<id>#<counter> (read)']?.maxOrdersPerSecond).toBeCloseTo(3000 / 5.05);
+    // Without a journey that shows it, pages touch it in proportion to its sales like orders do.
+    const proportional = partitionBindings([order, browse], { order: 1, browse: 10 }, { 'STOCK#<id>#<counter>': 0.1 }).find((binding) => binding.what === 'table STOCK#<id>#<counter> (read)');
+    expect(proportional?.loadPerOrder).toBeCloseTo(0.55);
   });
 });

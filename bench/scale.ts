@@ -4,7 +4,7 @@
  * partition and each per-account quota takes at a given order rate, and the order rate at
  * which each reaches its limit. The lowest is where the system stops.
  */
-import { CATALOG_SHARDS, STATUS_SHARDS } from '../layers/shared/src/platform/table/keys.ts';
+import { CATALOG_SHARDS, STATUS_SHARDS, STOCK_COUNTERS } from '../layers/shared/src/platform/table/keys.ts';
 import { type PartitionAccess, partitionClass } from './partitions.ts';
 
 /**
@@ -18,9 +18,10 @@ export function shardShare(klass: string): number | undefined {
 }
 
 /**
- * A catalog index entry is a product's item: every stock change of a product rewrites its entry
- * in the shard the product was put in. The hottest shard holds the best-selling product, so it
- * takes that product's share of the writes plus an even part of the rest's.
+ * A catalog index entry is a product's item: every change of a product rewrites its entry in the
+ * shard the product was put in. The hottest shard holds the best-selling product, so it takes
+ * that product's share of the writes plus an even part of the rest's. (Since stock moved to
+ * counter items without index keys, an order writes no product item, and no catalog entry.)
  */
 const SHARD_OWNERS: Record<string, string> = { 'CATALOG#<shard>': 'PRODUCT#<id>' };
 
@@ -89,8 +90,8 @@ export const PARTITION_LIMITS = { read: 3000, write: 1000 } as const;
 /** One measured kind of traffic, divided by the number of times it was measured. */
 export interface JourneyProfile {
   name: string;
-  /** Partition accesses per journey (units per partition class). */
-  accesses: Array<{ target: string; partitionClass: string; kind: 'read' | 'write'; units: number }>;
+  /** Partition accesses per journey (units per partition class; `entities`: the distinct ids of the class touched, when more than one). */
+  accesses: Array<{ target: string; partitionClass: string; kind: 'read' | 'write'; units: number; entities?: number }>;
   /** Per journey: API requests, Lambda invocations and their busy seconds, SNS publishes, executions started, state transitions, table units. */
   services: ServiceUsage;
 }
@@ -141,17 +142,36 @@ export interface Binding {
   note?: string;
 }
 
-/** Sums partition accesses into units per partition class (per journey when divided by `count`). */
+const ENTITY_ID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+
+/**
+ * Sums partition accesses into units per partition class (per journey when divided by `count`),
+ * and counts the entities (ids) of the class they touched: a catalog page reads the counters of
+ * every product it shows, an order those of the one it buys.
+ */
 export function profileAccesses(accesses: PartitionAccess[], count: number): JourneyProfile['accesses'] {
-  const totals = new Map<string, { target: string; partitionClass: string; kind: 'read' | 'write'; units: number }>();
+  const totals = new Map<string, { target: string; partitionClass: string; kind: 'read' | 'write'; units: number; ids: Set<string> }>();
   for (const access of accesses) {
     const klass = partitionClass(access.partition);
     const key = `${access.target}|${klass}|${access.kind}`;
-    const entry = totals.get(key) ?? { target: access.target, partitionClass: klass, kind: access.kind, units: 0 };
+    const entry = totals.get(key) ?? { target: access.target, partitionClass: klass, kind: access.kind, units: 0, ids: new Set<string>() };
     entry.units += access.units;
+    const id = access.partition.match(ENTITY_ID)?.join('|');
+    if (id !== undefined) entry.ids.add(id.toLowerCase());
     totals.set(key, entry);
   }
-  return [...totals.values()].map((entry) => ({ ...entry, units: entry.units / count })).sort((a, b) => b.units - a.units);
+  return [...totals.values()]
+    .map(({ ids, ...entry }) => ({ ...entry, units: entry.units / count, ...(ids.size > 1 && { entities: ids.size }) }))
+    .sort((a, b) => b.units - a.units);
+}
+
+/**
+ * How many partitions one entity of a class spreads over: a product's stock is `STOCK_COUNTERS`
+ * counter items, and an order reserves from one drawn at random (and releases or ships from the
+ * same), while every read of a product reads all of them; either way one counter takes 1/n.
+ */
+export function partitionsPerEntity(klass: string): number {
+  return klass === 'STOCK#<id>#<counter>' ? STOCK_COUNTERS : 1;
 }
 
 /** A class is shared by every order when no id is part of its key (`STATUS#PENDING`, `CATALOG`). */
@@ -175,17 +195,42 @@ function shardNote(klass: string, share: number): string {
   return `the shard of the best seller: ${percent} of the class`;
 }
 
-/** Every partition class's load per order of the mix, and the order rate at which its hottest partition reaches DynamoDB's limit. */
-export function partitionBindings(profiles: JourneyProfile[], mix: Mix, hotShares: HotShares): Binding[] {
-  const perOrder = mixed(profiles, mix, (profile) => profile.accesses, (into, access, weight) => {
+function hotEntityNote(klass: string, share: number, showsHot: readonly string[]): string {
+  const spread = partitionsPerEntity(klass);
+  return [
+    `the best seller (${Math.round(share * 1000) / 10}% of orders)`,
+    ...(spread > 1 ? [`one of its ${spread} partitions`] : []),
+    ...(showsHot.length > 0 ? [`read by every ${showsHot.join(', ')}`] : []),
+  ].join('; ');
+}
+
+/**
+ * Every partition class's load per order of the mix, and the order rate at which its hottest
+ * partition reaches DynamoDB's limit. A class of entities with a hot share (a product) puts on
+ * its hottest partition each journey's units per entity touched, per partition of the entity
+ * (`partitionsPerEntity`), times the share of journeys that touch the best seller: its share of
+ * orders, or every time for the journeys in `showsHot` (the catalog page, which shows it).
+ */
+export function partitionBindings(profiles: JourneyProfile[], mix: Mix, hotShares: HotShares, showsHot: readonly string[] = []): Binding[] {
+  const perOrder = mixed(profiles, mix, (profile) => profile.accesses.map((access) => ({ ...access, journey: profile.name })), (into, access, weight) => {
     const key = `${access.target} ${access.partitionClass} (${access.kind})`;
     into.set(key, (into.get(key) ?? 0) + access.units * weight);
+    const hot = hotShares[access.partitionClass];
+    if (hot === undefined) return;
+    const touches = showsHot.includes(access.journey) ? 1 : hot;
+    const hottest = `${key} hottest`;
+    into.set(hottest, (into.get(hottest) ?? 0) + (access.units / (access.entities ?? 1) / partitionsPerEntity(access.partitionClass)) * touches * weight);
   });
-  return [...perOrder.entries()].map(([what, units]) => {
+  const touched = (klass: string) => showsHot.filter((journey) => (mix[journey] ?? 0) > 0 && profiles.some((profile) => profile.name === journey && profile.accesses.some((access) => access.partitionClass === klass)));
+  return [...perOrder.entries()].filter(([what]) => !what.endsWith(' hottest')).map(([what, units]) => {
     const kind = what.endsWith('(read)') ? 'read' : 'write';
     const klass = what.split(' ')[1]!;
     const limit = PARTITION_LIMITS[kind];
-    const share = isShared(klass) ? 1 : (hottestShardShare(klass, kind, hotShares) ?? hotShares[klass]);
+    const hotLoad = perOrder.get(`${what} hottest`);
+    if (!isShared(klass) && hotLoad !== undefined) {
+      return { what, maxOrdersPerSecond: limit / hotLoad, loadPerOrder: hotLoad, limit, adjustable: false, note: hotEntityNote(klass, hotShares[klass]!, touched(klass)) };
+    }
+    const share = isShared(klass) ? 1 : hottestShardShare(klass, kind, hotShares);
     if (share === undefined) {
       // One entity's own partition (an order, a customer): its load is one journey's, whatever the rate.
       return { what, maxOrdersPerSecond: units <= limit ? Infinity : 0, loadPerOrder: units, limit, adjustable: false, note: 'per entity: does not grow with the order rate' };
@@ -230,11 +275,11 @@ export function quotaRequest(loadPerOrder: number, ordersPerSecond: number, head
 }
 
 /** All bindings, lowest order rate first; every adjustable quota below `target` says what to ask for. */
-export function project(profiles: JourneyProfile[], mix: Mix, hotShares: HotShares, quotas: Quota[], target = TARGET_ORDERS_PER_SECOND): Binding[] {
+export function project(profiles: JourneyProfile[], mix: Mix, hotShares: HotShares, quotas: Quota[], target = TARGET_ORDERS_PER_SECOND, showsHot: readonly string[] = []): Binding[] {
   const quotasBound = quotaBindings(profiles, mix, quotas).map((binding) =>
     binding.maxOrdersPerSecond < target ? { ...binding, request: quotaRequest(binding.loadPerOrder, target) } : binding,
   );
-  return [...partitionBindings(profiles, mix, hotShares), ...quotasBound].sort((a, b) => a.maxOrdersPerSecond - b.maxOrdersPerSecond);
+  return [...partitionBindings(profiles, mix, hotShares, showsHot), ...quotasBound].sort((a, b) => a.maxOrdersPerSecond - b.maxOrdersPerSecond);
 }
 
 /**

@@ -4,6 +4,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { documentClient, tableName } from '../support/dynamodb.ts';
 import { api } from '../support/http.ts';
 import { queueDepths } from '../support/messaging.ts';
+import { productUnits } from '../support/table.ts';
 import { fulfilmentExecutions } from '../support/sagas.ts';
 import { createUser, type TestUser } from '../support/users.ts';
 import { againstStack } from '../support/target.ts';
@@ -45,10 +46,7 @@ async function item(PK: string, SK: string): Promise<Record<string, any> | undef
   return Item;
 }
 
-const counters = async (productId: string) => {
-  const product = await item(`PRODUCT#${productId}`, 'PRODUCT');
-  return { stock: product?.stock ?? 0, reserved: product?.reserved ?? 0, shipped: product?.shipped ?? 0 };
-};
+const counters = productUnits;
 const payment = (orderId: string) => item(`ORDER#${orderId}`, 'PAYMENT');
 const chargeAttempts = async (orderId: string) => (await item(`SIMULATED_PAYMENT#${orderId}`, 'CHARGE'))?.attempts ?? 0;
 

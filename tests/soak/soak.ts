@@ -16,6 +16,7 @@ import type { FaultPlan } from '#local/faults/fault-plan.ts';
 import { seededRandom, type Random } from '#local/faults/random.ts';
 import { idTokenFor } from '#local/seed/sign-in.ts';
 import { type ReplayClients, replayStreamFailures } from '../../scripts/replay/stream-failures.ts';
+import { stockCounterKeys } from '../../layers/shared/src/platform/table/keys.ts';
 
 /**
  * The soak run: N orders through the whole local cloud with faults on, then a check that
@@ -540,13 +541,14 @@ async function soak(cloud: LocalCloud, options: SoakOptions, random: Random, sta
     }
 
     for (const [productId, initial] of initialStock) {
-      const { Items = [] } = await documents.send(
-        new QueryCommand({ TableName: tableName, KeyConditionExpression: 'PK = :pk AND SK = :sk', ExpressionAttributeValues: { ':pk': `PRODUCT#${productId}`, ':sk': 'PRODUCT' }, ConsistentRead: true }),
-      );
-      const product = Items[0] ?? {};
-      const stock = Number(product.stock ?? 0);
-      const reserved = Number(product.reserved ?? 0);
-      const shipped = Number(product.shipped ?? 0);
+      // The product's units are in its stock counters (docs/data-model.md): none may go negative, and their sums must add up.
+      const { Responses } = await documents.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: stockCounterKeys(productId), ConsistentRead: true } } }));
+      let [stock, reserved, shipped] = [0, 0, 0];
+      for (const counter of Responses?.[tableName] ?? []) {
+        const units = [Number(counter.stock ?? 0), Number(counter.reserved ?? 0), Number(counter.shipped ?? 0)] as const;
+        if (units.some((value) => value < 0)) violations.push(`Oversold: counter ${String(counter.PK)} has stock ${units[0]}, reserved ${units[1]}, shipped ${units[2]}`);
+        [stock, reserved, shipped] = [stock + units[0], reserved + units[1], shipped + units[2]];
+      }
       if (stock < 0 || reserved < 0 || shipped < 0) violations.push(`Oversold: product ${productId} has stock ${stock}, reserved ${reserved}, shipped ${shipped}`);
       if (stock + reserved + shipped !== initial) violations.push(`Stock does not add up for ${productId}: ${stock} + ${reserved} + ${shipped} ≠ ${initial}`);
       if (reserved !== (reservedByProduct.get(productId) ?? 0)) violations.push(`Reserved ${reserved} of ${productId}, but orders hold ${reservedByProduct.get(productId) ?? 0}`);

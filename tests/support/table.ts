@@ -1,4 +1,5 @@
-import { GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { stockCounterKeys } from '../../layers/shared/src/platform/table/keys.ts';
 import { documentClient, tableName } from './dynamodb.ts';
 
 /** Every item of a partition (of the table or an index), for before/after comparisons. */
@@ -61,6 +62,23 @@ export async function productItem(productId: string): Promise<Record<string, unk
     new GetCommand({ TableName: tableName(), Key: { PK: `PRODUCT#${productId}`, SK: 'PRODUCT' } }),
   );
   return Item;
+}
+
+/**
+ * A product's units: available (`stock`), held by orders (`reserved`) and `shipped`, each summed
+ * over its stock counter items (docs/data-model.md), strongly consistent. Counters never written count 0.
+ */
+export async function productUnits(productId: string): Promise<{ stock: number; reserved: number; shipped: number }> {
+  const { Responses } = await documentClient().send(
+    new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: stockCounterKeys(productId), ConsistentRead: true } } }),
+  );
+  const units = { stock: 0, reserved: 0, shipped: 0 };
+  for (const counter of Responses?.[tableName()] ?? []) {
+    units.stock += Number(counter.stock ?? 0);
+    units.reserved += Number(counter.reserved ?? 0);
+    units.shipped += Number(counter.shipped ?? 0);
+  }
+  return units;
 }
 
 /** An order's customer notifications (`NOTIFICATION#…` items under `ORDER#<id>`), oldest first. */

@@ -25,14 +25,14 @@ type Target = 'table' | 'GSI1' | 'GSI2' | 'OrderEventsTopic' | 'FulfilmentStateM
  * Cognito, an API key of the usage plan instead (README, "Partner API keys").
  */
 const ROUTES: Array<{ fn: string; method: string; path: string; public: boolean; partnerPath?: string; allows: Record<string, Target> }> = [
-  { fn: 'ListProductsFunction', method: 'GET', path: '/products', public: true, partnerPath: '/partner/products', allows: { 'dynamodb:Query': 'GSI1' } },
+  { fn: 'ListProductsFunction', method: 'GET', path: '/products', public: true, partnerPath: '/partner/products', allows: { 'dynamodb:Query': 'GSI1', 'dynamodb:BatchGetItem': 'table' } },
   {
     fn: 'GetProductFunction',
     method: 'GET',
     path: '/products/{productId}',
     public: true,
     partnerPath: '/partner/products/{productId}',
-    allows: { 'dynamodb:GetItem': 'table' },
+    allows: { 'dynamodb:BatchGetItem': 'table' },
   },
   { fn: 'CreateProductFunction', method: 'POST', path: '/products', public: false, allows: { 'dynamodb:PutItem': 'table' } },
   {
@@ -40,9 +40,9 @@ const ROUTES: Array<{ fn: string; method: string; path: string; public: boolean;
     method: 'PUT',
     path: '/products/{productId}',
     public: false,
-    allows: { 'dynamodb:UpdateItem': 'table' },
+    allows: { 'dynamodb:UpdateItem': 'table', 'dynamodb:BatchGetItem': 'table' },
   },
-  { fn: 'SetProductStockFunction', method: 'PUT', path: '/products/{productId}/stock', public: false, allows: { 'dynamodb:UpdateItem': 'table' } },
+  { fn: 'SetProductStockFunction', method: 'PUT', path: '/products/{productId}/stock', public: false, allows: { 'dynamodb:UpdateItem': 'table', 'dynamodb:BatchGetItem': 'table' } },
   {
     fn: 'PlaceOrderFunction',
     method: 'POST',
@@ -128,7 +128,7 @@ const EVENT_HANDLERS: Array<{
  * transaction authorised per contained action.
  */
 const SAGA_STEPS: Array<{ fn: string; allows: Record<string, Target> }> = [
-  { fn: 'ReserveStockFunction', allows: { 'dynamodb:UpdateItem': 'table', 'dynamodb:PutItem': 'table' } },
+  { fn: 'ReserveStockFunction', allows: { 'dynamodb:UpdateItem': 'table', 'dynamodb:PutItem': 'table', 'dynamodb:BatchGetItem': 'table' } },
   {
     fn: 'TakePaymentFunction',
     allows: { 'dynamodb:Query': 'table', 'dynamodb:GetItem': 'table', 'dynamodb:PutItem': 'table', 'dynamodb:UpdateItem': 'table' },

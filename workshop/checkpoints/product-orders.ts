@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { productKey, stockCounterKeys } from '../../layers/shared/src/platform/table/keys.ts';
 import type { ApiFetch, CheckpointContext } from './context.ts';
 
 /**
@@ -85,10 +86,19 @@ export function tableReader(cloud: CheckpointContext): (PK: string, SK: string) 
   return async (PK, SK) => (await documents.send(new GetCommand({ TableName: cloud.table, Key: { PK, SK }, ConsistentRead: true }))).Item;
 }
 
-/** A product's three counters (available, held for orders, shipped). */
+/**
+ * A product's units, available, held for orders and shipped: each summed over its stock counter
+ * items (`STOCK#<id>#<n>`, docs/data-model.md); undefined when the product has no item.
+ */
 export async function unitsOf(read: ReturnType<typeof tableReader>, productId: string): Promise<{ stock: number; reserved: number; shipped: number } | undefined> {
-  const item = await read(`PRODUCT#${productId}`, 'PRODUCT');
-  if (item === undefined) return undefined;
+  if ((await read(productKey(productId).PK, productKey(productId).SK)) === undefined) return undefined;
   const count = (value: unknown) => (typeof value === 'number' ? value : 0);
-  return { stock: count(item.stock), reserved: count(item.reserved), shipped: count(item.shipped) };
+  const units = { stock: 0, reserved: 0, shipped: 0 };
+  for (const key of stockCounterKeys(productId)) {
+    const counter = await read(key.PK, key.SK);
+    units.stock += count(counter?.stock);
+    units.reserved += count(counter?.reserved);
+    units.shipped += count(counter?.shipped);
+  }
+  return units;
 }

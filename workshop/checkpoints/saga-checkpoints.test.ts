@@ -102,7 +102,8 @@ const line = (productId: string, quantity = 1) => [{ productId, quantity }];
 
 describe('checkpoint 2: the race for the last units', () => {
   const mug = { productId: 'mug', name: 'Workshop race mug', createdAt: T0 };
-  const mugItem = (counters: object) => ({ 'PRODUCT#mug|PRODUCT': { GSI1PK: 'CATALOG#7', ...counters } });
+  // The product's units are in its stock counters; a counter holds what the test gives, another the rest (here 0).
+  const mugItem = (counters: Record<string, unknown>) => ({ 'PRODUCT#mug|PRODUCT': { GSI1PK: 'CATALOG#7' }, 'STOCK#mug#2|STOCK': counters, 'STOCK#mug#0|STOCK': { stock: 0, reserved: 0 } });
   const raced = (statuses: string[]): FakeOrder[] =>
     statuses.map((status, index) => ({
       orderId: `o${index}`,
@@ -189,7 +190,9 @@ describe('checkpoint 4: every path of the saga', () => {
     order('cancelled', 'CANCELLED'),
   ];
   const items = {
-    'PRODUCT#kettle|PRODUCT': { stock: 3, reserved: 0, shipped: 2 },
+    'PRODUCT#kettle|PRODUCT': {},
+    'STOCK#kettle#0|STOCK': { stock: 2, reserved: 0, shipped: 1 },
+    'STOCK#kettle#3|STOCK': { stock: 1, reserved: 0, shipped: 1 },
     'ORDER#declined|PAYMENT': { status: 'VOIDED' },
     'ORDER#declined|RESERVATION': { status: 'RELEASED' },
     'SIMULATED_PAYMENT#retried|CHARGE': { attempts: 3 },
@@ -215,7 +218,7 @@ describe('checkpoint 4: every path of the saga', () => {
     serve(done);
     sfn.on(DescribeExecutionCommand, { executionArn: 'arn:aws:states:us-east-1:000000000000:execution:FulfilmentStateMachine:cancelled' }).resolves({ status: 'FAILED' });
     expect(reasonOf(await checkpoint4(contextFor(done)))).toBe('the saga of order cancelled is FAILED: npm run executions -- cancelled');
-    const leaked = await run(checkpoint4, { ...done, items: { ...items, 'PRODUCT#kettle|PRODUCT': { stock: 2, reserved: 1, shipped: 2 } } });
+    const leaked = await run(checkpoint4, { ...done, items: { ...items, 'STOCK#kettle#3|STOCK': { stock: 0, reserved: 1, shipped: 1 } } });
     expect(reasonOf(leaked)).toMatch(/counts 1 reserved and 2 shipped, but its confirmed orders hold 0 and its shipped orders took 2: a compensation did not run$/);
   });
 });

@@ -129,7 +129,9 @@ describe('POST /orders', () => {
     await placeOrder({ items: [{ productId: COFFEE, quantity: 1 }, { productId: MUG, quantity: 2 }], shippingAddress: address });
     const [read] = documents.commandCalls(BatchGetCommand);
     const keys = read?.args[0].input.RequestItems?.['orders-test']?.Keys;
-    expect(keys?.map((key) => key.PK)).toEqual([`PRODUCT#${COFFEE}`, `PRODUCT#${MUG}`]);
+    // Each product with its stock counters, in the same request.
+    expect(keys?.filter((key) => key.SK === 'PRODUCT').map((key) => key.PK)).toEqual([`PRODUCT#${COFFEE}`, `PRODUCT#${MUG}`]);
+    expect(keys?.filter((key) => key.SK !== 'PRODUCT').map((key) => key.PK)).toEqual([0, 1, 2, 3].flatMap((counter) => [COFFEE, MUG].map((id) => `STOCK#${id}#${counter}`)).sort());
   });
 
   it('answers an unexpected failure with a bare 500 that leaks nothing', async () => {

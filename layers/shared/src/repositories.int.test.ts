@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
 import { ConflictError, NotFoundError, ValidationError } from './platform/errors.ts';
 import type { Order } from './orders/order.ts';
 import { OrderRepository } from './orders/order-repository.ts';
 import { ProductRepository } from './catalog/product-repository.ts';
+import { StockRepository } from './fulfilment/stock-repository.ts';
+import { productKey, STOCK_COUNTERS, stockCounterKeys } from './platform/table/keys.ts';
 
 // Runs against DynamoDB Local with the table created from template.yaml by the global setup.
 const client = DynamoDBDocumentClient.from(
@@ -13,6 +15,7 @@ const client = DynamoDBDocumentClient.from(
 );
 const products = new ProductRepository(client, inject('tableName'));
 const orders = new OrderRepository(client, inject('tableName'));
+const stock = new StockRepository(client, inject('tableName'));
 const now = () => new Date().toISOString();
 
 function newOrder(customerId: string, createdAt: string): Order {
@@ -33,6 +36,26 @@ function newOrder(customerId: string, createdAt: string): Order {
   };
 }
 
+/** A product's counter items (strongly consistent), counter 0 first; those never written are absent. */
+async function counterItems(productId: string): Promise<Record<string, unknown>[]> {
+  const { Responses } = await client.send(
+    new BatchGetCommand({ RequestItems: { [inject('tableName')]: { Keys: stockCounterKeys(productId), ConsistentRead: true } } }),
+  );
+  expect(stockCounterKeys(productId)).toHaveLength(STOCK_COUNTERS);
+  return (Responses?.[inject('tableName')] ?? []).sort((a, b) => (a.counter as number) - (b.counter as number));
+}
+
+async function listAll() {
+  const seen = [];
+  let cursor: string | undefined;
+  do {
+    const page = await products.list({ limit: 100, cursor });
+    seen.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor !== undefined);
+  return seen;
+}
+
 describe('ProductRepository on DynamoDB Local', () => {
   it('creates, reads, changes and restocks a product', async () => {
     const created = await products.create({ name: 'Int test kettle', description: 'd', price: 4900, currency: 'USD' }, now());
@@ -48,7 +71,47 @@ describe('ProductRepository on DynamoDB Local', () => {
 
   it('never upserts: changing a missing product is a 404', async () => {
     await expect(products.update(randomUUID(), { price: 1 }, now())).rejects.toBeInstanceOf(NotFoundError);
-    await expect(products.setStock(randomUUID(), 1, now())).rejects.toBeInstanceOf(NotFoundError);
+    const missing = randomUUID();
+    await expect(products.setStock(missing, 1, now())).rejects.toBeInstanceOf(NotFoundError);
+    // Nor does restocking a missing product leave counters behind.
+    expect(await counterItems(missing)).toEqual([]);
+  });
+
+  it('keeps stock in counter items only, spread by setStock, and bumps the product when it is restocked', async () => {
+    const created = await products.create({ name: 'Int counters', description: '', price: 1, currency: 'USD' }, '2026-11-30T00:00:00.000Z');
+    const { Item: stored } = await client.send(new GetCommand({ TableName: inject('tableName'), Key: productKey(created.productId) }));
+    expect(stored).not.toHaveProperty('stock');
+    // Created without counters: they count 0.
+    expect(await counterItems(created.productId)).toEqual([]);
+
+    const restocked = await products.setStock(created.productId, 10, '2026-11-30T01:00:00.000Z');
+    expect(restocked).toMatchObject({ stock: 10, updatedAt: '2026-11-30T01:00:00.000Z', createdAt: '2026-11-30T00:00:00.000Z' });
+    const items = await counterItems(created.productId);
+    expect(items.map((item) => [item.counter, item.stock, item.reserved, item.shipped])).toEqual([
+      [0, 3, 0, 0],
+      [1, 3, 0, 0],
+      [2, 2, 0, 0],
+      [3, 2, 0, 0],
+    ]);
+    expect(items.every((item) => item.type === 'StockCounter' && item.GSI1PK === undefined && item.productId === created.productId)).toBe(true);
+  });
+
+  it('answers every product read with the sum of its counters, and setStock leaves units held by orders alone', async () => {
+    const product = await products.create({ name: 'Int summed', description: '', price: 1, currency: 'USD' }, now());
+    await products.setStock(product.productId, 9, now());
+    await stock.reserve(randomUUID(), [{ productId: product.productId, quantity: 4 }], now());
+
+    expect((await products.get(product.productId))?.stock).toBe(5);
+    expect((await products.getMany([product.productId])).get(product.productId)?.stock).toBe(5);
+    const listed = await listAll();
+    expect(listed.find((item) => item.productId === product.productId)?.stock).toBe(5);
+    expect((await products.update(product.productId, { price: 2 }, now())).stock).toBe(5);
+
+    // Restocking sets what is available; the 4 units the order holds stay reserved.
+    expect((await products.setStock(product.productId, 2, now())).stock).toBe(2);
+    const items = await counterItems(product.productId);
+    expect(items.reduce((sum, item) => sum + (item.reserved as number), 0)).toBe(4);
+    expect(items.map((item) => item.stock)).toEqual([1, 1, 0, 0]);
   });
 
   it('reads many products at once, leaving out the unknown ones', async () => {

@@ -17,7 +17,8 @@ const TEMPLATE = readFileSync(new URL('template.yaml', `file://${ROOT}`), 'utf8'
 const ACCOUNT = DEFAULT_PSEUDO.accountId;
 const TABLE = `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/OrdersTable`;
 // GetProductFunction's only grant: its whole `Policies` (its DeploymentPreference follows).
-const GRANT = '      Policies:\n        - Statement:\n            - Effect: Allow\n              Action: dynamodb:GetItem\n              Resource: !GetAtt OrdersTable.Arn\n      # CodeDeploy shifts';
+const GRANT =
+  '      Policies:\n        - Statement:\n            # The product and its stock counters in one BatchGetItem.\n            - Effect: Allow\n              Action: dynamodb:BatchGetItem\n              Resource: !GetAtt OrdersTable.Arn\n      # CodeDeploy shifts';
 
 function lambdaFor(templateText: string, logicalId: string) {
   const template = templateFromYaml(templateText);
@@ -42,7 +43,7 @@ describe('IAM in a Lambda execution environment', { timeout: 30_000 }, () => {
   const services: LocalLambdaService[] = [];
   afterAll(() => Promise.all(services.map((service) => service.stop())));
 
-  it('GetProductFunction without dynamodb:GetItem: its GetItem is refused with AccessDeniedException, named on the console', async () => {
+  it('GetProductFunction without dynamodb:BatchGetItem: its BatchGetItem is refused with AccessDeniedException, named on the console', async () => {
     expect(TEMPLATE.split(GRANT)).toHaveLength(2);
     const { lambda, denied, iam } = lambdaFor(TEMPLATE.replace(GRANT, '      # CodeDeploy shifts'), 'GetProductFunction');
     services.push(lambda);
@@ -52,13 +53,13 @@ describe('IAM in a Lambda execution environment', { timeout: 30_000 }, () => {
       {
         principal: 'GetProductFunction',
         role: 'GetProductFunctionRole',
-        action: 'dynamodb:GetItem',
+        action: 'dynamodb:BatchGetItem',
         resource: TABLE,
         enforced: true,
-        message: `User: arn:aws:sts::${ACCOUNT}:assumed-role/GetProductFunctionRole/GetProductFunction is not authorized to perform: dynamodb:GetItem on resource: ${TABLE} because no identity-based policy allows the dynamodb:GetItem action`,
+        message: `User: arn:aws:sts::${ACCOUNT}:assumed-role/GetProductFunctionRole/GetProductFunction is not authorized to perform: dynamodb:BatchGetItem on resource: ${TABLE} because no identity-based policy allows the dynamodb:BatchGetItem action`,
       },
     ]);
-    expect(iam.denials).toEqual(new Map([['GetProductFunction dynamodb:GetItem', 1]]));
+    expect(iam.denials).toEqual(new Map([['GetProductFunction dynamodb:BatchGetItem', 1]]));
     // The handler saw AWS's error and answered as it would in AWS: a 5XX, nothing leaked.
     expect(outcome).toMatchObject({ kind: 'success', payload: { statusCode: 500 } });
   });
@@ -68,6 +69,6 @@ describe('IAM in a Lambda execution environment', { timeout: 30_000 }, () => {
     services.push(lambda);
     await lambda.invoke('GetProductFunction', getProduct);
     expect(denied).toEqual([]);
-    expect(iam.usage.usesOf('GetProductFunctionRole')).toEqual([{ action: 'dynamodb:GetItem', resource: TABLE }]);
+    expect(iam.usage.usesOf('GetProductFunctionRole')).toEqual([{ action: 'dynamodb:BatchGetItem', resource: TABLE }]);
   });
 });

@@ -21,13 +21,13 @@ describe('reasons recorded next to a grant (Metadata.UnusedGrants)', { timeout: 
     const { template, resolver } = load(
       TEMPLATE.replace(
         '  GetProductFunction:\n    Type: AWS::Serverless::Function\n    Metadata:\n',
-        '  GetProductFunction:\n    Type: AWS::Serverless::Function\n    Metadata:\n      UnusedGrants:\n        - Action: [dynamodb:GetItem]\n          Resource: !GetAtt OrdersTable.Arn\n          Reason: Only read when the cache is cold, which the tests never see.\n',
+        '  GetProductFunction:\n    Type: AWS::Serverless::Function\n    Metadata:\n      UnusedGrants:\n        - Action: [dynamodb:BatchGetItem]\n          Resource: !GetAtt OrdersTable.Arn\n          Reason: Only read when the cache is cold, which the tests never see.\n',
       ),
     );
     const reasons = unusedGrantReasonsFromTemplate(template, resolver);
     expect(reasons).toContainEqual({
       role: 'GetProductFunction',
-      action: 'dynamodb:GetItem',
+      action: 'dynamodb:BatchGetItem',
       resource: TABLE,
       reason: 'Only read when the cache is cold, which the tests never see.',
       source: 'template.yaml GetProductFunction Metadata.UnusedGrants',
@@ -36,7 +36,7 @@ describe('reasons recorded next to a grant (Metadata.UnusedGrants)', { timeout: 
     const iam = LocalIam.fromTemplate(template, resolver, { enforce: true });
     const report = unusedGrantReport(iam.roles.roles, iam.usage, reasons);
     expect(report.explained.filter((grant) => grant.role === 'GetProductFunctionRole')).toEqual([
-      expect.objectContaining({ action: 'dynamodb:GetItem', resource: TABLE, reason: 'Only read when the cache is cold, which the tests never see.' }),
+      expect.objectContaining({ action: 'dynamodb:BatchGetItem', resource: TABLE, reason: 'Only read when the cache is cold, which the tests never see.' }),
     ]);
   });
 

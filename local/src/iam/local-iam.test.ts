@@ -35,11 +35,11 @@ const batchGet: SdkCall = { service: 'DynamoDB', command: 'BatchGetItemCommand',
 
 /** What each handler calls (layers/shared/src repositories and saga signals). */
 const CALLS: Record<string, SdkCall[]> = {
-  ListProductsFunction: [dynamo('Query', { IndexName: 'GSI1' })],
-  GetProductFunction: [dynamo('GetItem', {})],
+  ListProductsFunction: [dynamo('Query', { IndexName: 'GSI1' }), batchGet],
+  GetProductFunction: [batchGet],
   CreateProductFunction: [dynamo('PutItem', {})],
-  UpdateProductFunction: [dynamo('UpdateItem', {})],
-  SetProductStockFunction: [dynamo('UpdateItem', {})],
+  UpdateProductFunction: [dynamo('UpdateItem', {}), batchGet],
+  SetProductStockFunction: [transaction('Update', 'Update'), batchGet],
   PlaceOrderFunction: [batchGet, transaction('Put', 'Put'), dynamo('Query', {})],
   ListMyOrdersFunction: [dynamo('Query', { IndexName: 'GSI1' })],
   GetOrderFunction: [dynamo('Query', {})],
@@ -50,7 +50,7 @@ const CALLS: Record<string, SdkCall[]> = {
   PublishOrderEventsFunction: [dynamo('Query', {}), { service: 'SNS', command: 'PublishCommand', input: { TopicArn: TOPIC, Message: '{}' } }],
   StartFulfilmentFunction: [{ service: 'SFN', command: 'StartExecutionCommand', input: { stateMachineArn: MACHINE, name: 'o' } }],
   NotifyCustomerFunction: [dynamo('PutItem', {})],
-  ReserveStockFunction: [transaction('Update', 'Put')],
+  ReserveStockFunction: [transaction('Update', 'Put'), batchGet],
   TakePaymentFunction: [dynamo('Query', {}), dynamo('GetItem', {}), dynamo('PutItem', {}), dynamo('UpdateItem', {})],
   RefundPaymentFunction: [dynamo('GetItem', {}), dynamo('UpdateItem', {})],
   ReleaseStockFunction: [dynamo('GetItem', {}), transaction('Update', 'Update')],
@@ -141,9 +141,9 @@ describe('LocalIam on template.yaml', () => {
 
   it('records what was allowed, per role', () => {
     const fresh = iamFor(TEMPLATE_TEXT);
-    fresh.authorizeSdkCall('GetProductFunction', dynamo('GetItem', {}));
+    fresh.authorizeSdkCall('GetProductFunction', batchGet);
     fresh.authorizeSdkCall('GetProductFunction', dynamo('PutItem', {}));
-    expect(fresh.usage.usesOf('GetProductFunctionRole')).toEqual([{ action: 'dynamodb:GetItem', resource: TABLE }]);
+    expect(fresh.usage.usesOf('GetProductFunctionRole')).toEqual([{ action: 'dynamodb:BatchGetItem', resource: TABLE }]);
   });
 });
 
@@ -187,7 +187,7 @@ describe('ARNs from DynamoDB Local', () => {
     const local = `arn:aws:dynamodb:ddblocal:${ACCOUNT}:table/OrdersTable`;
     registry.register('OrdersTable', { ref: 'OrdersTable', attributes: { Arn: local, StreamArn: `${local}/stream/2026-11-29T00:00:00.000` } });
     const iam = LocalIam.fromTemplate(template, createIntrinsicResolver({ template, resources: registry }), { enforce: true });
-    expect(iam.authorizeSdkCall('GetProductFunction', dynamo('GetItem', {}))).toBeUndefined();
+    expect(iam.authorizeSdkCall('GetProductFunction', batchGet)).toBeUndefined();
     expect(iam.authorize({ principal: 'PublishOrderEventsFunction', action: 'dynamodb:GetRecords', resource: `${local}/stream/2026-11-29T00:00:00.000` }).allowed).toBe(true);
     expect(iam.authorize({ principal: 'PublishOrderEventsFunction', action: 'dynamodb:GetRecords', resource: `${local}/stream/other` }).allowed).toBe(false);
   });
@@ -197,7 +197,7 @@ describe('roles the local cloud cannot evaluate', () => {
   it("do not matter when nothing runs with them (API Gateway's logging role, created by default)", () => {
     const iam = iamFor(TEMPLATE_TEXT);
     expect(iam.roles.roles.map((role) => role.logicalId)).toContain('ApiGatewayCloudWatchRole');
-    expect(iam.authorizeSdkCall('GetProductFunction', dynamo('GetItem', {}))).toBeUndefined();
+    expect(iam.authorizeSdkCall('GetProductFunction', batchGet)).toBeUndefined();
   });
 
   it('stop start-up when a function runs with a managed policy the local cloud has no copy of', () => {
@@ -280,10 +280,10 @@ describe('LocalIam snapshots (for Lambda worker threads)', () => {
     const original = iamFor(TEMPLATE_TEXT);
     const forwarded: string[] = [];
     const copy = LocalIam.fromSnapshot(structuredClone(original.snapshot()), { usage: new UsageRecorder((role, use) => forwarded.push(`${role} ${use.action}`)) });
-    expect(copy.authorizeSdkCall('GetProductFunction', dynamo('GetItem', {}))).toBeUndefined();
-    expect(copy.authorizeSdkCall('GetProductFunction', dynamo('GetItem', {}))).toBeUndefined();
+    expect(copy.authorizeSdkCall('GetProductFunction', batchGet)).toBeUndefined();
+    expect(copy.authorizeSdkCall('GetProductFunction', batchGet)).toBeUndefined();
     expect(copy.authorizeSdkCall('GetProductFunction', dynamo('PutItem', {}))).toEqual(original.authorizeSdkCall('GetProductFunction', dynamo('PutItem', {})));
     expect(copy.snsMayDeliverToQueue(TOPIC, queueArn('FulfilmentQueue')).allowed).toBe(true);
-    expect(forwarded).toEqual(['GetProductFunctionRole dynamodb:GetItem']);
+    expect(forwarded).toEqual(['GetProductFunctionRole dynamodb:BatchGetItem']);
   });
 });

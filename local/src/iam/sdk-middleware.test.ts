@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createIntrinsicResolver, DEFAULT_PSEUDO } from '../template/intrinsics.ts';
 import { templateFromYaml } from '../template/load-template.ts';
@@ -37,7 +37,7 @@ describe('installIamEnforcement', () => {
     uninstall = installIamEnforcement((call) => iam.authorizeSdkCall('GetProductFunction', call));
     const { documents, sent } = fakeTable();
 
-    await documents.send(new GetCommand({ TableName: 'OrdersTable', Key: { PK: 'p', SK: 'p' } }));
+    await documents.send(new BatchGetCommand({ RequestItems: { OrdersTable: { Keys: [{ PK: 'p', SK: 'p' }] } } }));
     const write = documents.send(new PutCommand({ TableName: 'OrdersTable', Item: { PK: 'p', SK: 'p' } }));
 
     await expect(write).rejects.toMatchObject({
@@ -46,7 +46,7 @@ describe('installIamEnforcement', () => {
       $metadata: { httpStatusCode: 400 },
       message: `User: arn:aws:sts::${DEFAULT_PSEUDO.accountId}:assumed-role/GetProductFunctionRole/GetProductFunction is not authorized to perform: dynamodb:PutItem on resource: arn:aws:dynamodb:us-east-1:${DEFAULT_PSEUDO.accountId}:table/OrdersTable because no identity-based policy allows the dynamodb:PutItem action`,
     });
-    expect(sent).toEqual(['GetItemCommand']);
+    expect(sent).toEqual(['BatchGetItemCommand']);
   });
 
   it('checks each item of a transaction', async () => {

@@ -1,43 +1,74 @@
 import { randomUUID } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NotFoundError } from '../platform/errors.ts';
 import type { NewProduct, Product, ProductChanges } from './product.ts';
-import { CATALOG_BASE, CATALOG_SHARDS, catalogPartition, catalogSortKey, CURSOR_KEYS, ENTITY, INDEX, productKey, TABLE_KEYS } from '../platform/table/keys.ts';
+import {
+  CATALOG_BASE,
+  CATALOG_SHARDS,
+  catalogPartition,
+  catalogSortKey,
+  CURSOR_KEYS,
+  ENTITY,
+  INDEX,
+  PRODUCT_SK,
+  productKey,
+  STOCK_COUNTER_SK,
+  STOCK_COUNTERS,
+  stockCounterKey,
+  stockCounterKeys,
+} from '../platform/table/keys.ts';
+import { batchGetAll } from '../platform/table/batch-get.ts';
 import { queryShards } from '../platform/table/sharded-index.ts';
 import type { Page, PageRequest } from '../platform/table/pagination.ts';
+import { spreadStock } from '../fulfilment/stock-plan.ts';
 
-const BATCH_GET_LIMIT = 100;
-const MAX_BATCH_GET_ATTEMPTS = 5;
+/** setStock meets a reservation writing the same counter now and then (TransactionConflict): it tries again this often. */
+const MAX_SET_STOCK_ATTEMPTS = 3;
 
-function toProduct(item: Record<string, unknown>): Product {
+/** A product item with its available stock (the sum of its counters, docs/data-model.md). */
+function toProduct(item: Record<string, unknown>, stock: number): Product {
   return {
     productId: item.productId as string,
     name: item.name as string,
     description: item.description as string,
     price: item.price as number,
     currency: item.currency as string,
-    stock: item.stock as number,
+    stock,
     createdAt: item.createdAt as string,
     updatedAt: item.updatedAt as string,
   };
 }
 
-/** The catalog aggregate's data access. Every access pattern is listed in docs/data-model.md. */
+/** Each product's available units: the sum of the `stock` of its counter items among `items` (missing counters count 0). */
+function stockByProduct(items: readonly Record<string, unknown>[]): Map<string, number> {
+  const stock = new Map<string, number>();
+  for (const item of items) {
+    if (item.SK !== STOCK_COUNTER_SK) continue;
+    const productId = item.productId as string;
+    stock.set(productId, (stock.get(productId) ?? 0) + (typeof item.stock === 'number' ? item.stock : 0));
+  }
+  return stock;
+}
+
+/**
+ * The catalog aggregate's data access. Every access pattern is listed in docs/data-model.md.
+ * A product's stock is not on its item but in its counter items (platform/table/keys.ts,
+ * `STOCK_COUNTERS`); every read that answers a product reads its counters too and sums them.
+ */
 export class ProductRepository {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
 
+  /**
+   * Adds a product with no stock. Its counter items are not written: a missing counter counts
+   * 0, and `setStock` creates them, so creating a product stays one conditional put.
+   */
   async create(input: NewProduct, now: string): Promise<Product> {
     const product: Product = { productId: randomUUID(), ...input, stock: 0, createdAt: now, updatedAt: now };
+    const { stock: _counted, ...stored } = product;
     await this.client.send(
       new PutCommand({
         TableName: this.tableName,
@@ -46,7 +77,7 @@ export class ProductRepository {
           type: ENTITY.product,
           GSI1PK: catalogPartition(),
           GSI1SK: catalogSortKey(product.name, product.productId),
-          ...product,
+          ...stored,
         },
         ConditionExpression: 'attribute_not_exists(PK)',
       }),
@@ -54,34 +85,30 @@ export class ProductRepository {
     return product;
   }
 
-  async get(productId: string): Promise<Product | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: productKey(productId) }));
-    return Item ? toProduct(Item) : undefined;
+  /** One product with its stock: one BatchGetItem of the product and its counters (one round trip, as a GetItem was). */
+  async get(productId: string, options: { consistent?: boolean } = {}): Promise<Product | undefined> {
+    return (await this.getMany([productId], options)).get(productId);
   }
 
-  /** Reads several products at once (an order's lines); missing ones are simply absent from the map. */
-  async getMany(productIds: readonly string[]): Promise<Map<string, Product>> {
-    const found = new Map<string, Product>();
+  /**
+   * Reads several products at once (an order's lines), each with its counters, in the same
+   * BatchGetItem requests; missing products are simply absent from the map.
+   */
+  async getMany(productIds: readonly string[], options: { consistent?: boolean } = {}): Promise<Map<string, Product>> {
     const unique = [...new Set(productIds)];
-    for (let start = 0; start < unique.length; start += BATCH_GET_LIMIT) {
-      let keys: Record<string, unknown>[] = unique.slice(start, start + BATCH_GET_LIMIT).map(productKey);
-      // BatchGet may return some keys unprocessed under load; ask again for just those.
-      for (let attempt = 1; keys.length > 0; attempt += 1) {
-        if (attempt > MAX_BATCH_GET_ATTEMPTS) throw new Error('Catalog read did not complete: too many unprocessed keys');
-        const response = await this.client.send(
-          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }),
-        );
-        for (const item of response.Responses?.[this.tableName] ?? []) found.set(item.productId as string, toProduct(item));
-        keys = response.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
-        if (keys.length > 0) await new Promise((resolve) => setTimeout(resolve, 2 ** attempt * 10));
-      }
+    const keys = unique.flatMap((productId) => [productKey(productId), ...stockCounterKeys(productId)]);
+    const items = await batchGetAll(this.client, this.tableName, keys, options);
+    const stock = stockByProduct(items);
+    const found = new Map<string, Product>();
+    for (const item of items) {
+      if (item.SK === PRODUCT_SK) found.set(item.productId as string, toProduct(item, stock.get(item.productId as string) ?? 0));
     }
     return found;
   }
 
   /** The catalog by name, every shard merged. */
-  list(page: PageRequest): Promise<Page<Product>> {
-    return queryShards({
+  async list(page: PageRequest): Promise<Page<Product>> {
+    const listed = await queryShards({
       client: this.client,
       tableName: this.tableName,
       index: INDEX.gsi1,
@@ -90,19 +117,79 @@ export class ProductRepository {
       cursorKeyOf: CURSOR_KEYS.catalog,
       page,
       descending: false,
-      map: toProduct,
+      map: (item) => item,
     });
+    // The page's counters, in one BatchGetItem for a page of up to 25 products (parallel ones beyond).
+    const counters = await batchGetAll(this.client, this.tableName, listed.items.flatMap((item) => stockCounterKeys(item.productId as string)));
+    const stock = stockByProduct(counters);
+    return { ...listed, items: listed.items.map((item) => toProduct(item, stock.get(item.productId as string) ?? 0)) };
   }
 
   /** Changes only the given fields, in one conditional write (no read-modify-write race). */
   async update(productId: string, changes: ProductChanges, now: string): Promise<Product> {
     const values: Record<string, unknown> = { ...definedOnly(changes), updatedAt: now };
     if (changes.name !== undefined) values.GSI1SK = catalogSortKey(changes.name, productId);
-    return toProduct(await this.updateExisting(productId, values));
+    const updated = await this.updateExisting(productId, values);
+    return toProduct(updated, await this.stockOf(productId));
   }
 
+  /**
+   * Sets the product's available units, spread evenly over its counters (`spreadStock`), and
+   * bumps its `updatedAt`, in one transaction: the product must exist (else 404, and no counter
+   * is written). Units held by orders (`reserved`) and `shipped` stay as they are; the answer
+   * reads the product back.
+   */
   async setStock(productId: string, stock: number, now: string): Promise<Product> {
-    return toProduct(await this.updateExisting(productId, { stock, updatedAt: now }));
+    const spread = spreadStock(stock, STOCK_COUNTERS);
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: this.tableName,
+                  Key: productKey(productId),
+                  UpdateExpression: 'SET updatedAt = :now',
+                  ConditionExpression: 'attribute_exists(PK)',
+                  ExpressionAttributeValues: { ':now': now },
+                },
+              },
+              ...spread.map((units, counter) => ({
+                Update: {
+                  TableName: this.tableName,
+                  Key: stockCounterKey(productId, counter),
+                  UpdateExpression:
+                    'SET #type = :type, productId = :productId, #counter = :counter, stock = :units, reserved = if_not_exists(reserved, :zero), shipped = if_not_exists(shipped, :zero)',
+                  ExpressionAttributeNames: { '#type': 'type', '#counter': 'counter' },
+                  ExpressionAttributeValues: { ':type': ENTITY.stockCounter, ':productId': productId, ':counter': counter, ':units': units, ':zero': 0 },
+                },
+              })),
+            ],
+          }),
+        );
+        break;
+      } catch (error) {
+        const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
+        if (reasons[0]?.Code === 'ConditionalCheckFailed') throw new NotFoundError(`Product ${productId} was not found`);
+        const conflict = reasons.some((reason) => reason.Code === 'TransactionConflict');
+        if (!conflict || attempt >= MAX_SET_STOCK_ATTEMPTS) throw error;
+      }
+    }
+    return this.existing(productId);
+  }
+
+  /** A product's available units as they are now: its counters, read strongly consistent. */
+  private async stockOf(productId: string): Promise<number> {
+    const counters = await batchGetAll(this.client, this.tableName, stockCounterKeys(productId), { consistent: true });
+    return stockByProduct(counters).get(productId) ?? 0;
+  }
+
+  /** The product as it is now (read back after a write), a 404 if it was deleted meanwhile. */
+  private async existing(productId: string): Promise<Product> {
+    const product = await this.get(productId, { consistent: true });
+    if (product === undefined) throw new NotFoundError(`Product ${productId} was not found`);
+    return product;
   }
 
   /** SET each attribute on an existing product; a product that does not exist is a 404, never an upsert. */

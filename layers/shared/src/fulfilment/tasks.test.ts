@@ -299,7 +299,7 @@ describe('saga steps: what each leaves in the logs and metrics', () => {
   });
 
   it('releaseStock and awaitShipment say what they did', async () => {
-    documents.on(GetCommand).resolves({ Item: { status: 'RESERVED', lines: [{ productId: PRODUCT_ID, quantity: 2 }] } });
+    documents.on(GetCommand).resolves({ Item: { status: 'RESERVED', lines: [{ productId: PRODUCT_ID, quantity: 2 }], takes: [{ productId: PRODUCT_ID, counter: 1, quantity: 2 }] } });
     documents.on(TransactWriteCommand).resolves({});
     expect(await releaseStock({ orderId: ORDER_ID })).toEqual({ released: true });
     expect(info).toHaveBeenLastCalledWith('Stock released');

@@ -185,7 +185,7 @@ describe('the repositories write only transitions the domain allows', () => {
     documents.on(PutCommand).resolves({});
     documents.on(TransactWriteCommand).resolves({});
     documents.on(GetCommand, { Key: reservationKey(ORDER_ID) }).resolves({
-      Item: { status: 'RESERVED', lines: [{ productId: 'p', quantity: 1 }] },
+      Item: { status: 'RESERVED', lines: [{ productId: 'p', quantity: 1 }], takes: [{ productId: 'p', counter: 0, quantity: 1 }] },
     });
     documents.on(GetCommand, { Key: orderKey(ORDER_ID) }).resolves({ Item: { ...orderKey(ORDER_ID), status: 'CONFIRMED' } });
   });

@@ -6,6 +6,7 @@ import { randomShard, shardedPartition } from './sharded-index.ts';
 
 export const ENTITY = {
   product: 'Product',
+  stockCounter: 'StockCounter',
   order: 'Order',
   orderLine: 'OrderLine',
   notification: 'Notification',
@@ -23,11 +24,26 @@ export const INDEX = {
 
 export const TABLE_KEYS = { partitionKey: 'PK', sortKey: 'SK' } as const;
 
-export const productKey = (productId: string) => ({ PK: `PRODUCT#${productId}`, SK: 'PRODUCT' });
+export const PRODUCT_SK = 'PRODUCT';
+export const productKey = (productId: string) => ({ PK: `PRODUCT#${productId}`, SK: PRODUCT_SK });
 /**
- * Every product's stock changes with every order, and each change rewrites its catalog index
- * entry, so the catalog is spread over shards: one partition would stop at 1,000 writes per
- * second (docs/scale.md). A product keeps the shard it was created in.
+ * A product's stock lives in counter items, each in a partition of its own (a partition takes at
+ * most 1,000 write units a second, and the best seller's every order writes its stock twice:
+ * docs/scale.md). A reservation takes from one counter drawn at random when it can, so the
+ * product's stock writes spread over all of them. Counters carry no index keys: a stock change
+ * rewrites no catalog entry. A product's stock is the sum of its counters; a missing counter
+ * (a product whose stock was never set) counts 0.
+ */
+export const STOCK_COUNTERS = 4;
+export const STOCK_COUNTER_SK = 'STOCK';
+export const stockCounterKey = (productId: string, counter: number) => ({ PK: `STOCK#${productId}#${counter}`, SK: STOCK_COUNTER_SK });
+/** Every counter of a product, counter 0 first. */
+export const stockCounterKeys = (productId: string) => Array.from({ length: STOCK_COUNTERS }, (_, counter) => stockCounterKey(productId, counter));
+/**
+ * Products change rarely (an admin's edits), but the catalog is spread over shards all the same:
+ * until stock moved to counter items (above) every order rewrote its product's index entry, and
+ * one partition would stop at 1,000 writes per second (docs/scale.md). A product keeps the shard
+ * it was created in.
  */
 export const CATALOG_SHARDS = 16;
 export const CATALOG_BASE = 'CATALOG';
