@@ -121,6 +121,16 @@ describe('ProductRepository on DynamoDB Local', () => {
     expect([...found.keys()].sort()).toEqual([a.productId, b.productId].sort());
   });
 
+  it('prices products without their stock: the items alone, the unknown ones left out', async () => {
+    const product = await products.create({ name: 'Int priced', description: 'p', price: 1250, currency: 'USD' }, now());
+    await products.setStock(product.productId, 3, now());
+    const priced = await products.getPricing([product.productId, product.productId, randomUUID()]);
+    expect([...priced.keys()]).toEqual([product.productId]);
+    const { stock: _stock, ...pricing } = (await products.get(product.productId))!;
+    expect(priced.get(product.productId)).toEqual(pricing);
+    expect(priced.get(product.productId)).not.toHaveProperty('stock');
+  });
+
   it('pages through the whole catalog by name with opaque cursors, each product once', async () => {
     const names = ['Int page 3', 'Int page 1', 'Int page 2'];
     const created = await Promise.all(names.map((name) => products.create({ name, description: '', price: 1, currency: 'USD' }, now())));

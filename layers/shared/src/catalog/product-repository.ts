@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NotFoundError } from '../platform/errors.ts';
-import type { NewProduct, Product, ProductChanges } from './product.ts';
+import type { NewProduct, Product, ProductChanges, ProductPricing } from './product.ts';
 import {
   CATALOG_BASE,
   CATALOG_SHARDS,
@@ -104,6 +104,21 @@ export class ProductRepository {
       if (item.SK === PRODUCT_SK) found.set(item.productId as string, toProduct(item, stock.get(item.productId as string) ?? 0));
     }
     return found;
+  }
+
+  /**
+   * What placing an order needs of its products: their items alone, without their counters
+   * (pricing does not look at stock; the saga's reservation is what checks it), so an order's
+   * placement reads none of the best seller's counter partitions (docs/scale.md).
+   */
+  async getPricing(productIds: readonly string[]): Promise<Map<string, ProductPricing>> {
+    const items = await batchGetAll(this.client, this.tableName, [...new Set(productIds)].map(productKey));
+    const priced = new Map<string, ProductPricing>();
+    for (const item of items) {
+      const { stock: _notRead, ...pricing } = toProduct(item, 0);
+      priced.set(pricing.productId, pricing);
+    }
+    return priced;
   }
 
   /** The catalog by name, every shard merged. */

@@ -11,5 +11,8 @@ export interface Product {
   updatedAt: string;
 }
 
+/** What pricing an order reads of a product: everything but its stock (the saga reserves it). */
+export type ProductPricing = Omit<Product, 'stock'>;
+
 export type NewProduct = Pick<Product, 'name' | 'description' | 'price' | 'currency'>;
 export type ProductChanges = Partial<NewProduct>;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/errors.ts';
 import { isAdmin, type Principal } from '../platform/auth/principal.ts';
-import type { Product } from '../catalog/product.ts';
+import type { ProductPricing } from '../catalog/product.ts';
 
 /**
  * The order lifecycle, and its single truth. PENDING is where every order starts; the fulfilment
@@ -117,7 +117,7 @@ export interface RequestedItem {
  */
 export function priceOrder(
   items: readonly RequestedItem[],
-  products: ReadonlyMap<string, Product>,
+  products: ReadonlyMap<string, ProductPricing>,
 ): { lines: OrderLine[]; total: number; currency: string } {
   const problems: { field: string; message: string }[] = [];
   const seen = new Set<string>();

@@ -24,7 +24,7 @@ export interface PlaceOrderCommand {
  * separate record has to be written first and completed after, in two more round trips.
  */
 export async function placeOrder(command: PlaceOrderCommand): Promise<Order> {
-  const catalog = await productRepository().getMany(command.request.items.map((item) => item.productId));
+  const catalog = await productRepository().getPricing(command.request.items.map((item) => item.productId));
   const { lines, total, currency } = priceOrder(command.request.items, catalog);
   const now = new Date().toISOString();
   const order: Order = {
