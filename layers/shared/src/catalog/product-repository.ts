@@ -87,23 +87,9 @@ export class ProductRepository {
 
   /** One product with its stock: one BatchGetItem of the product and its counters (one round trip, as a GetItem was). */
   async get(productId: string, options: { consistent?: boolean } = {}): Promise<Product | undefined> {
-    return (await this.getMany([productId], options)).get(productId);
-  }
-
-  /**
-   * Reads several products at once (an order's lines), each with its counters, in the same
-   * BatchGetItem requests; missing products are simply absent from the map.
-   */
-  async getMany(productIds: readonly string[], options: { consistent?: boolean } = {}): Promise<Map<string, Product>> {
-    const unique = [...new Set(productIds)];
-    const keys = unique.flatMap((productId) => [productKey(productId), ...stockCounterKeys(productId)]);
-    const items = await batchGetAll(this.client, this.tableName, keys, options);
-    const stock = stockByProduct(items);
-    const found = new Map<string, Product>();
-    for (const item of items) {
-      if (item.SK === PRODUCT_SK) found.set(item.productId as string, toProduct(item, stock.get(item.productId as string) ?? 0));
-    }
-    return found;
+    const items = await batchGetAll(this.client, this.tableName, [productKey(productId), ...stockCounterKeys(productId)], options);
+    const product = items.find((item) => item.SK === PRODUCT_SK);
+    return product === undefined ? undefined : toProduct(product, stockByProduct(items).get(productId) ?? 0);
   }
 
   /**
