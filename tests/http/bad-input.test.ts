@@ -161,7 +161,7 @@ describe('bad input', () => {
       const cases: [string, Record<string, unknown>][] = [
         ['every key value empty', { PK: '', SK: '', ...partition(), [index]: '' }],
         ['an empty sort key', { PK: `ORDER#${uuid}`, SK: '', ...partition(), [index]: `2026-11-29T10:00:00.000Z#${uuid}` }],
-        ['an index sort key over 1024 bytes', { PK: `PRODUCT#${uuid}`, SK: 'PRODUCT', ...partition(), [index]: `PRODUCT#${'é'.repeat(520)}#${uuid}` }],
+        ['an index sort key over 1024 bytes', { PK: `PRODUCT#${uuid}`, SK: 'PRODUCT', ...partition(), [index]: `PRODUCT#${'é'.repeat(520)}\u001f${uuid}` }],
         ['a key of another partition', { PK: `ORDER#${uuid}`, SK: 'ORDER', GSI1PK: 'CUSTOMER#someone-else', GSI1SK: `ORDER#2026-11-29T10:00:00.000Z#${uuid}` }],
         ['a key with typed values', { PK: { S: `ORDER#${uuid}` }, SK: { S: 'ORDER' }, ...partition(), [index]: { S: 'x' } }],
         ['a key of the table, not the index', { PK: `ORDER#${uuid}`, SK: 'ORDER' }],

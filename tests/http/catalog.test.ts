@@ -24,6 +24,16 @@ describe('the catalog over HTTP', () => {
     expect(names).toEqual([...names].sort());
   });
 
+  it('lists a name before the longer names it begins ("x" before "x stand")', async () => {
+    // Digits sort before letters: both are on the first page.
+    const name = `0 kettle ${Date.now()}`;
+    const longer = await api('POST', '/products', { token: admin.token, body: { name: `${name} stand`, price: 100 } });
+    const shorter = await api('POST', '/products', { token: admin.token, body: { name, price: 100 } });
+    const listed = (await api('GET', '/products?limit=100')).json.items.map((product: { productId: string }) => product.productId);
+    expect(listed.indexOf(shorter.json.productId)).toBeGreaterThanOrEqual(0);
+    expect(listed.indexOf(shorter.json.productId)).toBeLessThan(listed.indexOf(longer.json.productId));
+  });
+
   it('answers a list without maxAge from the table, even after a shopper’s maxAge list kept a page', async () => {
     // Digits sort before letters: the product is on the first page.
     const name = `0 cache probe ${Date.now()}`;

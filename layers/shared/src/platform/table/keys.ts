@@ -48,8 +48,14 @@ export const stockCounterKeys = (productId: string) => Array.from({ length: STOC
 export const CATALOG_SHARDS = 16;
 export const CATALOG_BASE = 'CATALOG';
 export const catalogPartition = (shard: number = randomShard(CATALOG_SHARDS)) => shardedPartition(CATALOG_BASE, shard);
+/**
+ * Ends the name in a catalog sort key. It sorts below every printable character, so a name sorts
+ * before the longer names it begins ("mug" before "mug large"); with `#` there, which sorts above
+ * the space, "mug large" came first.
+ */
+export const CATALOG_NAME_END = '\u001f';
 /** Catalog order: by name, case-insensitively, the id breaking ties. */
-export const catalogSortKey = (name: string, productId: string) => `PRODUCT#${name.toLowerCase()}#${productId}`;
+export const catalogSortKey = (name: string, productId: string) => `PRODUCT#${name.toLowerCase()}${CATALOG_NAME_END}${productId}`;
 
 export const orderPartition = (orderId: string) => `ORDER#${orderId}`;
 export const ORDER_HEADER_SK = 'ORDER';
@@ -109,7 +115,7 @@ export const CURSOR_KEYS = {
       [TABLE_KEYS.partitionKey]: productPartition,
       [TABLE_KEYS.sortKey]: sort(/^PRODUCT$/),
       // The name part is free text (lower-cased), so only its frame is checked.
-      [INDEX.gsi1.sortKey]: sort(new RegExp(`^PRODUCT#.+#${UUID}$`, 's')),
+      [INDEX.gsi1.sortKey]: sort(new RegExp(`^PRODUCT#.+${CATALOG_NAME_END}${UUID}$`, 's')),
     },
   }),
   customerOrders: (customerId: string): CursorKey => ({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../errors.ts';
-import { CURSOR_KEYS } from './keys.ts';
+import { catalogSortKey, CURSOR_KEYS } from './keys.ts';
 import { decodeCursor, encodeCursor, MAX_PARTITION_KEY_BYTES, MAX_SORT_KEY_BYTES, type CursorKey } from './pagination.ts';
 
 const ORDER_ID = '3f0c2a52-7a4e-4d1c-9a53-0b8f3d4f9e21';
@@ -12,7 +12,7 @@ const key = {
   GSI1PK: 'CUSTOMER#alice',
   GSI1SK: `ORDER#2026-11-29T10:00:00.000Z#${ORDER_ID}`,
 };
-const catalogKey = { PK: `PRODUCT#${PRODUCT_ID}`, SK: 'PRODUCT', GSI1PK: 'CATALOG#3', GSI1SK: `PRODUCT#espresso cup#${PRODUCT_ID}` };
+const catalogKey = { PK: `PRODUCT#${PRODUCT_ID}`, SK: 'PRODUCT', GSI1PK: 'CATALOG#3', GSI1SK: catalogSortKey('Espresso cup', PRODUCT_ID) };
 const statusKey = { PK: `ORDER#${ORDER_ID}`, SK: 'ORDER', GSI2PK: 'STATUS#PENDING#3', GSI2SK: `2026-11-29T10:00:00.000Z#${ORDER_ID}` };
 
 function expectRefused(cursor: string | undefined, shape: CursorKey = expected) {
@@ -66,7 +66,7 @@ describe('cursors', () => {
 
   it('measures DynamoDB’s key size limits in UTF-8 bytes, not characters', () => {
     const catalog = CURSOR_KEYS.catalog(3);
-    const sortKeyOf = (name: string) => `PRODUCT#${name}#${PRODUCT_ID}`;
+    const sortKeyOf = (name: string) => catalogSortKey(name, PRODUCT_ID);
     const frame = Buffer.byteLength(sortKeyOf(''));
     // Exactly at the limit: accepted; one byte over (a 2-byte character in place of a 1-byte one): refused.
     const atLimit = { ...catalogKey, GSI1SK: sortKeyOf('a'.repeat(MAX_SORT_KEY_BYTES - frame)) };
