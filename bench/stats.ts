@@ -44,7 +44,7 @@ export function summarize(latenciesMs: readonly number[], errors: number, wallMs
 export async function runLoad(
   count: number,
   concurrency: number,
-  operation: (index: number) => Promise<void>,
+  operation: (index: number) => Promise<unknown>,
   deadlineMs = 120_000,
 ): Promise<LatencySummary & { latenciesMs: number[] }> {
   const latenciesMs: number[] = [];

@@ -26,18 +26,23 @@ import { spreadStock } from '../fulfilment/stock-plan.ts';
 /** setStock meets a reservation writing the same counter now and then (TransactionConflict): it tries again this often. */
 const MAX_SET_STOCK_ATTEMPTS = 3;
 
-/** A product item with its available stock (the sum of its counters, docs/data-model.md). */
-function toProduct(item: Record<string, unknown>, stock: number): Product {
+/** A product item as pricing reads it: everything but its stock, which is not on the item. */
+function toPricing(item: Record<string, unknown>): ProductPricing {
   return {
     productId: item.productId as string,
     name: item.name as string,
     description: item.description as string,
     price: item.price as number,
     currency: item.currency as string,
-    stock,
     createdAt: item.createdAt as string,
     updatedAt: item.updatedAt as string,
   };
+}
+
+/** A product item with its available stock (the sum of its counters, docs/data-model.md). */
+function toProduct(item: Record<string, unknown>, stock: number): Product {
+  const { createdAt, updatedAt, ...priced } = toPricing(item);
+  return { ...priced, stock, createdAt, updatedAt }; // the API's field order: stock before the timestamps
 }
 
 /** Each product's available units: the sum of the `stock` of its counter items among `items` (missing counters count 0). */
@@ -99,12 +104,7 @@ export class ProductRepository {
    */
   async getPricing(productIds: readonly string[]): Promise<Map<string, ProductPricing>> {
     const items = await batchGetAll(this.client, this.tableName, [...new Set(productIds)].map(productKey));
-    const priced = new Map<string, ProductPricing>();
-    for (const item of items) {
-      const { stock: _notRead, ...pricing } = toProduct(item, 0);
-      priced.set(pricing.productId, pricing);
-    }
-    return priced;
+    return new Map(items.map((item) => [item.productId as string, toPricing(item)]));
   }
 
   /** The catalog by name, every shard merged. */
