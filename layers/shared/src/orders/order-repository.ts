@@ -17,6 +17,7 @@ import {
 } from './order.ts';
 import {
   CURSOR_KEYS,
+  SHARDED_CURSOR_SORT_KEYS,
   customerOrdersPartition,
   customerOrdersSortKey,
   ENTITY,
@@ -220,7 +221,7 @@ export class OrderRepository {
       index: INDEX.gsi2,
       base: statusPartitionBase(status),
       shards: STATUS_SHARDS,
-      cursorKeyOf: (shard) => CURSOR_KEYS.ordersByStatus(status, shard),
+      cursorSortKey: SHARDED_CURSOR_SORT_KEYS.ordersByStatus,
       page,
       descending: true,
       map: toSummary,

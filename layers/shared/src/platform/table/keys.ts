@@ -135,3 +135,12 @@ export const CURSOR_KEYS = {
     },
   }),
 };
+
+/**
+ * The sort key a sharded list's cursor carries instead of a whole key (sharded-index.ts): the
+ * index sort key of the list's entries, as a plain cursor of that index would have it.
+ */
+export const SHARDED_CURSOR_SORT_KEYS = {
+  catalog: CURSOR_KEYS.catalog(0).attributes[INDEX.gsi1.sortKey]!,
+  ordersByStatus: CURSOR_KEYS.ordersByStatus('PENDING', 0).attributes[INDEX.gsi2.sortKey]!,
+};

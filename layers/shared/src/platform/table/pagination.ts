@@ -62,7 +62,8 @@ export function unwrapOpaque(cursor: string): unknown {
   // Stryker restore BlockStatement
 }
 
-function acceptable(value: unknown, attribute: KeyAttribute): boolean {
+/** Whether a key value from a client is one DynamoDB takes and our keys could have: a non-empty string within the size limit, of the attribute's shape. */
+export function acceptable(value: unknown, attribute: KeyAttribute): value is string {
   if (typeof value !== 'string' || value === '') return false;
   const limit = attribute.role === 'partition' ? MAX_PARTITION_KEY_BYTES : MAX_SORT_KEY_BYTES;
   return Buffer.byteLength(value, 'utf8') <= limit && attribute.shape.test(value);

@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@a
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ValidationError } from '../errors.ts';
-import { CURSOR_KEYS, INDEX } from './keys.ts';
+import { INDEX, SHARDED_CURSOR_SORT_KEYS } from './keys.ts';
 import { decodeShardCursor, encodeShardCursor, queryShards, randomShard } from './sharded-index.ts';
 
 const SHARDS = 4;
@@ -11,7 +11,7 @@ const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0
 const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
 const mock = mockClient(documents);
 
-/** Orders of one status spread over the shards, with what a DynamoDB Query of one shard answers (newest first, Limit, ExclusiveStartKey). */
+/** Orders of one status spread over the shards, with what a DynamoDB Query of one shard answers (newest first, `GSI2SK < :after`, Limit). */
 function shardedTable(orders: Array<{ n: number; shard: number; at: string }>) {
   const items = orders.map(({ n, shard, at }) => ({
     PK: `ORDER#${uuid(n)}`,
@@ -25,9 +25,10 @@ function shardedTable(orders: Array<{ n: number; shard: number; at: string }>) {
     queries.push(input);
     const partition = input.ExpressionAttributeValues?.[':pk'];
     const inShard = items.filter((item) => item.GSI2PK === partition).sort((a, b) => b.GSI2SK.localeCompare(a.GSI2SK));
-    const start = input.ExclusiveStartKey === undefined ? 0 : inShard.findIndex((item) => item.GSI2SK === input.ExclusiveStartKey?.GSI2SK) + 1;
-    const page = inShard.slice(start, start + (input.Limit ?? inShard.length));
-    const more = start + page.length < inShard.length;
+    const after = input.ExpressionAttributeValues?.[':after'] as string | undefined;
+    const remaining = after === undefined ? inShard : inShard.filter((item) => item.GSI2SK < after);
+    const page = remaining.slice(0, input.Limit ?? remaining.length);
+    const more = page.length < remaining.length;
     const last = page.at(-1);
     return { Items: page, ...(more && last && { LastEvaluatedKey: { PK: last.PK, SK: last.SK, GSI2PK: last.GSI2PK, GSI2SK: last.GSI2SK } }) };
   });
@@ -41,7 +42,7 @@ const list = (limit: number, cursor?: string) =>
     index: INDEX.gsi2,
     base: 'STATUS#PENDING',
     shards: SHARDS,
-    cursorKeyOf: (shard) => CURSOR_KEYS.ordersByStatus('PENDING', shard),
+    cursorSortKey: SHARDED_CURSOR_SORT_KEYS.ordersByStatus,
     page: { limit, cursor },
     descending: true,
     map: (item) => item.orderId as string,
@@ -76,17 +77,22 @@ describe('a list over a sharded index partition', () => {
     expect(queries.map((query) => query.ExpressionAttributeValues?.[':pk'])).not.toContain('STATUS#PENDING#3');
   });
 
-  it('asks each shard for one page of its own partition, in the index order, from where the cursor left it', async () => {
+  it('asks each shard for one page of its own partition, in the index order, after the last item handed out', async () => {
     const queries = shardedTable(orders);
     const first = await list(3);
     expect(queries).toHaveLength(SHARDS);
     for (const query of queries) {
       expect(query).toMatchObject({ TableName: 'orders', IndexName: 'GSI2', KeyConditionExpression: '#pk = :pk', ExpressionAttributeNames: { '#pk': 'GSI2PK' }, ScanIndexForward: false, Limit: 3 });
-      expect(query).not.toHaveProperty('ExclusiveStartKey');
+      expect(query.ExpressionAttributeValues).not.toHaveProperty(':after');
     }
     queries.length = 0;
     await list(3, first.nextCursor);
-    expect(queries.find((query) => query.ExpressionAttributeValues?.[':pk'] === 'STATUS#PENDING#0')?.ExclusiveStartKey).toMatchObject({ GSI2PK: 'STATUS#PENDING#0' });
+    // The third newest (n = 9) was the last handed out: every shard goes on below its sort key.
+    expect(queries.find((query) => query.ExpressionAttributeValues?.[':pk'] === 'STATUS#PENDING#0')).toMatchObject({
+      KeyConditionExpression: '#pk = :pk AND #sk < :after',
+      ExpressionAttributeNames: { '#pk': 'GSI2PK', '#sk': 'GSI2SK' },
+      ExpressionAttributeValues: { ':after': `2026-11-30T00:00:09.000Z#${uuid(9)}` },
+    });
   });
 
   it('merges the shards in the index order however they interleave', async () => {
@@ -113,32 +119,41 @@ describe('a list over a sharded index partition', () => {
 });
 
 describe('a sharded list’s cursor', () => {
-  const keyOf = (shard: number) => ({ PK: `ORDER#${uuid(1)}`, SK: 'ORDER', GSI2PK: `STATUS#PENDING#${shard}`, GSI2SK: `2026-11-30T00:00:01.000Z#${uuid(1)}` });
-  const cursorKeyOf = (shard: number) => CURSOR_KEYS.ordersByStatus('PENDING', shard);
+  const sortKey = `2026-11-30T00:00:01.000Z#${uuid(1)}`;
+  const decode = (cursor: string | undefined) => decodeShardCursor(cursor, SHARDS, SHARDED_CURSOR_SORT_KEYS.ordersByStatus);
   const refused = (cursor: string) => {
-    expect(() => decodeShardCursor(cursor, SHARDS, cursorKeyOf)).toThrow(ValidationError);
-    expect(() => decodeShardCursor(cursor, SHARDS, cursorKeyOf)).toThrow(
-      expect.objectContaining({ errors: [{ field: 'cursor', message: 'is not a valid cursor for this list' }] }),
-    );
+    expect(() => decode(cursor)).toThrow(ValidationError);
+    expect(() => decode(cursor)).toThrow(expect.objectContaining({ errors: [{ field: 'cursor', message: 'is not a valid cursor for this list' }] }));
   };
   const encode = (value: unknown) => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 
-  it('starts every shard at its beginning when there is no cursor', () => {
-    expect(decodeShardCursor(undefined, SHARDS, cursorKeyOf)).toEqual([null, null, null, null]);
+  it('starts before every shard’s first item when there is no cursor', () => {
+    expect(decode(undefined)).toEqual({ after: undefined, done: new Set() });
   });
 
-  it('round-trips where each shard stands', () => {
-    const positions: Parameters<typeof encodeShardCursor>[0] = [null, keyOf(1), false, null];
-    expect(decodeShardCursor(encodeShardCursor(positions), SHARDS, cursorKeyOf)).toEqual(positions);
+  it('round-trips the last sort key handed out and the shards read to their end', () => {
+    const position = { after: sortKey, done: new Set([2, 0]) };
+    expect(decode(encodeShardCursor(position, SHARDS))).toEqual(position);
+    expect(encodeShardCursor({ after: sortKey, done: new Set([0, 1, 2, 3]) }, SHARDS)).toBeUndefined();
   });
 
-  it('refuses a cursor of another shape, length, or with a key moved to another shard', () => {
+  it('stays one key long however many shards it has read from: a page of 16 shards of 200-character names fits the 2,048 characters a cursor may have', () => {
+    const longest = `PRODUCT#${'x'.repeat(200)}\u001f${uuid(1)}`;
+    const cursor = encodeShardCursor({ after: longest, done: new Set(Array.from({ length: 15 }, (_, shard) => shard)) }, 16)!;
+    expect(cursor.length).toBeLessThan(2048);
+  });
+
+  it('refuses a cursor of another shape, a foreign sort key, or shards the list does not have', () => {
     refused('not-a-cursor');
-    refused(encode({ GSI2PK: 'STATUS#PENDING#0' }));
-    refused(encode([null, null, null]));
-    refused(encode([keyOf(1), null, null, null]));
-    refused(encode([null, { ...keyOf(1), GSI2SK: '' }, null, null]));
-    refused(encode([null, true, null, null]));
+    refused(encode([null, null, null, null]));
+    refused(encode({ after: sortKey }));
+    refused(encode({ after: '', done: [] }));
+    refused(encode({ after: `ORDER#${sortKey}`, done: [] }));
+    refused(encode({ after: { S: sortKey }, done: [] }));
+    refused(encode({ after: sortKey, done: [4] }));
+    refused(encode({ after: sortKey, done: [1, 1] }));
+    refused(encode({ after: sortKey, done: [0, 1, 2, 3] }));
+    refused(encode({ after: sortKey, done: [], extra: 1 }));
   });
 });
 
