@@ -39,7 +39,7 @@ export function encodeShardCursor(position: ShardedPosition, shards: number): st
 
 /**
  * Decodes a sharded list's cursor, checking it as a plain cursor is checked (pagination.ts): the
- * sort key has the shape and size of the index's keys (`sortKey` of the list's `CursorKey`), so a
+ * sort key has the shape and size of the index's keys (`SHARDED_CURSOR_SORT_KEYS`), so a
  * client cannot make DynamoDB refuse the query, and the finished shards are shards of this list.
  * The partition each shard's query reads is the server's choice, never the cursor's.
  */
