@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NotFoundError } from '../platform/errors.ts';
 import type { NewProduct, Product, ProductChanges, ProductPricing } from './product.ts';
@@ -19,6 +19,7 @@ import {
   stockCounterKeys,
 } from '../platform/table/keys.ts';
 import { batchGetAll } from '../platform/table/batch-get.ts';
+import { cancellationCodes } from '../platform/table/conditional-write.ts';
 import { queryShards } from '../platform/table/sharded-index.ts';
 import type { Page, PageRequest } from '../platform/table/pagination.ts';
 import { spreadStock } from '../fulfilment/stock-plan.ts';
@@ -171,10 +172,9 @@ export class ProductRepository {
         );
         break;
       } catch (error) {
-        const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
-        if (reasons[0]?.Code === 'ConditionalCheckFailed') throw new NotFoundError(`Product ${productId} was not found`);
-        const conflict = reasons.some((reason) => reason.Code === 'TransactionConflict');
-        if (!conflict || attempt >= MAX_SET_STOCK_ATTEMPTS) throw error;
+        const codes = cancellationCodes(error);
+        if (codes?.[0] === 'ConditionalCheckFailed') throw new NotFoundError(`Product ${productId} was not found`);
+        if (!codes?.includes('TransactionConflict') || attempt >= MAX_SET_STOCK_ATTEMPTS) throw error;
       }
     }
     return this.existing(productId);

@@ -1,7 +1,7 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, NotFoundError } from '../platform/errors.ts';
 import { batchGetAll } from '../platform/table/batch-get.ts';
+import { cancellationCodes } from '../platform/table/conditional-write.ts';
 import { ENTITY, orderKey, reservationKey, STOCK_COUNTERS, stockCounterKey, stockCounterKeys } from '../platform/table/keys.ts';
 import { statusChange } from '../orders/order.ts';
 import { statusUpdate, type WriteContext } from '../orders/order-repository.ts';
@@ -104,11 +104,11 @@ export class StockRepository {
       );
       return { kind: 'reserved' };
     } catch (error) {
-      const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : undefined;
-      if (reasons === undefined) throw error;
-      if (reasons[reservationIndex]?.Code === 'ConditionalCheckFailed') return { kind: 'already-reserved' };
+      const codes = cancellationCodes(error);
+      if (codes === undefined) throw error;
+      if (codes[reservationIndex] === 'ConditionalCheckFailed') return { kind: 'already-reserved' };
       // A counter short of its take, or written by another order's transaction at this moment: plan again from what the counters hold now.
-      const raced = reasons.slice(0, reservationIndex).some((reason) => reason.Code === 'ConditionalCheckFailed' || reason.Code === 'TransactionConflict');
+      const raced = codes.slice(0, reservationIndex).some((code) => code === 'ConditionalCheckFailed' || code === 'TransactionConflict');
       if (raced) return { kind: 'raced', error };
       throw error;
     }
@@ -215,10 +215,7 @@ export class StockRepository {
       );
       return true;
     } catch (error) {
-      if (error instanceof TransactionCanceledException) {
-        const reasons = error.CancellationReasons ?? [];
-        if (reasons.some((reason) => reason.Code === 'ConditionalCheckFailed')) return false;
-      }
+      if (cancellationCodes(error)?.includes('ConditionalCheckFailed')) return false;
       throw error;
     }
   }

@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   PutCommand,
   QueryCommand,
@@ -33,7 +33,7 @@ import {
   STATUS_SHARDS,
   TABLE_KEYS,
 } from '../platform/table/keys.ts';
-import { conditionalWrite } from '../platform/table/conditional-write.ts';
+import { cancellationCodes, conditionalWrite } from '../platform/table/conditional-write.ts';
 import { decodeCursor, encodeCursor, type CursorKey, type Page, type PageRequest } from '../platform/table/pagination.ts';
 import { queryShards } from '../platform/table/sharded-index.ts';
 
@@ -146,12 +146,11 @@ export class OrderRepository {
       );
       return 'created';
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const reasons = error.CancellationReasons ?? [];
+      const codes = cancellationCodes(error);
       // The header's condition failing means the order is there already (its lines with it:
       // they are written in the same transaction).
-      if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'exists';
-      if (reasons.some((reason) => reason.Code === 'TransactionConflict')) return 'contended';
+      if (codes?.[0] === 'ConditionalCheckFailed') return 'exists';
+      if (codes?.includes('TransactionConflict')) return 'contended';
       throw error;
     }
   }

@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 
 /**
  * Runs a conditional write and says whether it happened: false when DynamoDB refused it for its
@@ -13,4 +13,14 @@ export async function conditionalWrite(write: () => Promise<unknown>): Promise<b
     if (error instanceof ConditionalCheckFailedException) return false;
     throw error;
   }
+}
+
+/**
+ * Why DynamoDB cancelled a transaction, item by item in the order the transaction listed them
+ * (`'ConditionalCheckFailed'`, `'TransactionConflict'`, `'None'` for an item that was fine, …);
+ * undefined when the error is not a cancelled transaction, which the caller should rethrow.
+ */
+export function cancellationCodes(error: unknown): (string | undefined)[] | undefined {
+  if (!(error instanceof TransactionCanceledException)) return undefined;
+  return (error.CancellationReasons ?? []).map((reason) => reason.Code);
 }

@@ -1,6 +1,6 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LoyaltyAccount, LoyaltyAward } from './loyalty.ts';
+import { cancellationCodes } from '../platform/table/conditional-write.ts';
 import { customerPartition, ENTITY, LOYALTY_SK_PREFIX, loyaltyAccountKey, loyaltyAwardKey } from '../platform/table/keys.ts';
 
 /** Loyalty points: one account item per customer (the balance) and one award item per order. */
@@ -48,7 +48,7 @@ export class LoyaltyRepository {
       return true;
     } catch (error) {
       // The first item's condition failed: the order's award is already there.
-      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
+      if (cancellationCodes(error)?.[0] === 'ConditionalCheckFailed') return false;
       throw error;
     }
   }
